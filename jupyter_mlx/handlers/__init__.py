@@ -1,0 +1,10 @@
+"""REST handlers under ``/mlx/api/``: HTTP only, domain work lives in the services."""
+
+from __future__ import annotations
+
+from .config import ConfigHandler
+
+#: Route patterns (relative to the server's base URL) and their handlers.
+ROUTES: list[tuple[str, type]] = [
+    (r"/mlx/api/config", ConfigHandler),
+]

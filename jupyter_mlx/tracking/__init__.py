@@ -1,0 +1,1 @@
+"""Experiment tracking for jupyter-mlx workspaces (MLflow facade, run links, comparisons)."""

@@ -1,0 +1,71 @@
+"""`jupyter mlx status`: the same facts as GET /mlx/api/config, from a shell."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from jupyter_mlx import __version__
+from jupyter_mlx.config import Settings
+from jupyter_mlx.services import Services
+
+
+def jupyter_mlx(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "jupyter_mlx.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_status_json_of_a_migrated_workspace(tmp_path: Path) -> None:
+    workspace = tmp_path / "ws"
+    Services.from_settings(Settings.resolve(tmp_path, workspace=workspace)).close()
+
+    result = jupyter_mlx("status", "--json", f"--workspace={workspace}", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    status = json.loads(result.stdout)
+    assert status["version"] == __version__
+    assert status["workspace"] == str(workspace.resolve())
+    assert status["root_dir"] == str(tmp_path.resolve())
+    assert status["store"]["healthy"] is True
+    assert status["store"]["revision"] == "0001"
+
+
+def test_status_text_of_a_fresh_folder_says_the_store_is_missing(tmp_path: Path) -> None:
+    result = jupyter_mlx("status", cwd=tmp_path)
+
+    assert result.returncode == 1
+    assert "store health  unhealthy: The store has not been created yet." in result.stdout
+    assert f"workspace     {tmp_path.resolve() / '.mlx'}" in result.stdout
+    assert not (tmp_path / ".mlx").exists()
+
+
+def test_status_reads_the_server_configuration_file(tmp_path: Path) -> None:
+    # Given a jupyter_server_config.py that moves the workspace and the tracking server,
+    (tmp_path / "jupyter_server_config.py").write_text(
+        f"c.MLXApp.workspace_dir = {str(tmp_path / 'team')!r}\n"
+        "c.MLXApp.tracking_uri = 'http://ann:pw@mlflow.internal:5000'\n"
+    )
+
+    # when status runs with that config,
+    result = jupyter_mlx(
+        "status", "--json", f"--config={tmp_path / 'jupyter_server_config.py'}", cwd=tmp_path
+    )
+
+    # then it reports the configured places, credentials redacted.
+    status = json.loads(result.stdout)
+    assert status["workspace"] == str(tmp_path / "team")
+    assert status["tracking_uri"] == "http://ann:***@mlflow.internal:5000"
+
+
+def test_without_a_subcommand_the_help_lists_them(tmp_path: Path) -> None:
+    result = jupyter_mlx(cwd=tmp_path)
+
+    assert result.returncode == 1
+    assert "Subcommands: status" in result.stderr

@@ -1,0 +1,113 @@
+"""The example notebook runs end to end under papermill and leaves a usable MLflow run."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlparse
+from urllib.request import url2pathname
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = REPO_ROOT / "examples" / "train_classifier.ipynb"
+
+
+def _kernel_env(workspace: Path) -> dict[str, str]:
+    """Environment of the papermill process, inherited by the kernel it starts."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"MLFLOW_TRACKING_URI", "MLFLOW_EXPERIMENT_ID", "MLFLOW_RUN_ID"}
+    }
+    env["MLX_WORKSPACE_DIR"] = str(workspace)
+    # The kernel imports jupyter_mlx; make the source tree importable even without an install.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
+def test_notebook_has_parameters_cell():
+    import nbformat
+
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+
+    assert len(tagged) == 1
+    assert tagged[0].cell_type == "code"
+    for name in ("lr = 0.01", "epochs = 30", "hidden = 32", "seed = 0"):
+        assert name in tagged[0].source
+    assert nb.metadata.kernelspec.name == "python3"
+    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(180)
+# MLflow 3.17's SQLAlchemy store uses the ``noload`` loader strategy that SQLAlchemy 2.1
+# deprecates; it is raised inside MLflow when this process first opens the run's SQLite store.
+@pytest.mark.filterwarnings(
+    "ignore:The ``noload`` loader strategy is deprecated:sqlalchemy.exc.SADeprecationWarning"
+)
+# Importing mlflow.pyfunc (3.17) builds schemas for MLflow's own chat types at import time and
+# warns (a UserWarning wrapped in ANSI colour codes) that an ``Any`` type hint is not validated.
+@pytest.mark.filterwarnings("ignore:.*Any type hint is inferred as AnyType:UserWarning")
+def test_example_notebook_trains_and_logs_model(tmp_path: Path):
+    import mlflow.pyfunc
+    import numpy as np
+    from mlflow.tracking import MlflowClient
+
+    workspace = tmp_path / "ws"
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    output = tmp_path / "out.ipynb"
+
+    # papermill runs in its own process with a real python3 kernel, so warnings raised while
+    # the notebook runs (MLflow, torch) belong to the notebook, not to this test.
+    proc = subprocess.run(
+        [
+            sys.executable, "-m", "papermill", str(NOTEBOOK), str(output),
+            "-k", "python3", "--cwd", str(workdir),
+            "-p", "epochs", "3", "-p", "hidden", "16",
+        ],
+        env=_kernel_env(workspace),
+        capture_output=True,
+        text=True,
+        timeout=170,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    assert output.is_file()
+
+    uri = f"sqlite:///{workspace.as_posix()}/mlflow.db"
+    client = MlflowClient(tracking_uri=uri)
+    experiment = client.get_experiment_by_name("train_classifier")
+    assert experiment is not None
+    runs = client.search_runs([experiment.experiment_id])
+    assert len(runs) == 1
+    run = runs[0]
+    assert run.info.status == "FINISHED"
+    assert run.data.params == {"lr": "0.01", "epochs": "3", "hidden": "16", "seed": "0"}
+
+    history = client.get_metric_history(run.info.run_id, "train_loss")
+    assert [m.step for m in history] == [1, 2, 3]
+    assert all(np.isfinite(m.value) for m in history)
+    accuracy = client.get_metric_history(run.info.run_id, "test_accuracy")
+    assert len(accuracy) == 3
+    assert all(0.0 <= m.value <= 1.0 for m in accuracy)
+    assert 0.0 <= run.data.metrics["final_test_accuracy"] <= 1.0
+
+    models = client.search_logged_models([experiment.experiment_id])
+    assert len(models) == 1
+    model = models[0]
+    assert model.source_run_id == run.info.run_id
+    assert model.name == "model"
+    model_dir = Path(url2pathname(urlparse(model.artifact_location).path))
+    assert model_dir.is_relative_to(workspace / "artifacts")
+    assert (model_dir / "MLmodel").is_file()
+
+    loaded = mlflow.pyfunc.load_model(str(model_dir))
+    rows = np.random.default_rng(0).standard_normal((2, 13)).astype(np.float32)
+    probabilities = np.asarray(loaded.predict(rows))
+    assert probabilities.shape == (2, 3)
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, rtol=1e-5)
+    assert loaded.metadata.get_input_schema() is not None

@@ -1,0 +1,90 @@
+"""The store: WAL SQLite, Alembic migrations on empty and existing databases, health."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from jupyter_mlx.errors import Unavailable
+from jupyter_mlx.store import Store
+from jupyter_mlx.store.tables import WorkspaceRecord
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "nested" / "mlx.db"
+
+
+def test_upgrade_creates_an_empty_database_at_head(db_path: Path) -> None:
+    store = Store(f"sqlite:///{db_path}")
+
+    assert store.upgrade() == "0001"
+
+    assert db_path.is_file()
+    assert store.table_names() == ["alembic_version", "mlx_workspace"]
+    assert store.health().healthy is True
+    with sqlite3.connect(db_path) as raw:
+        assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_upgrade_of_an_existing_database_keeps_its_data(db_path: Path) -> None:
+    # Given a store that was created and used,
+    first = Store(f"sqlite:///{db_path}")
+    first.upgrade()
+    with first.session() as session:
+        workspace_id = session.scalar(select(WorkspaceRecord.id))
+    first.dispose()
+
+    # when a restarted server upgrades it again,
+    second = Store(f"sqlite:///{db_path}")
+    assert second.upgrade() == "0001"
+
+    # then the same workspace identity is still the only one.
+    with second.session() as session:
+        assert session.scalars(select(WorkspaceRecord.id)).all() == [workspace_id]
+
+
+def test_health_of_a_missing_database_creates_nothing(db_path: Path) -> None:
+    health = Store(f"sqlite:///{db_path}").health()
+
+    assert (health.healthy, health.revision) == (False, None)
+    assert health.message == "The store has not been created yet."
+    assert not db_path.parent.exists()
+
+
+def test_health_reports_a_database_behind_the_code(db_path: Path) -> None:
+    # A database created by hand (or by a much older version) without our schema.
+    db_path.parent.mkdir(parents=True)
+    sqlite3.connect(db_path).close()
+
+    health = Store(f"sqlite:///{db_path}").health()
+
+    assert health.healthy is False
+    assert health.message == "The store is at revision None; this version needs 0001."
+
+
+def test_session_rolls_back_a_failed_transaction(db_path: Path) -> None:
+    store = Store(f"sqlite:///{db_path}")
+    store.upgrade()
+
+    with pytest.raises(RuntimeError), store.session() as session:
+        session.add(WorkspaceRecord(id="x" * 32, created_at=datetime.now(timezone.utc)))
+        session.flush()
+        raise RuntimeError("crash mid-change")
+
+    with store.session() as session:
+        assert session.scalar(select(WorkspaceRecord).where(WorkspaceRecord.id == "x" * 32)) is None
+
+
+def test_an_unreachable_database_is_unavailable_with_its_url_redacted(tmp_path: Path) -> None:
+    # A folder where the database file should be: SQLite cannot open it.
+    (tmp_path / "mlx.db").mkdir()
+    store = Store(f"sqlite:///{tmp_path / 'mlx.db'}")
+
+    with pytest.raises(Unavailable, match="cannot be migrated"):
+        store.upgrade()
+    assert store.health().healthy is False

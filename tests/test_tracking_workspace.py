@@ -1,0 +1,236 @@
+"""Kernel-side tracking set-up: workspace discovery, tracking URI and experiment creation."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from jupyter_mlx.tracking import workspace as ws_mod
+from jupyter_mlx.tracking.workspace import (
+    experiment_artifact_dir,
+    find_workspace,
+    use_workspace_tracking,
+    workspace_tracking_uri,
+)
+
+# MLflow 3.17's SQLAlchemy tracking store configures a relationship with the ``noload`` loader
+# strategy, which SQLAlchemy 2.1 deprecates; the warning comes from MLflow's code on the first
+# use of a SQLite store in the process, not from ours.
+ignore_mlflow_noload = pytest.mark.filterwarnings(
+    "ignore:The ``noload`` loader strategy is deprecated:sqlalchemy.exc.SADeprecationWarning"
+)
+
+MLFLOW_ENV = ("MLX_WORKSPACE_DIR", "MLFLOW_TRACKING_URI", "MLFLOW_EXPERIMENT_ID")
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Start every test without workspace or MLflow settings in the environment."""
+    for name in MLFLOW_ENV:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def mlflow_state(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Undo the process-wide state MLflow's fluent API keeps after a test.
+
+    ``mlflow.set_tracking_uri`` and ``mlflow.set_experiment`` store module globals and also
+    export ``MLFLOW_TRACKING_URI`` / ``MLFLOW_EXPERIMENT_ID`` to ``os.environ``.
+    """
+    import mlflow
+    from mlflow.tracking import fluent
+
+    saved = {name: os.environ.get(name) for name in MLFLOW_ENV}
+    yield
+    if mlflow.active_run() is not None:
+        mlflow.end_run()
+    mlflow.set_tracking_uri(None)
+    monkeypatch.setattr(fluent, "_active_experiment_id", None)
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+# -- find_workspace ----------------------------------------------------------------------------
+
+
+def test_find_workspace_env_wins_over_ancestor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    (tmp_path / "project" / ".mlx").mkdir(parents=True)
+    configured = tmp_path / "elsewhere" / "state"
+    monkeypatch.setenv("MLX_WORKSPACE_DIR", str(configured))
+
+    assert find_workspace(tmp_path / "project") == configured.resolve()
+
+
+def test_find_workspace_nearest_ancestor(tmp_path: Path):
+    (tmp_path / ".mlx").mkdir()
+    (tmp_path / "team" / ".mlx").mkdir(parents=True)
+    deep = tmp_path / "team" / "notebooks" / "week1"
+    deep.mkdir(parents=True)
+
+    assert find_workspace(deep) == (tmp_path / "team" / ".mlx").resolve()
+    assert find_workspace(tmp_path / "other") == (tmp_path / ".mlx").resolve()
+    assert find_workspace(tmp_path / "team") == (tmp_path / "team" / ".mlx").resolve()
+
+
+def test_find_workspace_ignores_a_file_named_mlx(tmp_path: Path):
+    (tmp_path / ".mlx").write_text("not a workspace")
+    start = tmp_path / "sub"
+    start.mkdir()
+
+    # Falls through to the default (assuming no ancestor of tmp_path holds a .mlx folder).
+    assert find_workspace(start) == start.resolve() / ".mlx"
+
+
+def test_find_workspace_defaults_to_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.chdir(tmp_path)
+
+    found = find_workspace()
+
+    assert found == tmp_path.resolve() / ".mlx"
+    assert found.is_absolute()
+    assert not found.exists()  # finding does not create
+
+
+# -- workspace_tracking_uri --------------------------------------------------------------------
+
+
+def test_tracking_uri_env_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", "http://127.0.0.1:5000")
+
+    assert workspace_tracking_uri(tmp_path / ".mlx") == "http://127.0.0.1:5000"
+    assert not (tmp_path / ".mlx").exists()
+
+
+def test_tracking_uri_local_sqlite_creates_workspace(tmp_path: Path):
+    workspace = tmp_path / "srv" / ".mlx"
+
+    uri = workspace_tracking_uri(workspace)
+
+    assert uri == f"sqlite:///{workspace.resolve().as_posix()}/mlflow.db"
+    assert workspace.is_dir()
+
+
+def test_tracking_uri_defaults_to_found_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("MLX_WORKSPACE_DIR", str(tmp_path / "ws"))
+
+    expected = f"sqlite:///{(tmp_path / 'ws').resolve().as_posix()}/mlflow.db"
+    assert workspace_tracking_uri() == expected
+    assert (tmp_path / "ws").is_dir()
+
+
+def test_experiment_artifact_dir_is_one_safe_folder(tmp_path: Path):
+    plain = experiment_artifact_dir(tmp_path, "train_classifier")
+    odd = experiment_artifact_dir(tmp_path, "team/churn model")
+    odd_too = experiment_artifact_dir(tmp_path, "team churn/model")
+
+    assert plain == tmp_path.resolve() / "artifacts" / "train_classifier"
+    assert odd.parent == tmp_path.resolve() / "artifacts"
+    assert odd.name.startswith("team-churn-model-")
+    assert odd != odd_too  # distinct names never share a folder
+    assert experiment_artifact_dir(tmp_path, "..").parent == tmp_path.resolve() / "artifacts"
+
+
+def test_module_imports_nothing_heavy():
+    source = Path(ws_mod.__file__).read_text()
+    top_level = [line for line in source.splitlines() if line.startswith(("import ", "from "))]
+
+    assert not [line for line in top_level if "mlflow" in line or "torch" in line]
+
+
+# -- use_workspace_tracking --------------------------------------------------------------------
+
+
+@ignore_mlflow_noload
+@pytest.mark.usefixtures("mlflow_state")
+def test_use_workspace_tracking_creates_experiment_in_workspace(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    import mlflow
+    from mlflow.tracking import MlflowClient
+
+    project = tmp_path / "project"
+    project.mkdir()
+    monkeypatch.chdir(project)
+    workspace = project / ".mlx"
+
+    experiment_id = use_workspace_tracking("train_classifier")
+
+    uri = f"sqlite:///{workspace.resolve().as_posix()}/mlflow.db"
+    assert mlflow.get_tracking_uri() == uri
+    experiment = MlflowClient(tracking_uri=uri).get_experiment(experiment_id)
+    assert experiment.name == "train_classifier"
+    artifacts = workspace.resolve() / "artifacts" / "train_classifier"
+    assert experiment.artifact_location == artifacts.as_uri()
+
+    # The experiment is the active one, and a run's artifacts land in the workspace.
+    with mlflow.start_run() as run:
+        mlflow.log_text("hello", "note.txt")
+    assert run.info.experiment_id == experiment_id
+    assert (artifacts / run.info.run_id / "artifacts" / "note.txt").read_text() == "hello"
+
+
+@ignore_mlflow_noload
+@pytest.mark.usefixtures("mlflow_state")
+def test_use_workspace_tracking_is_idempotent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from mlflow.tracking import MlflowClient
+
+    monkeypatch.setenv("MLX_WORKSPACE_DIR", str(tmp_path / "ws"))
+
+    first = use_workspace_tracking("team/churn model")
+    second = use_workspace_tracking("team/churn model")
+
+    assert first == second
+    client = MlflowClient(tracking_uri=workspace_tracking_uri())
+    assert [e.name for e in client.search_experiments() if e.name != "Default"] == [
+        "team/churn model"
+    ]
+    location = client.get_experiment(first).artifact_location
+    assert location == experiment_artifact_dir(tmp_path / "ws", "team/churn model").as_uri()
+
+
+@ignore_mlflow_noload
+@pytest.mark.usefixtures("mlflow_state")
+def test_exported_workspace_uri_still_keeps_artifacts_in_workspace(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The server exports both variables; its URI is the workspace's own SQLite store."""
+    from mlflow.tracking import MlflowClient
+
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    uri = f"sqlite:///{workspace.as_posix()}/mlflow.db"
+    monkeypatch.setenv("MLX_WORKSPACE_DIR", str(workspace))
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+
+    experiment_id = use_workspace_tracking("exp")
+
+    location = MlflowClient(tracking_uri=uri).get_experiment(experiment_id).artifact_location
+    assert location == (workspace / "artifacts" / "exp").as_uri()
+
+
+@ignore_mlflow_noload
+@pytest.mark.usefixtures("mlflow_state")
+def test_other_store_chooses_artifact_location(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """With a store that is not the workspace's (as a team server), the store picks the place."""
+    import mlflow
+    from mlflow.tracking import MlflowClient
+
+    monkeypatch.chdir(tmp_path)
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    uri = f"sqlite:///{shared.as_posix()}/mlflow.db"
+    monkeypatch.setenv("MLX_WORKSPACE_DIR", str(tmp_path / "ws"))
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+
+    experiment_id = use_workspace_tracking("exp")
+
+    assert mlflow.get_tracking_uri() == uri
+    location = MlflowClient(tracking_uri=uri).get_experiment(experiment_id).artifact_location
+    assert not location.startswith((tmp_path / "ws").as_uri())
+    assert not (tmp_path / "ws").exists()
