@@ -13,6 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 WORKSPACE_DIRNAME = ".mlx"
 WORKSPACE_ENV = "MLX_WORKSPACE_DIR"
+ROOT_DIR_ENV = "MLX_ROOT_DIR"
 TRACKING_URI_ENV = "MLFLOW_TRACKING_URI"
 
 
@@ -87,4 +88,8 @@ class Settings:
 
     def kernel_env(self) -> dict[str, str]:
         """Variables that point kernels started by the server at this workspace."""
-        return {WORKSPACE_ENV: str(self.workspace), TRACKING_URI_ENV: self.tracking_uri}
+        return {
+            ROOT_DIR_ENV: str(self.root_dir),
+            WORKSPACE_ENV: str(self.workspace),
+            TRACKING_URI_ENV: self.tracking_uri,
+        }

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from .config import Settings
 from .status import DescribeServer, describe_server
 from .store import Store
+from .tracking.service import TrackingService
 
 
 @dataclass
@@ -19,6 +20,7 @@ class Services:
 
     settings: Settings
     store: Store
+    tracking: TrackingService
 
     @classmethod
     def from_settings(cls, settings: Settings, *, migrate: bool = True) -> Services:
@@ -37,7 +39,7 @@ class Services:
             settings.workspace.mkdir(parents=True, exist_ok=True)
             settings.artifacts_dir.mkdir(exist_ok=True)
             store.upgrade()
-        return cls(settings=settings, store=store)
+        return cls(settings=settings, store=store, tracking=TrackingService(settings.tracking_uri))
 
     def describe(self) -> DescribeServer:
         """The status of this workspace (see :func:`jupyter_mlx.status.describe_server`)."""

@@ -13,6 +13,7 @@ pytest_plugins = ["pytest_jupyter.jupyter_server"]
 def _isolated_workspace_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """No test reads the developer's workspace or tracking server through the environment."""
     monkeypatch.delenv("MLX_WORKSPACE_DIR", raising=False)
+    monkeypatch.delenv("MLX_ROOT_DIR", raising=False)
     monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
 
 

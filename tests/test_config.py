@@ -32,6 +32,7 @@ def test_environment_overrides_defaults_but_not_explicit_values(
     assert explicit.workspace == tmp_path / "mine"
     assert explicit.tracking_uri == "file:///x"
     assert explicit.kernel_env() == {
+        "MLX_ROOT_DIR": str(tmp_path.resolve()),
         "MLX_WORKSPACE_DIR": str(tmp_path / "mine"),
         "MLFLOW_TRACKING_URI": "file:///x",
     }

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from . import experiments
 from .config import ConfigHandler
 
 #: Route patterns (relative to the server's base URL) and their handlers.
 ROUTES: list[tuple[str, type]] = [
     (r"/mlx/api/config", ConfigHandler),
+    *experiments.ROUTES,
 ]

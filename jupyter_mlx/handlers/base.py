@@ -36,6 +36,23 @@ class MLXHandler(APIHandler):
         """Run blocking work (database, MLflow, files) off the event loop."""
         return await asyncio.to_thread(func, *args)
 
+    def parse_query(self, schema: type[SchemaT]) -> SchemaT:
+        """Validate the query string against ``schema``.
+
+        Arguments given once become strings; those the schema declares as lists keep every
+        occurrence (``?order_by=a&order_by=b``).
+
+        Raises:
+            InvalidInput: An argument is malformed or unknown; it is named.
+        """
+        data: dict[str, Any] = {}
+        for name, raw in self.request.query_arguments.items():
+            values = [value.decode("utf-8", "replace") for value in raw]
+            field = schema.model_fields.get(name)
+            is_list = field is not None and "list" in str(field.annotation)
+            data[name] = values if is_list else values[-1]
+        return self._validate(schema, data)
+
     def parse_body(self, schema: type[SchemaT]) -> SchemaT:
         """Validate the JSON body against ``schema``.
 
@@ -47,6 +64,10 @@ class MLXHandler(APIHandler):
             data = json.loads(self.request.body or b"null")
         except json.JSONDecodeError as exc:
             raise InvalidInput(f"The request body is not valid JSON: {exc.msg}.") from exc
+        return self._validate(schema, data)
+
+    @staticmethod
+    def _validate(schema: type[SchemaT], data: Any) -> SchemaT:
         try:
             return schema.model_validate(data)
         except ValidationError as exc:

@@ -46,7 +46,10 @@ const corePlugin: JupyterFrontEndPlugin<IMLXClient> = {
       .then(() => checkServer(client, FRONTEND_VERSION))
       .then(handshake => {
         if (handshake.kind === 'failed') {
-          console.warn('jupyter-mlx: server status unavailable', handshake.error);
+          console.warn(
+            'jupyter-mlx: server status unavailable',
+            handshake.error
+          );
         }
         return reportHandshake(handshake, trans);
       })

@@ -53,7 +53,8 @@ describe('ServerStatus', () => {
           url: 'postgresql://mlx:***@db/mlx',
           healthy: false,
           revision: null,
-          message: 'Database schema is out of date: run `jupyter mlx db upgrade`'
+          message:
+            'Database schema is out of date: run `jupyter mlx db upgrade`'
         }
       })
     });

@@ -44,7 +44,11 @@ describe('ServerStatusModel', () => {
 
     await model.start();
 
-    expect(mockedRequest).toHaveBeenCalledWith('config', {}, client.serverSettings);
+    expect(mockedRequest).toHaveBeenCalledWith(
+      'config',
+      {},
+      client.serverSettings
+    );
     expect(model.config?.workspace).toBe('/srv/work/.mlx');
     expect(model.error).toBeNull();
     expect(model.refreshing).toBe(false);

@@ -1,0 +1,113 @@
+"""The MLflow tags that link a run to its notebook, environment and job.
+
+Every run started from a notebook carries these tags; the server's run search, the Experiments
+panel and the magics all read them through the constants below, so the names live here only.
+
+This module imports nothing heavy.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+SOURCE_NAME = "mlflow.source.name"
+"""MLflow's own tag for a run's source: the notebook path relative to the server root."""
+
+SOURCE_TYPE = "mlflow.source.type"
+"""MLflow's own tag for the kind of source; notebook runs carry :data:`SOURCE_TYPE_NOTEBOOK`."""
+
+SOURCE_TYPE_NOTEBOOK = "NOTEBOOK"
+
+RUN_NAME = "mlflow.runName"
+"""MLflow's own tag holding a run's name."""
+
+PARENT_RUN_ID = "mlflow.parentRunId"
+"""MLflow's own tag naming the parent of a nested run."""
+
+NOTEBOOK_SHA256 = "mlx.notebook.sha256"
+"""Hex sha256 of the notebook file: as saved when the run started, then of the snapshot."""
+
+NOTEBOOK_SNAPSHOT = "mlx.notebook.snapshot"
+"""Artifact path of the notebook snapshot logged when the run stopped."""
+
+ENV_NAME = "mlx.env.name"
+"""Name of the jupyter-mlx environment whose kernel ran the notebook."""
+
+ENV_LOCK_SHA256 = "mlx.env.lock_sha256"
+"""Content hash of that environment's lock file."""
+
+JOB_ID = "mlx.job.id"
+"""Id of the job definition that executed the notebook."""
+
+JOB_RUN_ID = "mlx.job.run_id"
+"""Id of the job run (one execution) that executed the notebook."""
+
+SNAPSHOT_DIR = "notebook"
+"""Artifact folder of notebook snapshots: ``notebook/<name>.ipynb``."""
+
+#: Environment variables of a kernel (set by jupyter-mlx for environment kernels and job runs)
+#: and the tag each one is recorded under.
+ENV_TAGS: dict[str, str] = {
+    "MLX_ENV_NAME": ENV_NAME,
+    "MLX_ENV_LOCK_SHA256": ENV_LOCK_SHA256,
+    "MLX_JOB_ID": JOB_ID,
+    "MLX_JOB_RUN_ID": JOB_RUN_ID,
+}
+
+
+def notebook_run_tags(
+    notebook: str,
+    *,
+    sha256: str | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """Build the tags of a run started from a notebook.
+
+    Args:
+        notebook: Notebook path relative to the server root, with forward slashes.
+        sha256: Hex sha256 of the notebook file, when it could be read.
+        environ: Where to read ``MLX_ENV_*`` / ``MLX_JOB_*`` from; defaults to ``os.environ``.
+
+    Returns:
+        ``mlflow.source.name``, ``mlflow.source.type`` = ``NOTEBOOK``, ``mlx.notebook.sha256``
+        and, for each of ``MLX_ENV_NAME``, ``MLX_ENV_LOCK_SHA256``, ``MLX_JOB_ID`` and
+        ``MLX_JOB_RUN_ID`` that is set and not empty, its tag.
+    """
+    env = os.environ if environ is None else environ
+    tags = {SOURCE_NAME: notebook, SOURCE_TYPE: SOURCE_TYPE_NOTEBOOK}
+    if sha256:
+        tags[NOTEBOOK_SHA256] = sha256
+    for variable, tag in ENV_TAGS.items():
+        value = env.get(variable)
+        if value:
+            tags[tag] = value
+    return tags
+
+
+def quote_filter_value(value: str) -> str:
+    """Quote a string for an MLflow search filter (``'a.ipynb'``).
+
+    MLflow's filter grammar has no escape sequences, so the quote character is one the value
+    does not contain.
+
+    Raises:
+        ValueError: If the value contains both kinds of quotes.
+    """
+    if "'" not in value:
+        return f"'{value}'"
+    if '"' not in value:
+        return f'"{value}"'
+    raise ValueError(f"{value!r} contains both ' and \", which MLflow filters cannot express")
+
+
+def notebook_filter(notebook: str) -> str:
+    """The MLflow search filter selecting the runs of one notebook.
+
+    Args:
+        notebook: Notebook path relative to the server root, as stored in ``mlflow.source.name``.
+
+    Returns:
+        ``tags."mlflow.source.name" = '<notebook>'``.
+    """
+    return f'tags."{SOURCE_NAME}" = {quote_filter_value(notebook)}'

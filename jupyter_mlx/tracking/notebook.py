@@ -1,0 +1,293 @@
+"""Which notebook a kernel runs: its path under the server root, its parameters, its snapshot.
+
+A kernel learns its notebook from, in order: an explicit path (``%mlx_track --notebook``),
+``$MLX_NOTEBOOK_PATH`` (set for job runs) or ``$JPY_SESSION_NAME`` (set by Jupyter Server to the
+notebook's absolute path for kernels started from a notebook). Paths are stored relative to the
+server root, ``$MLX_ROOT_DIR`` (set by the jupyter-mlx server for its kernels) or else the parent
+of the workspace folder.
+
+This module imports neither IPython nor MLflow.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import math
+import numbers
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..config import ROOT_DIR_ENV
+from ..errors import InvalidInput, NotFound
+from .links import SNAPSHOT_DIR
+from .workspace import find_workspace
+
+NOTEBOOK_PATH_ENV = "MLX_NOTEBOOK_PATH"
+"""Notebook path of a kernel started for a job run (absolute, or relative to the server root)."""
+
+SESSION_NAME_ENV = "JPY_SESSION_NAME"
+"""Set by Jupyter Server to the notebook's absolute path for kernels started from a notebook."""
+
+PARAMETERS_TAG = "parameters"
+"""The cell tag papermill (and jupyter-mlx jobs) read the parameters from."""
+
+MAX_PARAM_LENGTH = 500
+"""Longest parameter value logged; longer values are cut and end with an ellipsis."""
+
+ParamValue = str | int | float | bool | None
+
+# Lines of IPython syntax that are not Python: magics, shell escapes and help requests.
+_IPYTHON_LINE = re.compile(r"^\s*(%|!|\?)|\?\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class NotebookRef:
+    """A notebook file and the server root its path is relative to.
+
+    Attributes:
+        path: Absolute path of the ``.ipynb`` file.
+        root: Absolute path of the server root.
+    """
+
+    path: Path
+    root: Path
+
+    @property
+    def relative(self) -> str:
+        """Path relative to the server root with forward slashes (absolute if outside it)."""
+        if self.path.is_relative_to(self.root):
+            return self.path.relative_to(self.root).as_posix()
+        return self.path.as_posix()
+
+    @property
+    def name(self) -> str:
+        """File name of the notebook, e.g. ``train.ipynb``."""
+        return self.path.name
+
+
+@dataclass(frozen=True, slots=True)
+class NotebookSnapshot:
+    """The bytes of a notebook file as saved at one moment.
+
+    Attributes:
+        name: File name of the notebook.
+        data: The file's bytes.
+        sha256: Hex sha256 of ``data``.
+    """
+
+    name: str
+    data: bytes
+    sha256: str
+
+    @property
+    def artifact_path(self) -> str:
+        """Where the snapshot goes among a run's artifacts: ``notebook/<name>``."""
+        return f"{SNAPSHOT_DIR}/{self.name}"
+
+
+def server_root(environ: Mapping[str, str] | None = None) -> Path:
+    """The server root notebook paths are relative to.
+
+    Args:
+        environ: Environment to read; defaults to ``os.environ``.
+
+    Returns:
+        ``$MLX_ROOT_DIR`` if set, else the parent of the workspace folder (absolute).
+    """
+    env = os.environ if environ is None else environ
+    if env.get(ROOT_DIR_ENV):
+        return Path(env[ROOT_DIR_ENV]).expanduser().resolve()
+    return find_workspace().parent
+
+
+def locate_notebook(
+    override: str | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+) -> NotebookRef:
+    """Find the notebook this kernel runs.
+
+    Args:
+        override: An explicit path (``--notebook``). Relative paths are taken from the server
+            root when the file is there (as JupyterLab shows paths), else from ``cwd``.
+        environ: Environment to read; defaults to ``os.environ``.
+        cwd: Folder for relative overrides; defaults to the current working directory.
+
+    Returns:
+        The notebook, from ``override``, else ``$MLX_NOTEBOOK_PATH``, else ``$JPY_SESSION_NAME``
+        (relative values of the variables are taken from the server root).
+
+    Raises:
+        InvalidInput: If no path is known.
+        NotFound: If the file does not exist.
+    """
+    env = os.environ if environ is None else environ
+    root = server_root(env)
+    if override:
+        given = Path(override).expanduser()
+        path = given
+        if not given.is_absolute():
+            path = root / given
+            if not path.is_file():
+                path = (cwd if cwd is not None else Path.cwd()) / given
+    else:
+        raw = env.get(NOTEBOOK_PATH_ENV) or env.get(SESSION_NAME_ENV)
+        if not raw:
+            raise InvalidInput(
+                "This kernel does not know its notebook: pass `--notebook PATH` "
+                f"(or set ${NOTEBOOK_PATH_ENV}).",
+                field="notebook",
+            )
+        path = Path(raw).expanduser()
+        if not path.is_absolute():
+            path = root / path
+    path = path.resolve()
+    if not path.is_file():
+        raise NotFound(
+            f"Notebook {path} does not exist: pass `--notebook PATH` with the notebook's path.",
+            field="notebook",
+        )
+    return NotebookRef(path=path, root=root)
+
+
+def _cell_source(cell: Mapping[str, Any]) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
+def parameters_cell_source(notebook: Mapping[str, Any]) -> str | None:
+    """The source of the first code cell tagged ``parameters``, or None if there is none."""
+    for cell in notebook.get("cells", []):
+        tags = cell.get("metadata", {}).get("tags", [])
+        if cell.get("cell_type") == "code" and PARAMETERS_TAG in tags:
+            return _cell_source(cell)
+    return None
+
+
+def _target_names(target: ast.expr) -> Iterable[str]:
+    if isinstance(target, ast.Name):
+        yield target.id
+    elif isinstance(target, ast.Starred):
+        yield from _target_names(target.value)
+    elif isinstance(target, ast.Tuple | ast.List):
+        for element in target.elts:
+            yield from _target_names(element)
+
+
+def parameter_names(source: str) -> list[str]:
+    """The names a parameters cell assigns at top level, in order of first assignment.
+
+    Lines of IPython syntax (``%magic``, ``!cmd``, ``name?``) are ignored; attribute and item
+    assignments (``cfg.x = 1``) and bare annotations (``x: int``) assign no parameter.
+
+    Args:
+        source: The cell's source.
+
+    Returns:
+        The assigned names, each once.
+
+    Raises:
+        InvalidInput: If the cell is not valid Python.
+    """
+    python = "\n".join(
+        "" if _IPYTHON_LINE.search(line) else line for line in source.splitlines()
+    )
+    try:
+        tree = ast.parse(python)
+    except SyntaxError as exc:
+        raise InvalidInput(
+            f"The parameters cell is not valid Python (line {exc.lineno}: {exc.msg}).",
+            field="parameters",
+        ) from exc
+    names: dict[str, None] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                names.update(dict.fromkeys(_target_names(target)))
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            names.update(dict.fromkeys(_target_names(node.target)))
+        elif isinstance(node, ast.AugAssign):
+            names.update(dict.fromkeys(_target_names(node.target)))
+    return list(names)
+
+
+def read_notebook(path: Path) -> dict[str, Any]:
+    """Read a notebook file's JSON.
+
+    Raises:
+        NotFound: If the file cannot be read.
+        InvalidInput: If it is not a notebook.
+    """
+    try:
+        data = json.loads(path.read_bytes())
+    except OSError as exc:
+        raise NotFound(f"Cannot read notebook {path}: {exc.strerror}.", field="notebook") from exc
+    except ValueError as exc:
+        raise InvalidInput(f"{path} is not a notebook (invalid JSON).", field="notebook") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
+        raise InvalidInput(f"{path} is not a notebook (no cells).", field="notebook")
+    return data
+
+
+def read_parameter_names(path: Path) -> list[str]:
+    """The parameter names of the notebook file at ``path`` (none without a parameters cell)."""
+    source = parameters_cell_source(read_notebook(path))
+    return parameter_names(source) if source is not None else []
+
+
+def _truncate(text: str) -> str:
+    if len(text) <= MAX_PARAM_LENGTH:
+        return text
+    return text[: MAX_PARAM_LENGTH - 1] + "\N{HORIZONTAL ELLIPSIS}"
+
+
+def param_value(value: Any) -> ParamValue:
+    """A value as logged: JSON scalars as they are, anything else as its shortened ``repr``.
+
+    Numbers of other types (numpy scalars) become Python numbers; non-finite floats, which JSON
+    cannot hold, and long strings are shortened text.
+    """
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return _truncate(value)
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real) and math.isfinite(float(value)):
+        return float(value)
+    return _truncate(repr(value))
+
+
+def parameter_values(names: Iterable[str], namespace: Mapping[str, Any]) -> dict[str, ParamValue]:
+    """The kernel's current values of the parameters (names not defined yet are left out).
+
+    Values come from the namespace, not from the cell, so values papermill injected win.
+    """
+    return {name: param_value(namespace[name]) for name in names if name in namespace}
+
+
+def sha256_bytes(data: bytes) -> str:
+    """Hex sha256 of some bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def take_snapshot(notebook: NotebookRef) -> NotebookSnapshot:
+    """Read the notebook file as saved now.
+
+    Raises:
+        NotFound: If the file cannot be read.
+    """
+    try:
+        data = notebook.path.read_bytes()
+    except OSError as exc:
+        raise NotFound(
+            f"Cannot read notebook {notebook.path}: {exc.strerror}.", field="notebook"
+        ) from exc
+    return NotebookSnapshot(name=notebook.name, data=data, sha256=sha256_bytes(data))

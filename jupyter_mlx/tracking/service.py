@@ -1,0 +1,321 @@
+"""Experiments and runs of a workspace, read through MLflow for the panel, magics and CLI."""
+
+from __future__ import annotations
+
+import mimetypes
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from ..errors import InvalidInput, NotFound
+from .client import TrackingConnection
+from .schemas import (
+    ArtifactEntry,
+    CompareRunsRequest,
+    CompareRunsResponse,
+    DescribeExperiment,
+    DescribeRun,
+    ListArtifactsResponse,
+    ListExperimentsQuery,
+    ListExperimentsResponse,
+    ListRunsQuery,
+    ListRunsResponse,
+    LoggedModel,
+    MetricSeries,
+    ParamComparison,
+    RunEnvironment,
+    RunJob,
+    RunSummary,
+)
+
+if TYPE_CHECKING:
+    from mlflow.entities import Run
+
+SOURCE_NAME_TAG = "mlflow.source.name"
+RUN_NAME_TAG = "mlflow.runName"
+USER_TAG = "mlflow.user"
+#: Tags too large or too internal to ship with every listed run.
+HIDDEN_TAGS = frozenset({"mlflow.log-model.history"})
+#: Longest artifact a user can open through the API.
+MAX_ARTIFACT_BYTES = 50 * 1024 * 1024
+HISTORY_WORKERS = 8
+
+
+class TrackingService:
+    """Read-only view of the MLflow runs of a workspace.
+
+    Args:
+        tracking_uri: The MLflow tracking URI of the workspace.
+    """
+
+    def __init__(self, tracking_uri: str) -> None:
+        self.connection = TrackingConnection(tracking_uri)
+
+    def list_experiments(self, query: ListExperimentsQuery) -> ListExperimentsResponse:
+        """A page of active experiments, most recently updated first."""
+        conn = self.connection
+        with conn.errors(field="page_token"):
+            page = conn.client.search_experiments(
+                max_results=query.max_results,
+                order_by=["last_update_time DESC"],
+                page_token=query.page_token,
+            )
+        return ListExperimentsResponse(
+            experiments=[_experiment(e) for e in page], next_page_token=page.token or None
+        )
+
+    def search_runs(self, query: ListRunsQuery) -> ListRunsResponse:
+        """A page of runs: of one notebook (across experiments) or of given experiments.
+
+        Raises:
+            InvalidInput: The filter or an order_by clause is malformed (the field is named).
+            Unavailable: The tracking store cannot be reached.
+        """
+        _validate_search(query)
+        conn = self.connection
+        experiment_ids = query.experiment_id or self._all_experiment_ids()
+        if not experiment_ids:
+            return ListRunsResponse(runs=[], next_page_token=None)
+        filters = [query.filter.strip()] if query.filter.strip() else []
+        if query.notebook is not None:
+            filters.insert(0, f"tags.`{SOURCE_NAME_TAG}` = {_quote(query.notebook)}")
+        with conn.errors(field="filter"):
+            page = conn.client.search_runs(
+                experiment_ids,
+                filter_string=" and ".join(filters),
+                max_results=query.max_results,
+                order_by=query.order_by,
+                page_token=query.page_token,
+            )
+        return ListRunsResponse(
+            runs=[summarize_run(run) for run in page], next_page_token=page.token or None
+        )
+
+    def get_run(self, run_id: str) -> DescribeRun:
+        """Everything about one run.
+
+        Raises:
+            NotFound: No run has this id.
+        """
+        run = self._run(run_id)
+        tags = run.data.tags
+        env_name = tags.get("mlx.env.name")
+        job_id = tags.get("mlx.job.id")
+        return DescribeRun(
+            **summarize_run(run).model_dump(),
+            artifact_uri=run.info.artifact_uri,
+            lifecycle_stage=run.info.lifecycle_stage,
+            metric_keys=sorted(run.data.metrics),
+            notebook_snapshot=tags.get("mlx.notebook.snapshot"),
+            environment=(
+                RunEnvironment(name=env_name, lock_sha256=tags.get("mlx.env.lock_sha256"))
+                if env_name
+                else None
+            ),
+            job=RunJob(job_id=job_id, job_run_id=tags.get("mlx.job.run_id")) if job_id else None,
+            models=self._logged_models(run),
+        )
+
+    def list_artifacts(self, run_id: str, path: str = "") -> ListArtifactsResponse:
+        """The files and folders directly under ``path`` among a run's artifacts."""
+        path = _artifact_path(path, allow_root=True)
+        self._run(run_id)
+        with self.connection.errors(field="path"):
+            entries = self.connection.client.list_artifacts(run_id, path or None)
+        return ListArtifactsResponse(
+            run_id=run_id,
+            path=path,
+            files=[
+                ArtifactEntry(path=e.path, is_dir=e.is_dir, file_size=e.file_size)
+                for e in entries
+            ],
+        )
+
+    def download_artifact(self, run_id: str, path: str, into: Path) -> tuple[Path, str]:
+        """Fetch one artifact file into the folder ``into``.
+
+        Returns:
+            The local file and its media type.
+
+        Raises:
+            InvalidInput: ``path`` is empty, escapes the run, names a folder or is too large.
+            NotFound: No such run or artifact.
+        """
+        path = _artifact_path(path, allow_root=False)
+        parent = str(PurePosixPath(path).parent)
+        listing = self.list_artifacts(run_id, "" if parent == "." else parent)
+        entry = next((f for f in listing.files if f.path == path), None)
+        if entry is None:
+            raise NotFound(f"Run {run_id} has no artifact {path}.", field="path")
+        if entry.is_dir:
+            raise InvalidInput(f"{path} is a folder; list it instead.", field="path")
+        if entry.file_size is not None and entry.file_size > MAX_ARTIFACT_BYTES:
+            raise InvalidInput(
+                f"{path} is {entry.file_size} bytes; the limit is {MAX_ARTIFACT_BYTES}.",
+                field="path",
+            )
+        with self.connection.errors(field="path"):
+            local = self.connection.client.download_artifacts(run_id, path, str(into))
+        media_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        return Path(local), media_type
+
+    def read_artifact(self, run_id: str, path: str) -> tuple[bytes, str]:
+        """The bytes and media type of one artifact (see :meth:`download_artifact`)."""
+        with tempfile.TemporaryDirectory(prefix="mlx-artifact-") as folder:
+            local, media_type = self.download_artifact(run_id, path, Path(folder))
+            return local.read_bytes(), media_type
+
+    def compare(self, request: CompareRunsRequest) -> CompareRunsResponse:
+        """Align the metric histories and parameters of several runs.
+
+        Histories are fetched in parallel; each metric's series share the union of steps,
+        with null where a run has no value at that step.
+
+        Raises:
+            NotFound: One of the runs does not exist.
+        """
+        run_ids = list(dict.fromkeys(request.run_ids))
+        with ThreadPoolExecutor(min(HISTORY_WORKERS, len(run_ids))) as pool:
+            runs = list(pool.map(self._run, run_ids))
+        keys = request.metric_keys
+        if keys is None:
+            keys = sorted({key for run in runs for key in run.data.metrics})
+        pairs = [(run_id, key) for key in keys for run_id in run_ids]
+        with ThreadPoolExecutor(HISTORY_WORKERS) as pool:
+            histories = list(pool.map(lambda pair: self._history(*pair), pairs))
+        by_pair = dict(zip(pairs, histories, strict=True))
+        return CompareRunsResponse(
+            runs=[summarize_run(run) for run in runs],
+            metrics=[_align(key, run_ids, by_pair) for key in keys],
+            params=_compare_params(runs),
+        )
+
+    def _run(self, run_id: str) -> Run:
+        with self.connection.errors(field="run_id"):
+            return self.connection.client.get_run(run_id)
+
+    def _history(self, run_id: str, key: str) -> dict[int, float]:
+        with self.connection.errors(field="metric_keys"):
+            metrics = self.connection.client.get_metric_history(run_id, key)
+        latest: dict[int, tuple[int, float]] = {}
+        for metric in metrics:
+            seen = latest.get(metric.step)
+            if seen is None or metric.timestamp >= seen[0]:
+                latest[metric.step] = (metric.timestamp, metric.value)
+        return {step: value for step, (_, value) in latest.items()}
+
+    def _all_experiment_ids(self) -> list[str]:
+        conn = self.connection
+        ids: list[str] = []
+        token = None
+        with conn.errors():
+            while True:
+                page = conn.client.search_experiments(max_results=1000, page_token=token)
+                ids.extend(e.experiment_id for e in page)
+                token = page.token
+                if not token:
+                    return ids
+
+    def _logged_models(self, run: Run) -> list[LoggedModel]:
+        client = self.connection.client
+        if not hasattr(client, "search_logged_models"):
+            return []
+        with self.connection.errors():
+            page = client.search_logged_models(
+                [run.info.experiment_id],
+                filter_string=f"source_run_id = {_quote(run.info.run_id)}",
+                max_results=100,
+            )
+        return [
+            LoggedModel(model_id=m.model_id, name=m.name, artifact_uri=m.artifact_location)
+            for m in page
+        ]
+
+
+def summarize_run(run: Run) -> RunSummary:
+    """The listed form of an MLflow run."""
+    tags = run.data.tags
+    return RunSummary(
+        run_id=run.info.run_id,
+        run_name=run.info.run_name or tags.get(RUN_NAME_TAG),
+        experiment_id=run.info.experiment_id,
+        status=run.info.status,
+        start_time=run.info.start_time,
+        end_time=run.info.end_time,
+        notebook=tags.get(SOURCE_NAME_TAG),
+        user=run.info.user_id or tags.get(USER_TAG),
+        params=dict(run.data.params),
+        metrics=dict(run.data.metrics),
+        tags={k: v for k, v in tags.items() if k not in HIDDEN_TAGS},
+    )
+
+
+def _experiment(experiment: Any) -> DescribeExperiment:
+    return DescribeExperiment(
+        experiment_id=experiment.experiment_id,
+        name=experiment.name,
+        artifact_location=experiment.artifact_location,
+        lifecycle_stage=experiment.lifecycle_stage,
+        creation_time=experiment.creation_time,
+        last_update_time=experiment.last_update_time,
+        tags=dict(experiment.tags),
+    )
+
+
+def _align(key: str, run_ids: list[str], by_pair: dict[tuple[str, str], dict[int, float]]):
+    steps = sorted({step for run_id in run_ids for step in by_pair[(run_id, key)]})
+    return MetricSeries(
+        key=key,
+        steps=steps,
+        values={
+            run_id: [by_pair[(run_id, key)].get(step) for step in steps] for run_id in run_ids
+        },
+    )
+
+
+def _compare_params(runs: list[Run]) -> list[ParamComparison]:
+    keys = sorted({key for run in runs for key in run.data.params})
+    comparisons = []
+    for key in keys:
+        values = {run.info.run_id: run.data.params.get(key) for run in runs}
+        comparisons.append(
+            ParamComparison(key=key, values=values, differs=len(set(values.values())) > 1)
+        )
+    return comparisons
+
+
+def _validate_search(query: ListRunsQuery) -> None:
+    """Name the malformed field before MLflow answers with a generic message."""
+    from mlflow.exceptions import MlflowException
+    from mlflow.utils.search_utils import SearchUtils
+
+    try:
+        SearchUtils.parse_search_filter(query.filter)
+    except MlflowException as exc:
+        raise InvalidInput(f"filter: {exc.message}", field="filter") from exc
+    try:
+        for clause in query.order_by:
+            SearchUtils.parse_order_by_for_search_runs(clause)
+    except MlflowException as exc:
+        raise InvalidInput(f"order_by: {exc.message}", field="order_by") from exc
+
+
+def _quote(value: str) -> str:
+    """A string literal for an MLflow filter."""
+    if "'" not in value:
+        return f"'{value}'"
+    if '"' not in value:
+        return f'"{value}"'
+    raise InvalidInput("A path with both kinds of quote cannot be searched.", field="notebook")
+
+
+def _artifact_path(path: str, *, allow_root: bool) -> str:
+    """Normalize an artifact path and refuse one that leaves the run's artifacts."""
+    clean = PurePosixPath(path.strip("/")) if path.strip("/") else PurePosixPath()
+    if clean.is_absolute() or ".." in clean.parts:
+        raise InvalidInput("path must stay inside the run's artifacts.", field="path")
+    text = "" if str(clean) == "." else str(clean)
+    if not text and not allow_root:
+        raise InvalidInput("path is required.", field="path")
+    return text
