@@ -7,15 +7,20 @@ the same configuration (``c.MLXApp.*`` in ``jupyter_server_config``).
 from __future__ import annotations
 
 import sys
-from typing import Any
+import time
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from jupyter_core.application import JupyterApp, base_aliases, base_flags
-from traitlets import Bool, Unicode
+from traitlets import Bool, Integer, Unicode
 
 from . import __version__
 from .config import Settings
-from .errors import MLXError
+from .errors import InvalidInput, MLXError
 from .status import DescribeServer
+
+if TYPE_CHECKING:
+    from .tracking.schemas import DescribeRun, RunSummary
 
 _WORKSPACE_ALIASES = {
     "root-dir": "MLXCommandBase.root_dir",
@@ -101,6 +106,139 @@ def format_status(status: DescribeServer) -> str:
     return "\n".join(f"{label:<{width}}  {value}" for label, value in rows)
 
 
+class RunsListCommand(MLXCommandBase):
+    """List the MLflow runs of a notebook (or of every notebook), newest first."""
+
+    name = "jupyter-mlx-runs-list"
+    description = __doc__
+    aliases = {
+        **MLXCommandBase.aliases,
+        "notebook": "RunsListCommand.notebook",
+        "filter": "RunsListCommand.filter",
+        "max": "RunsListCommand.max_results",
+    }
+    notebook = Unicode("", config=True, help="Notebook path relative to the server root.")
+    filter = Unicode("", config=True, help='MLflow search filter, e.g. "metrics.loss < 0.1".')
+    max_results = Integer(50, config=True, help="How many runs to list (at most 1000).")
+
+    def run(self) -> int:
+        from .tracking.schemas import ListRunsQuery
+        from .tracking.service import TrackingService
+
+        query = _validated(
+            ListRunsQuery,
+            notebook=self.notebook or None,
+            filter=self.filter,
+            max_results=self.max_results,
+        )
+        page = TrackingService(self.workspace_settings().tracking_uri).search_runs(query)
+        print(page.model_dump_json(indent=2) if self.json else format_runs(page.runs))
+        return 0
+
+
+class RunsShowCommand(MLXCommandBase):
+    """Show one run: status, notebook, environment, params, metrics and tags."""
+
+    name = "jupyter-mlx-runs-show"
+    description = __doc__
+
+    def run(self) -> int:
+        from .tracking.service import TrackingService
+
+        if len(self.extra_args) != 1:
+            raise InvalidInput("Give exactly one RUN_ID.", field="run_id")
+        run = TrackingService(self.workspace_settings().tracking_uri).get_run(self.extra_args[0])
+        print(run.model_dump_json(indent=2) if self.json else format_run(run))
+        return 0
+
+
+class RunsCommand(JupyterApp):
+    """MLflow runs of the workspace's notebooks."""
+
+    name = "jupyter-mlx-runs"
+    version = __version__
+    description = __doc__
+    subcommands: dict[str, Any] = {
+        "list": (RunsListCommand, RunsListCommand.__doc__),
+        "show": (RunsShowCommand, RunsShowCommand.__doc__),
+    }
+
+    def start(self) -> None:
+        if self.subapp is None:
+            self.print_help()
+            self.exit(1)
+        super().start()
+
+
+def _validated(schema: Any, **values: Any) -> Any:
+    """Build a request schema from command-line values, naming the bad option."""
+    from pydantic import ValidationError
+
+    try:
+        return schema.model_validate(values)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        option = str(error["loc"][0]).replace("max_results", "max")
+        raise InvalidInput(f"--{option}: {error['msg']}", field=option) from exc
+
+
+def _when(ms: int | None) -> str:
+    if ms is None:
+        return "-"
+    return datetime.fromtimestamp(ms / 1000).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _duration(start: int | None, end: int | None) -> str:
+    if start is None:
+        return "-"
+    seconds = ((end or time.time() * 1000) - start) / 1000
+    return f"{seconds:.1f}s" if seconds < 120 else f"{seconds / 60:.1f}min"
+
+
+def format_runs(runs: list[RunSummary]) -> str:
+    """A table of runs, one a line."""
+    if not runs:
+        return "No runs."
+    rows = [("RUN ID", "NAME", "STATUS", "STARTED", "DURATION", "METRICS")]
+    for run in runs:
+        metrics = ", ".join(f"{k}={v:.4g}" for k, v in sorted(run.metrics.items())[:3])
+        rows.append(
+            (
+                run.run_id,
+                run.run_name or "-",
+                run.status,
+                _when(run.start_time),
+                _duration(run.start_time, run.end_time),
+                metrics,
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))
+        + "  "
+        + row[-1]
+        for row in rows
+    )
+
+
+def format_run(run: DescribeRun) -> str:
+    """One run, a fact a line, then its params, metrics and tags."""
+    env = run.environment
+    lines = [
+        f"run          {run.run_id} ({run.run_name or '-'})",
+        f"status       {run.status}",
+        f"started      {_when(run.start_time)} ({_duration(run.start_time, run.end_time)})",
+        f"notebook     {run.notebook or '-'}",
+        f"snapshot     {run.notebook_snapshot or '-'}",
+        f"environment  {f'{env.name} (lock {env.lock_sha256})' if env else 'not recorded'}",
+        f"artifacts    {run.artifact_uri}",
+    ]
+    for title, values in (("params", run.params), ("metrics", run.metrics), ("tags", run.tags)):
+        lines.append(f"{title}:")
+        lines.extend(f"  {key} = {value}" for key, value in sorted(values.items()))
+    return "\n".join(lines)
+
+
 class MLXCommand(JupyterApp):
     """jupyter mlx: environments, experiments, jobs and models from the command line."""
 
@@ -109,6 +247,7 @@ class MLXCommand(JupyterApp):
     description = __doc__
     subcommands: dict[str, Any] = {
         "status": (StatusCommand, StatusCommand.__doc__),
+        "runs": (RunsCommand, RunsCommand.__doc__),
     }
 
     def start(self) -> None:

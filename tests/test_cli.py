@@ -68,4 +68,41 @@ def test_without_a_subcommand_the_help_lists_them(tmp_path: Path) -> None:
     result = jupyter_mlx(cwd=tmp_path)
 
     assert result.returncode == 1
-    assert "Subcommands: status" in result.stderr
+    assert "Subcommands: runs, status" in result.stderr
+
+
+def test_runs_list_json_and_text_of_a_notebook(tmp_path: Path) -> None:
+    from mlflow_data import seed_runs
+
+    runs = seed_runs(tmp_path / ".mlx")
+
+    as_json = jupyter_mlx("runs", "list", "--notebook=train.ipynb", "--json", cwd=tmp_path)
+    as_text = jupyter_mlx("runs", "list", "--notebook=train.ipynb", "--max=1", cwd=tmp_path)
+
+    assert as_json.returncode == 0, as_json.stderr
+    assert [r["run_id"] for r in json.loads(as_json.stdout)["runs"]] == [runs.second, runs.first]
+    header, row = as_text.stdout.splitlines()
+    assert header.split()[:3] == ["RUN", "ID", "NAME"]
+    assert row.startswith(f"{runs.second}  run-1")
+    assert "accuracy=0.6, loss=1.167" in row
+
+
+def test_runs_show_and_its_errors(tmp_path: Path) -> None:
+    from mlflow_data import seed_runs
+
+    runs = seed_runs(tmp_path / ".mlx")
+
+    shown = jupyter_mlx("runs", "show", runs.first, cwd=tmp_path)
+    missing = jupyter_mlx("runs", "show", "0" * 32, cwd=tmp_path)
+    bad_filter = jupyter_mlx("runs", "list", "--filter=metrics.loss <<< 1", cwd=tmp_path)
+
+    assert shown.returncode == 0, shown.stderr
+    assert "notebook     train.ipynb" in shown.stdout
+    assert "  lr = 0.1" in shown.stdout
+    assert f"environment  base (lock {'ab' * 32})" in shown.stdout
+    assert (missing.returncode, missing.stderr.strip().splitlines()[-1]) == (
+        2,
+        f"error: Run with id={'0' * 32} not found",
+    )
+    assert bad_filter.returncode == 2
+    assert bad_filter.stderr.strip().splitlines()[-1].startswith("error: filter: ")

@@ -54,7 +54,11 @@ async def test_runs_page_through_with_a_token(jp_fetch, runs: SeededRuns) -> Non
     second = await get_json(
         jp_fetch,
         "runs",
-        params={"notebook": "train.ipynb", "max_results": 1, "page_token": first["next_page_token"]},
+        params={
+            "notebook": "train.ipynb",
+            "max_results": 1,
+            "page_token": first["next_page_token"],
+        },
     )
 
     assert [r["run_id"] for r in first["runs"]] == [runs.second]
@@ -119,9 +123,7 @@ async def test_unknown_run_is_404(jp_fetch, runs: SeededRuns) -> None:
 
 async def test_artifacts_list_folders_and_files(jp_fetch, runs: SeededRuns) -> None:
     root = await get_json(jp_fetch, "runs", runs.first, "artifacts")
-    folder = await get_json(
-        jp_fetch, "runs", runs.first, "artifacts", params={"path": "notebook"}
-    )
+    folder = await get_json(jp_fetch, "runs", runs.first, "artifacts", params={"path": "notebook"})
 
     assert {(f["path"], f["is_dir"]) for f in root["files"]} == {
         ("notebook", True),
@@ -153,7 +155,8 @@ async def test_notebook_snapshot_renders_as_html(jp_fetch, runs: SeededRuns) -> 
 
     html = response.body.decode()
     assert response.headers["Content-Type"] == "text/html; charset=utf-8"
-    assert "print(&#39;run 1&#39;)" in html or "print('run 1')" in html
+    assert "<span class=\"s1\">'run 1'</span>" in html  # the cell's source, highlighted
+    assert "<pre>hello\n</pre>" in html  # and its stored output
 
 
 @pytest.mark.parametrize(
@@ -170,9 +173,7 @@ async def test_artifact_content_refuses_bad_paths(
     assert (status, body["field"]) == (code, field)
 
 
-async def test_compare_aligns_histories_on_the_union_of_steps(
-    jp_fetch, runs: SeededRuns
-) -> None:
+async def test_compare_aligns_histories_on_the_union_of_steps(jp_fetch, runs: SeededRuns) -> None:
     response = await jp_fetch(
         "mlx",
         "api",

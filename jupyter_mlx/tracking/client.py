@@ -71,8 +71,7 @@ class TrackingConnection:
         """The error a user sees when the tracking store cannot be reached."""
         reason = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
         return Unavailable(
-            f"The MLflow tracking store {redact_url(self.tracking_uri)} cannot be reached: "
-            f"{reason}"
+            f"The MLflow tracking store {redact_url(self.tracking_uri)} cannot be reached: {reason}"
         )
 
     @contextmanager

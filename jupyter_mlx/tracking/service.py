@@ -127,8 +127,7 @@ class TrackingService:
             run_id=run_id,
             path=path,
             files=[
-                ArtifactEntry(path=e.path, is_dir=e.is_dir, file_size=e.file_size)
-                for e in entries
+                ArtifactEntry(path=e.path, is_dir=e.is_dir, file_size=e.file_size) for e in entries
             ],
         )
 
@@ -268,9 +267,7 @@ def _align(key: str, run_ids: list[str], by_pair: dict[tuple[str, str], dict[int
     return MetricSeries(
         key=key,
         steps=steps,
-        values={
-            run_id: [by_pair[(run_id, key)].get(step) for step in steps] for run_id in run_ids
-        },
+        values={run_id: [by_pair[(run_id, key)].get(step) for step in steps] for run_id in run_ids},
     )
 
 
