@@ -18,11 +18,16 @@ if (!process.env.MLX_UI_TEST_WORKSPACE) {
   );
 }
 
+// Port of the test server: 8888 unless MLX_UI_TEST_PORT says otherwise (the
+// server config reads the same variable).
+const port = process.env.MLX_UI_TEST_PORT || '8888';
+
 module.exports = {
   ...baseConfig,
   reporter: [['list'], ['html', { open: 'never' }]],
   use: {
     ...baseConfig.use,
+    baseURL: `http://localhost:${port}`,
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
       args: [
@@ -39,7 +44,7 @@ module.exports = {
   },
   webServer: {
     command: 'jlpm start',
-    url: 'http://localhost:8888/lab',
+    url: `http://localhost:${port}/lab`,
     timeout: 120 * 1000,
     reuseExistingServer: !process.env.CI
   }
