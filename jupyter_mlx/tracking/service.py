@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import mimetypes
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidInput, NotFound
 from .client import TrackingConnection
+from .history import History, MetricHistoryReader
 from .schemas import (
     ArtifactEntry,
     CompareRunsRequest,
@@ -39,7 +39,6 @@ USER_TAG = "mlflow.user"
 HIDDEN_TAGS = frozenset({"mlflow.log-model.history"})
 #: Longest artifact a user can open through the API.
 MAX_ARTIFACT_BYTES = 50 * 1024 * 1024
-HISTORY_WORKERS = 8
 
 
 class TrackingService:
@@ -51,6 +50,7 @@ class TrackingService:
 
     def __init__(self, tracking_uri: str) -> None:
         self.connection = TrackingConnection(tracking_uri)
+        self.histories = MetricHistoryReader(self.connection)
 
     def list_experiments(self, query: ListExperimentsQuery) -> ListExperimentsResponse:
         """A page of active experiments, most recently updated first."""
@@ -168,22 +168,18 @@ class TrackingService:
     def compare(self, request: CompareRunsRequest) -> CompareRunsResponse:
         """Align the metric histories and parameters of several runs.
 
-        Histories are fetched in parallel; each metric's series share the union of steps,
-        with null where a run has no value at that step.
+        Each metric's series share the union of steps, with null where a run has no value
+        at that step (or logged NaN there).
 
         Raises:
             NotFound: One of the runs does not exist.
         """
         run_ids = list(dict.fromkeys(request.run_ids))
-        with ThreadPoolExecutor(min(HISTORY_WORKERS, len(run_ids))) as pool:
-            runs = list(pool.map(self._run, run_ids))
+        runs = self._runs(run_ids)
         keys = request.metric_keys
         if keys is None:
             keys = sorted({key for run in runs for key in run.data.metrics})
-        pairs = [(run_id, key) for key in keys for run_id in run_ids]
-        with ThreadPoolExecutor(HISTORY_WORKERS) as pool:
-            histories = list(pool.map(lambda pair: self._history(*pair), pairs))
-        by_pair = dict(zip(pairs, histories, strict=True))
+        by_pair = self.histories.read(run_ids, keys)
         return CompareRunsResponse(
             runs=[summarize_run(run) for run in runs],
             metrics=[_align(key, run_ids, by_pair) for key in keys],
@@ -194,23 +190,36 @@ class TrackingService:
         with self.connection.errors(field="run_id"):
             return self.connection.client.get_run(run_id)
 
-    def _history(self, run_id: str, key: str) -> dict[int, float]:
-        with self.connection.errors(field="metric_keys"):
-            metrics = self.connection.client.get_metric_history(run_id, key)
-        latest: dict[int, tuple[int, float]] = {}
-        for metric in metrics:
-            seen = latest.get(metric.step)
-            if seen is None or metric.timestamp >= seen[0]:
-                latest[metric.step] = (metric.timestamp, metric.value)
-        return {step: value for step, (_, value) in latest.items()}
+    def _runs(self, run_ids: list[str]) -> list[Run]:
+        """Several runs in one search, in the order asked (a query per run is 7x slower)."""
+        from mlflow.entities import ViewType
+
+        conn = self.connection
+        ids = ", ".join(_quote(run_id) for run_id in run_ids)
+        with conn.errors(field="run_ids"):
+            found = conn.client.search_runs(
+                self._all_experiment_ids(),
+                filter_string=f"attributes.run_id IN ({ids})",
+                run_view_type=ViewType.ALL,
+                max_results=len(run_ids),
+            )
+        by_id = {run.info.run_id: run for run in found}
+        missing = [run_id for run_id in run_ids if run_id not in by_id]
+        if missing:
+            raise NotFound(f"Run with id={missing[0]} not found", field="run_ids")
+        return [by_id[run_id] for run_id in run_ids]
 
     def _all_experiment_ids(self) -> list[str]:
+        from mlflow.entities import ViewType
+
         conn = self.connection
         ids: list[str] = []
         token = None
         with conn.errors():
             while True:
-                page = conn.client.search_experiments(max_results=1000, page_token=token)
+                page = conn.client.search_experiments(
+                    view_type=ViewType.ALL, max_results=1000, page_token=token
+                )
                 ids.extend(e.experiment_id for e in page)
                 token = page.token
                 if not token:
@@ -262,7 +271,7 @@ def _experiment(experiment: Any) -> DescribeExperiment:
     )
 
 
-def _align(key: str, run_ids: list[str], by_pair: dict[tuple[str, str], dict[int, float]]):
+def _align(key: str, run_ids: list[str], by_pair: dict[tuple[str, str], History]) -> MetricSeries:
     steps = sorted({step for run_id in run_ids for step in by_pair[(run_id, key)]})
     return MetricSeries(
         key=key,
