@@ -9,6 +9,7 @@ server (``http(s)://``) is read through the client.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -69,7 +70,8 @@ class MetricHistoryReader:
                 with self.connection.errors(field="metric_keys"):
                     metrics = client.get_metric_history(run_id, key)
                 for metric in sorted(metrics, key=lambda m: m.timestamp):
-                    yield run_id, key, metric.step, metric.value
+                    value = None if math.isnan(metric.value) else metric.value
+                    yield run_id, key, metric.step, value
 
 
 def _database_engine(tracking_uri: str) -> Engine | None:
