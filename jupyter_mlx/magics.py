@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import ast
+import sys
 from html import escape
 from typing import Any
 
-from IPython.core.magic import Magics, line_magic, magics_class
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class
+from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .config import Settings
 from .errors import MLXError
@@ -47,9 +52,65 @@ def kernel_settings() -> Settings:
     return Settings.resolve(workspace.parent, workspace=workspace)
 
 
+class TrackArgs(BaseModel):
+    """Arguments of ``%mlx_track`` / ``%%mlx_track``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    experiment: str | None = None
+    run_name: str | None = None
+    notebook: str | None = None
+    stop: bool = False
+    autolog: bool = True
+
+
+class RunsArgs(BaseModel):
+    """Arguments of ``%mlx_runs``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    notebook: str | None = None
+    max: int = Field(default=100, ge=1, le=1000)
+    filter: str | None = None
+    compare: list[str] | None = None
+
+
+def _unquote(value: Any) -> Any:
+    """Drop one pair of matching outer quotes (IPython splits magic lines keeping quotes)."""
+    if isinstance(value, list):
+        return [_unquote(v) for v in value]
+    if isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]
+    return value
+
+
+def _parse(model: type[BaseModel], magic: Any, line: str) -> Any:
+    """Parse a magic's arguments into its model; bad values raise a one-line UsageError."""
+    namespace = parse_argstring(magic, line)
+    try:
+        return model(**{key: _unquote(value) for key, value in vars(namespace).items()})
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = str(error["loc"][0]) if error["loc"] else "arguments"
+        raise UsageError(f"--{name}: {error['msg']}") from None
+
+
+def say(message: str) -> None:
+    """Print one line for the user, marked as coming from jupyter-mlx."""
+    # One write, so a kernel never sends the line and its newline as two outputs.
+    sys.stdout.write(f"mlx: {message}\n")
+
+
 @magics_class
 class MLXMagics(Magics):
     """Thin IPython faces over the jupyter-mlx services."""
+
+    @property
+    def _shell(self) -> Any:
+        """The shell these magics are registered with (always set once registered)."""
+        if self.shell is None:
+            raise UsageError("The jupyter-mlx magics are not registered with a shell.")
+        return self.shell
 
     @line_magic
     def mlx_status(self, line: str = "") -> WorkspaceStatus | None:
@@ -63,7 +124,141 @@ class MLXMagics(Magics):
             finally:
                 services.close()
         except MLXError as exc:
-            print(f"mlx: {exc.message}")
+            say(exc.message)
+            return None
+
+    @magic_arguments()
+    @argument("--experiment", help="Experiment name (default: the notebook path).")
+    @argument("--run-name", dest="run_name", help="Run name (default: one MLflow makes up).")
+    @argument("--notebook", help="Notebook path, if the kernel cannot tell.")
+    @argument("--stop", action="store_true", help="End the tracked run (line magic only).")
+    @argument(
+        "--no-autolog",
+        dest="autolog",
+        action="store_false",
+        help="Do not turn on mlflow.autolog for the frameworks in use.",
+    )
+    @line_cell_magic
+    def mlx_track(self, line: str = "", cell: str | None = None) -> Any:
+        """Track this notebook in one MLflow run; ``--stop`` ends it with a notebook snapshot.
+
+        As a cell magic, ``%%mlx_track`` tracks only that cell: its run ends when the cell does
+        (FAILED if the cell raised; the exception still reaches you). If tracking cannot start,
+        the cell is not run and one line says why.
+        """
+        __tracebackhide__ = True  # a failing cell's traceback starts at the cell, not here
+        from .tracking.session import TrackOptions, kernel_session
+
+        args: TrackArgs = _parse(TrackArgs, self.mlx_track, line)
+        session = kernel_session()
+        if args.stop:
+            if cell is not None:
+                raise UsageError("--stop applies to the line magic: `%mlx_track --stop`.")
+            self._stop_run()
+            return None
+        options = TrackOptions(
+            experiment=args.experiment,
+            run_name=args.run_name,
+            notebook=args.notebook,
+            autolog=args.autolog,
+        )
+        try:
+            started = session.start(options, self._shell.user_ns, cell=cell is not None)
+        except MLXError as exc:
+            say(exc.message)
+            return None
+        self._show_start(started)
+        if cell is None:
+            return None
+        from .tracking.session import FAILED, FINISHED, KILLED
+
+        status = FINISHED
+        try:
+            return self._run_cell(cell)
+        except KeyboardInterrupt:
+            status = KILLED
+            raise
+        except BaseException:
+            status = FAILED
+            raise
+        finally:
+            if session.run is started.run:
+                self._stop_run(status)
+
+    def _show_start(self, started: Any) -> None:
+        from .tracking.widget import show_run
+
+        run = started.run
+        for note in started.notes:
+            say(note)
+        if started.resumed:
+            say(
+                f"Resumed run '{run.run_name}' ({run.run_id}), already tracked by this kernel; "
+                "`%mlx_track --stop` ends it."
+            )
+        show_run(run, resumed=started.resumed)
+
+    def _stop_run(self, status: str = "FINISHED") -> None:
+        from .tracking.session import kernel_session
+        from .tracking.widget import finish_run
+
+        try:
+            stopped = kernel_session().stop(status)
+        except MLXError as exc:
+            say(exc.message)
+            return
+        finish_run(stopped)
+        for note in stopped.notes:
+            say(note)
+        snapshot = f"; notebook snapshot {stopped.snapshot}" if stopped.snapshot else ""
+        say(f"Run '{stopped.run.run_name}' ({stopped.run.run_id}) {stopped.status}{snapshot}.")
+
+    def _run_cell(self, cell: str) -> Any:
+        """Execute a cell's code in the user namespace; returns its last expression's value."""
+        __tracebackhide__ = True
+        shell = self._shell
+        code = shell.transform_cell(cell)
+        # A cached file name lets tracebacks show the cell's lines, as for any other cell; the
+        # shell has already counted the running cell, so its number is one less.
+        filename = shell.compile.cache(code, max(shell.execution_count - 1, 0), raw_code=cell)
+        tree = shell.transform_ast(shell.compile.ast_parse(code, filename))
+        last = None
+        if tree.body and isinstance(tree.body[-1], ast.Expr):
+            last = ast.Expression(tree.body.pop().value)
+        namespace = shell.user_ns
+        exec(shell.compile(tree, filename, "exec"), namespace)
+        if last is None:
+            return None
+        return eval(shell.compile(last, filename, "eval"), namespace)
+
+    @magic_arguments()
+    @argument("--notebook", help="Notebook whose runs to list (default: this one).")
+    @argument("--max", type=int, default=100, help="Most runs listed (default 100).")
+    @argument("--filter", help='MLflow search filter, e.g. "metrics.accuracy > 0.9".')
+    @argument("--compare", nargs="+", metavar="RUN_ID", help="Compare these runs instead.")
+    @line_magic
+    def mlx_runs(self, line: str = "") -> Any:
+        """List this notebook's runs, newest first (a DataFrame), or compare runs.
+
+        ``%mlx_runs --compare ID ID ...`` charts each metric's history of every run and shows the
+        parameters that differ.
+        """
+        from .tracking.notebook import locate_notebook
+        from .tracking.session import compare_runs, kernel_session, search_notebook_runs
+        from .tracking.widget import ComparisonView
+
+        args: RunsArgs = _parse(RunsArgs, self.mlx_runs, line)
+        try:
+            if args.compare:
+                return ComparisonView(compare_runs(args.compare))
+            tracked = kernel_session().run
+            if tracked is not None and not args.notebook:
+                notebook = tracked.notebook.relative
+            else:
+                notebook = locate_notebook(args.notebook, must_exist=False).relative
+            return search_notebook_runs(notebook, max_results=args.max, filter_string=args.filter)
+        except MLXError as exc:
+            say(exc.message)
             return None
 
 

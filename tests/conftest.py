@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -35,3 +37,30 @@ def jp_server_config(mlx_workspace: Path) -> dict:
         "ServerApp": {"jpserver_extensions": {"jupyter_mlx": True}},
         "MLXApp": {"workspace_dir": str(mlx_workspace)},
     }
+
+
+#: Variables MLflow's fluent API writes to os.environ behind monkeypatch's back.
+MLFLOW_PROCESS_ENV = ("MLFLOW_TRACKING_URI", "MLFLOW_EXPERIMENT_ID", "MLFLOW_RUN_ID")
+
+
+@pytest.fixture
+def mlflow_state() -> Iterator[None]:
+    """Undo the process-wide state MLflow's fluent API keeps after a test.
+
+    ``mlflow.set_tracking_uri`` and ``mlflow.set_experiment`` store module globals and also
+    export ``MLFLOW_TRACKING_URI`` / ``MLFLOW_EXPERIMENT_ID`` to ``os.environ``.
+    """
+    import mlflow
+    from mlflow.tracking import fluent
+
+    saved = {name: os.environ.get(name) for name in MLFLOW_PROCESS_ENV}
+    yield
+    while mlflow.active_run() is not None:
+        mlflow.end_run()
+    mlflow.set_tracking_uri(None)
+    fluent._active_experiment_id = None
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value

@@ -16,13 +16,14 @@ NOTEBOOK = REPO_ROOT / "examples" / "train_classifier.ipynb"
 
 
 def _kernel_env(workspace: Path) -> dict[str, str]:
-    """Environment of the papermill process, inherited by the kernel it starts."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"MLFLOW_TRACKING_URI", "MLFLOW_EXPERIMENT_ID", "MLFLOW_RUN_ID"}
-    }
+    """Environment of the papermill process, inherited by the kernel it starts.
+
+    As for a job run: the server root is the repository and the kernel is told its notebook.
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MLFLOW_", "MLX_", "JPY_"))}
     env["MLX_WORKSPACE_DIR"] = str(workspace)
+    env["MLX_ROOT_DIR"] = str(REPO_ROOT)
+    env["MLX_NOTEBOOK_PATH"] = str(NOTEBOOK)
     # The kernel imports jupyter_mlx; make the source tree importable even without an install.
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
     return env
@@ -40,6 +41,11 @@ def test_notebook_has_parameters_cell():
         assert name in tagged[0].source
     assert nb.metadata.kernelspec.name == "python3"
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
+    # Tracked with the magics, not with a hand-made run.
+    sources = [c.source for c in nb.cells if c.cell_type == "code"]
+    assert "%mlx_track" in sources
+    assert "%mlx_track --stop" in sources
+    assert not any("mlflow.start_run" in source for source in sources)
 
 
 @pytest.mark.slow
@@ -53,6 +59,8 @@ def test_notebook_has_parameters_cell():
 # warns (a UserWarning wrapped in ANSI colour codes) that an ``Any`` type hint is not validated.
 @pytest.mark.filterwarnings("ignore:.*Any type hint is inferred as AnyType:UserWarning")
 def test_example_notebook_trains_and_logs_model(tmp_path: Path):
+    import hashlib
+
     import mlflow.pyfunc
     import numpy as np
     from mlflow.tracking import MlflowClient
@@ -80,13 +88,24 @@ def test_example_notebook_trains_and_logs_model(tmp_path: Path):
 
     uri = f"sqlite:///{workspace.as_posix()}/mlflow.db"
     client = MlflowClient(tracking_uri=uri)
-    experiment = client.get_experiment_by_name("train_classifier")
+    # The experiment is named after the notebook's path under the server root.
+    experiment = client.get_experiment_by_name("examples/train_classifier.ipynb")
     assert experiment is not None
     runs = client.search_runs([experiment.experiment_id])
     assert len(runs) == 1
     run = runs[0]
     assert run.info.status == "FINISHED"
+    # The parameters cell's names, with the values papermill injected.
     assert run.data.params == {"lr": "0.01", "epochs": "3", "hidden": "16", "seed": "0"}
+    tags = run.data.tags
+    assert tags["mlflow.source.name"] == "examples/train_classifier.ipynb"
+    assert tags["mlflow.source.type"] == "NOTEBOOK"
+    assert tags["mlx.notebook.snapshot"] == "notebook/train_classifier.ipynb"
+    snapshot = Path(
+        client.download_artifacts(run.info.run_id, "notebook/train_classifier.ipynb", str(tmp_path))
+    )
+    assert snapshot.read_bytes() == NOTEBOOK.read_bytes()
+    assert tags["mlx.notebook.sha256"] == hashlib.sha256(NOTEBOOK.read_bytes()).hexdigest()
 
     history = client.get_metric_history(run.info.run_id, "train_loss")
     assert [m.step for m in history] == [1, 2, 3]

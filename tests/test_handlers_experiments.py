@@ -66,6 +66,12 @@ async def test_runs_page_through_with_a_token(jp_fetch, runs: SeededRuns) -> Non
     assert second["next_page_token"] is None
 
 
+async def test_runs_ignore_jupyterlabs_cache_busting_timestamp(jp_fetch, runs: SeededRuns) -> None:
+    body = await get_json(jp_fetch, "runs", params={"notebook": "train.ipynb", "1795377787950": ""})
+
+    assert len(body["runs"]) == 2
+
+
 async def test_runs_filter_and_repeated_order_by(jp_fetch, runs: SeededRuns) -> None:
     filtered = await get_json(
         jp_fetch, "runs", params={"notebook": "train.ipynb", "filter": "params.lr = '0.1'"}

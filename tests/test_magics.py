@@ -1,10 +1,13 @@
-"""%load_ext jupyter_mlx and %mlx_status in an IPython shell."""
+"""%load_ext jupyter_mlx, %mlx_status, %mlx_track and %mlx_runs in an IPython shell."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+import nbformat
 import pytest
+from IPython.core.error import UsageError
 from IPython.testing.globalipapp import start_ipython
 
 from jupyter_mlx.config import Settings
@@ -39,3 +42,117 @@ def test_mlx_status_shows_the_kernels_workspace(
     assert "<th style='text-align:left'>Workspace</th>" in html
     assert "ok (revision 0001)" in html
     assert f"workspace     {workspace}" in repr(status)
+
+
+# -- tracking -------------------------------------------------------------------------------------
+
+# MLflow 3.17's SQLAlchemy tracking store configures a relationship with the ``noload`` loader
+# strategy, which SQLAlchemy 2.1 deprecates; the warning comes from MLflow's code on the first
+# use of a SQLite store in the process, not from ours.
+ignore_mlflow_noload = pytest.mark.filterwarnings(
+    "ignore:The ``noload`` loader strategy is deprecated:sqlalchemy.exc.SADeprecationWarning"
+)
+
+KERNEL_VARS = (
+    "MLX_NOTEBOOK_PATH",
+    "JPY_SESSION_NAME",
+    "MLX_JOB_ID",
+    "MLFLOW_EXPERIMENT_ID",
+    "MLFLOW_RUN_ID",
+)
+
+
+@pytest.fixture
+def notebook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mlflow_state: None) -> Iterator[Path]:
+    """A notebook under a server root, the kernel environment of a job running it, and cleanup
+    of what MLflow's fluent API and this kernel's session keep between cells."""
+
+    from jupyter_mlx.tracking.session import kernel_session
+
+    for name in KERNEL_VARS:
+        monkeypatch.delenv(name, raising=False)
+    root = tmp_path / "root"
+    path = root / "train.ipynb"
+    path.parent.mkdir()
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("lr = 0.1")
+    cell.metadata.tags = ["parameters"]
+    nb.cells.append(cell)
+    nbformat.write(nb, path)
+    monkeypatch.setenv("MLX_ROOT_DIR", str(root))
+    monkeypatch.setenv("MLX_WORKSPACE_DIR", str(root / ".mlx"))
+    monkeypatch.setenv("MLX_NOTEBOOK_PATH", str(path))
+    yield path
+    while kernel_session().run is not None:
+        kernel_session().stop()
+
+
+def test_track_without_a_notebook_path_says_so_in_one_line(
+    ip, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in KERNEL_VARS:
+        monkeypatch.delenv(name, raising=False)
+    ip.run_line_magic("load_ext", "jupyter_mlx")
+    capsys.readouterr()
+
+    assert ip.run_line_magic("mlx_track", "") is None
+
+    assert capsys.readouterr().out == (
+        "mlx: This kernel does not know its notebook: pass `--notebook PATH` "
+        "(or set $MLX_NOTEBOOK_PATH).\n"
+    )
+
+
+def test_stop_with_nothing_tracked_says_so_in_one_line(
+    ip, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ip.run_line_magic("load_ext", "jupyter_mlx")
+    capsys.readouterr()
+
+    ip.run_line_magic("mlx_track", "--stop")
+
+    assert capsys.readouterr().out == (
+        "mlx: No run is tracked in this kernel: start one with `%mlx_track`.\n"
+    )
+
+
+def test_bad_arguments_are_usage_errors(ip) -> None:
+    ip.run_line_magic("load_ext", "jupyter_mlx")
+
+    with pytest.raises(UsageError, match="--max: Input should be greater than or equal to 1"):
+        ip.run_line_magic("mlx_runs", "--max 0")
+    with pytest.raises(UsageError, match="--stop applies to the line magic"):
+        ip.run_cell_magic("mlx_track", "--stop", "x = 1")
+
+
+@ignore_mlflow_noload
+def test_cell_magic_tracks_one_cell(ip, notebook: Path, capsys: pytest.CaptureFixture[str]):
+    from mlflow.tracking import MlflowClient
+
+    ip.run_line_magic("load_ext", "jupyter_mlx")
+    capsys.readouterr()
+    ip.user_ns["lr"] = 0.25
+
+    # A cell that succeeds: its names stay defined and its last value is the result
+    value = ip.run_cell_magic(
+        "mlx_track",
+        '--run-name "ok cell" --no-autolog',
+        "import mlflow\nmlflow.log_metric('m', 1)\nx = 41\nx + 1",
+    )
+    # A cell that fails: the exception reaches the user, the run is FAILED
+    with pytest.raises(ZeroDivisionError):
+        ip.run_cell_magic("mlx_track", "--run-name failing --no-autolog", "1 / 0")
+
+    assert value == 42 and ip.user_ns["x"] == 41
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("MLflow run 'ok cell' (") and out[0].endswith(": RUNNING")
+    assert out[1].startswith("mlx: Run 'ok cell' (") and out[1].endswith(
+        "FINISHED; notebook snapshot notebook/train.ipynb."
+    )
+    assert "FAILED" in out[3]
+    client = MlflowClient(tracking_uri=f"sqlite:///{notebook.parent / '.mlx' / 'mlflow.db'}")
+    frame = ip.run_line_magic("mlx_runs", "--filter \"params.lr = '0.25'\"")
+    assert list(frame.run_name) == ["failing", "ok cell"]
+    assert list(frame.status) == ["FAILED", "FINISHED"]
+    ok = client.get_run(frame.run_id[1])
+    assert ok.data.params == {"lr": "0.25"} and ok.data.metrics == {"m": 1.0}

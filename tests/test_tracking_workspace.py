@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,29 +29,6 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """Start every test without workspace or MLflow settings in the environment."""
     for name in MLFLOW_ENV:
         monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-def mlflow_state(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Undo the process-wide state MLflow's fluent API keeps after a test.
-
-    ``mlflow.set_tracking_uri`` and ``mlflow.set_experiment`` store module globals and also
-    export ``MLFLOW_TRACKING_URI`` / ``MLFLOW_EXPERIMENT_ID`` to ``os.environ``.
-    """
-    import mlflow
-    from mlflow.tracking import fluent
-
-    saved = {name: os.environ.get(name) for name in MLFLOW_ENV}
-    yield
-    if mlflow.active_run() is not None:
-        mlflow.end_run()
-    mlflow.set_tracking_uri(None)
-    monkeypatch.setattr(fluent, "_active_experiment_id", None)
-    for name, value in saved.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
 
 
 # -- find_workspace ----------------------------------------------------------------------------

@@ -47,6 +47,8 @@ class MLXHandler(APIHandler):
         """
         data: dict[str, Any] = {}
         for name, raw in self.request.query_arguments.items():
+            if name.isdigit():
+                continue  # JupyterLab's cache-busting timestamp (?1795377787950)
             values = [value.decode("utf-8", "replace") for value in raw]
             field = schema.model_fields.get(name)
             is_list = field is not None and "list" in str(field.annotation)

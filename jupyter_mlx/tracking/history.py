@@ -46,7 +46,9 @@ class MetricHistoryReader:
         histories: dict[tuple[str, str], History] = {(r, k): {} for k in keys for r in run_ids}
         if not run_ids or not keys:
             return histories
-        points = self._query(run_ids, keys) if self._engine else None
+        points: Iterable[tuple[Any, ...]] | None = None
+        if self._engine is not None:
+            points = self._query(run_ids, keys)
         if points is None:
             points = self._through_client(run_ids, keys)
         for run_id, key, step, value in points:

@@ -43,7 +43,7 @@ MAX_PARAM_LENGTH = 500
 ParamValue = str | int | float | bool | None
 
 # Lines of IPython syntax that are not Python: magics, shell escapes and help requests.
-_IPYTHON_LINE = re.compile(r"^\s*(%|!|\?)|\?\s*$")
+_IPYTHON_LINE = re.compile(r"^\s*(%|!|\?)|^\s*[\w.]+\?{1,2}\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +111,7 @@ def locate_notebook(
     *,
     environ: Mapping[str, str] | None = None,
     cwd: Path | None = None,
+    must_exist: bool = True,
 ) -> NotebookRef:
     """Find the notebook this kernel runs.
 
@@ -119,6 +120,8 @@ def locate_notebook(
             root when the file is there (as JupyterLab shows paths), else from ``cwd``.
         environ: Environment to read; defaults to ``os.environ``.
         cwd: Folder for relative overrides; defaults to the current working directory.
+        must_exist: Whether the file must exist (listing the runs of a deleted notebook needs
+            only its path).
 
     Returns:
         The notebook, from ``override``, else ``$MLX_NOTEBOOK_PATH``, else ``$JPY_SESSION_NAME``
@@ -126,7 +129,7 @@ def locate_notebook(
 
     Raises:
         InvalidInput: If no path is known.
-        NotFound: If the file does not exist.
+        NotFound: If ``must_exist`` and the file does not exist.
     """
     env = os.environ if environ is None else environ
     root = server_root(env)
@@ -149,7 +152,7 @@ def locate_notebook(
         if not path.is_absolute():
             path = root / path
     path = path.resolve()
-    if not path.is_file():
+    if must_exist and not path.is_file():
         raise NotFound(
             f"Notebook {path} does not exist: pass `--notebook PATH` with the notebook's path.",
             field="notebook",
@@ -196,9 +199,7 @@ def parameter_names(source: str) -> list[str]:
     Raises:
         InvalidInput: If the cell is not valid Python.
     """
-    python = "\n".join(
-        "" if _IPYTHON_LINE.search(line) else line for line in source.splitlines()
-    )
+    python = "\n".join("" if _IPYTHON_LINE.search(line) else line for line in source.splitlines())
     try:
         tree = ast.parse(python)
     except SyntaxError as exc:
@@ -211,9 +212,9 @@ def parameter_names(source: str) -> list[str]:
         if isinstance(node, ast.Assign):
             for target in node.targets:
                 names.update(dict.fromkeys(_target_names(target)))
-        elif isinstance(node, ast.AnnAssign) and node.value is not None:
-            names.update(dict.fromkeys(_target_names(node.target)))
-        elif isinstance(node, ast.AugAssign):
+        elif isinstance(node, ast.AugAssign) or (
+            isinstance(node, ast.AnnAssign) and node.value is not None
+        ):
             names.update(dict.fromkeys(_target_names(node.target)))
     return list(names)
 

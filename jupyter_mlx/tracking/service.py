@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import mimetypes
 import tempfile
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidInput, NotFound
+from . import links
 from .client import TrackingConnection
 from .history import History, MetricHistoryReader
 from .schemas import (
@@ -32,8 +34,6 @@ from .schemas import (
 if TYPE_CHECKING:
     from mlflow.entities import Run
 
-SOURCE_NAME_TAG = "mlflow.source.name"
-RUN_NAME_TAG = "mlflow.runName"
 USER_TAG = "mlflow.user"
 #: Tags too large or too internal to ship with every listed run.
 HIDDEN_TAGS = frozenset({"mlflow.log-model.history"})
@@ -79,7 +79,7 @@ class TrackingService:
             return ListRunsResponse(runs=[], next_page_token=None)
         filters = [query.filter.strip()] if query.filter.strip() else []
         if query.notebook is not None:
-            filters.insert(0, f"tags.`{SOURCE_NAME_TAG}` = {_quote(query.notebook)}")
+            filters.insert(0, _filter_value(links.notebook_filter, query.notebook, "notebook"))
         with conn.errors(field="filter"):
             page = conn.client.search_runs(
                 experiment_ids,
@@ -100,20 +100,20 @@ class TrackingService:
         """
         run = self._run(run_id)
         tags = run.data.tags
-        env_name = tags.get("mlx.env.name")
-        job_id = tags.get("mlx.job.id")
+        env_name = tags.get(links.ENV_NAME)
+        job_id = tags.get(links.JOB_ID)
         return DescribeRun(
             **summarize_run(run).model_dump(),
             artifact_uri=run.info.artifact_uri,
             lifecycle_stage=run.info.lifecycle_stage,
             metric_keys=sorted(run.data.metrics),
-            notebook_snapshot=tags.get("mlx.notebook.snapshot"),
+            notebook_snapshot=tags.get(links.NOTEBOOK_SNAPSHOT),
             environment=(
-                RunEnvironment(name=env_name, lock_sha256=tags.get("mlx.env.lock_sha256"))
+                RunEnvironment(name=env_name, lock_sha256=tags.get(links.ENV_LOCK_SHA256))
                 if env_name
                 else None
             ),
-            job=RunJob(job_id=job_id, job_run_id=tags.get("mlx.job.run_id")) if job_id else None,
+            job=RunJob(job_id=job_id, job_run_id=tags.get(links.JOB_RUN_ID)) if job_id else None,
             models=self._logged_models(run),
         )
 
@@ -195,7 +195,7 @@ class TrackingService:
         from mlflow.entities import ViewType
 
         conn = self.connection
-        ids = ", ".join(_quote(run_id) for run_id in run_ids)
+        ids = ", ".join(_filter_value(links.quote_filter_value, i, "run_ids") for i in run_ids)
         with conn.errors(field="run_ids"):
             found = conn.client.search_runs(
                 self._all_experiment_ids(),
@@ -232,7 +232,7 @@ class TrackingService:
         with self.connection.errors():
             page = client.search_logged_models(
                 [run.info.experiment_id],
-                filter_string=f"source_run_id = {_quote(run.info.run_id)}",
+                filter_string=f"source_run_id = {links.quote_filter_value(run.info.run_id)}",
                 max_results=100,
             )
         return [
@@ -246,12 +246,12 @@ def summarize_run(run: Run) -> RunSummary:
     tags = run.data.tags
     return RunSummary(
         run_id=run.info.run_id,
-        run_name=run.info.run_name or tags.get(RUN_NAME_TAG),
+        run_name=run.info.run_name or tags.get(links.RUN_NAME),
         experiment_id=run.info.experiment_id,
         status=run.info.status,
         start_time=run.info.start_time,
         end_time=run.info.end_time,
-        notebook=tags.get(SOURCE_NAME_TAG),
+        notebook=tags.get(links.SOURCE_NAME),
         user=run.info.user_id or tags.get(USER_TAG),
         params=dict(run.data.params),
         metrics=dict(run.data.metrics),
@@ -307,13 +307,12 @@ def _validate_search(query: ListRunsQuery) -> None:
         raise InvalidInput(f"order_by: {exc.message}", field="order_by") from exc
 
 
-def _quote(value: str) -> str:
-    """A string literal for an MLflow filter."""
-    if "'" not in value:
-        return f"'{value}'"
-    if '"' not in value:
-        return f'"{value}"'
-    raise InvalidInput("A path with both kinds of quote cannot be searched.", field="notebook")
+def _filter_value(build: Callable[[str], str], value: str, field: str) -> str:
+    """A filter clause built from user input; a value MLflow cannot quote is the user's error."""
+    try:
+        return build(value)
+    except ValueError as exc:
+        raise InvalidInput(f"{field}: {exc}", field=field) from exc
 
 
 def _artifact_path(path: str, *, allow_root: bool) -> str:

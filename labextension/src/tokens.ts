@@ -1,7 +1,17 @@
 import { Token } from '@lumino/coreutils';
 import type { Widget } from '@lumino/widgets';
 
-import type { IDescribeConfig } from './api/types';
+import type {
+  ICompareRunsRequest,
+  ICompareRunsResponse,
+  IDescribeConfig,
+  IDescribeRun,
+  IListArtifactsResponse,
+  IListExperimentsQuery,
+  IListExperimentsResponse,
+  IListRunsQuery,
+  IListRunsResponse
+} from './api/types';
 
 /**
  * The jupyter-mlx REST API client shared by all plugins.
@@ -15,6 +25,69 @@ export interface IMLXClient {
    * (404 when the server extension is not enabled).
    */
   getConfig(): Promise<IDescribeConfig>;
+
+  /**
+   * Fetch a page of MLflow experiments, most recently updated first.
+   *
+   * @param query - Page size and token.
+   * @throws {MLXResponseError} 400 for a bad page token, 503 when the tracking
+   * store cannot be reached.
+   */
+  listExperiments(
+    query?: IListExperimentsQuery
+  ): Promise<IListExperimentsResponse>;
+
+  /**
+   * Fetch a page of runs, of one notebook or of given experiments.
+   *
+   * @param query - Notebook, filter, order, page size and token.
+   * @throws {MLXResponseError} 400 for a malformed `filter` or `order_by`
+   * (the error's `field` names it), 503 when the tracking store cannot be
+   * reached (the message names its URI).
+   */
+  listRuns(query?: IListRunsQuery): Promise<IListRunsResponse>;
+
+  /**
+   * Fetch everything about one run.
+   *
+   * @param runId - The MLflow run id.
+   * @throws {MLXResponseError} 404 for an unknown run, 503 when the tracking
+   * store cannot be reached.
+   */
+  getRun(runId: string): Promise<IDescribeRun>;
+
+  /**
+   * List one folder of a run's artifacts.
+   *
+   * @param runId - The MLflow run id.
+   * @param path - The folder, relative to the artifact root; `''` for the root.
+   * @throws {MLXResponseError} 400 for a bad path, 404 for an unknown run.
+   */
+  listArtifacts(runId: string, path?: string): Promise<IListArtifactsResponse>;
+
+  /**
+   * Fetch one artifact's content.
+   *
+   * @param runId - The MLflow run id.
+   * @param path - The file, relative to the artifact root.
+   * @param format - `'html'` renders a notebook artifact as HTML.
+   * @returns The bytes, typed with the artifact's media type.
+   * @throws {MLXResponseError} 400 for a bad path, 404 for an unknown run or
+   * file.
+   */
+  getArtifact(
+    runId: string,
+    path: string,
+    format?: 'html' | null
+  ): Promise<Blob>;
+
+  /**
+   * Align the metric histories and parameters of runs.
+   *
+   * @param request - The runs (1 to 50) and, optionally, the metrics.
+   * @throws {MLXResponseError} 400 for a bad request, 404 for an unknown run.
+   */
+  compareRuns(request: ICompareRunsRequest): Promise<ICompareRunsResponse>;
 }
 
 /**

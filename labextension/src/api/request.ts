@@ -61,9 +61,9 @@ export class MLXResponseError extends ServerConnection.ResponseError {
 /**
  * Call a route of the jupyter-mlx REST API and parse its JSON answer.
  *
- * This is the only function of the front-end that talks HTTP.
+ * With `requestBlob`, this is the only code of the front-end that talks HTTP.
  *
- * @param path - Route below `mlx/api/`, e.g. `'config'`.
+ * @param path - Route below `mlx/api/`, e.g. `'config'`, with its query.
  * @param init - Fetch options (method, body, ...).
  * @param serverSettings - Connection settings of the Jupyter server.
  * @returns The parsed JSON body, or `undefined` for an empty answer (204).
@@ -75,21 +75,84 @@ export async function requestAPI<T>(
   init: RequestInit = {},
   serverSettings: ServerConnection.ISettings = ServerConnection.makeSettings()
 ): Promise<T> {
+  const response = await fetchAPI(path, init, serverSettings);
+  return parseJSON(await response.text()) as T;
+}
+
+/**
+ * Call a route of the jupyter-mlx REST API that answers raw bytes (an
+ * artifact's content), authenticated like every other call.
+ *
+ * @param path - Route below `mlx/api/`, with its query.
+ * @param init - Fetch options.
+ * @param serverSettings - Connection settings of the Jupyter server.
+ * @returns The body, typed with the response's media type.
+ * @throws {MLXResponseError} when the server answers with a non-2xx status.
+ * @throws {ServerConnection.NetworkError} when the server cannot be reached.
+ */
+export async function requestBlob(
+  path: string,
+  init: RequestInit = {},
+  serverSettings: ServerConnection.ISettings = ServerConnection.makeSettings()
+): Promise<Blob> {
+  const response = await fetchAPI(path, init, serverSettings);
+  return response.blob();
+}
+
+/**
+ * A route with its query string: `undefined`, `null` and `''` values are left
+ * out, arrays repeat their key (`order_by=a&order_by=b`).
+ *
+ * @param path - Route below `mlx/api/`, e.g. `'runs'`.
+ * @param query - Query parameters.
+ */
+export function withQuery(
+  path: string,
+  query: Record<
+    string,
+    string | number | boolean | null | undefined | ReadonlyArray<string>
+  >
+): string {
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(query)) {
+    const values = Array.isArray(value) ? value : [value];
+    for (const item of values) {
+      if (item === undefined || item === null || item === '') {
+        continue;
+      }
+      parts.push(
+        `${encodeURIComponent(key)}=${encodeURIComponent(String(item))}`
+      );
+    }
+  }
+  return parts.length ? `${path}?${parts.join('&')}` : path;
+}
+
+/**
+ * Send a request and turn an error status into an `MLXResponseError`.
+ */
+async function fetchAPI(
+  path: string,
+  init: RequestInit,
+  serverSettings: ServerConnection.ISettings
+): Promise<Response> {
   const url = URLExt.join(serverSettings.baseUrl, API_NAMESPACE, path);
+  // `no-store` (the server settings' default) makes `makeRequest` append a
+  // bare timestamp to the query, which the API rejects as an unknown query
+  // parameter; `no-cache` revalidates every answer instead.
   const response = await ServerConnection.makeRequest(
     url,
-    init,
+    { cache: 'no-cache', ...init },
     serverSettings
   );
-  const text = await response.text();
-  const body = parseJSON(text);
   if (!response.ok) {
+    const body = parseJSON(await response.text());
     throw new MLXResponseError(
       response,
       isErrorBody(body) ? (body as Partial<IErrorBody>) : null
     );
   }
-  return body as T;
+  return response;
 }
 
 function parseJSON(text: string): unknown {

@@ -48,3 +48,227 @@ export interface IErrorBody {
   /** The request field at fault, when there is one. */
   field: string | null;
 }
+
+/**
+ * Status of an MLflow run.
+ */
+export type RunStatus =
+  'RUNNING' | 'SCHEDULED' | 'FINISHED' | 'FAILED' | 'KILLED';
+
+/**
+ * One MLflow experiment.
+ */
+export interface IDescribeExperiment {
+  /** MLflow experiment id. */
+  experiment_id: string;
+  /** Experiment name. */
+  name: string;
+  /** Where the experiment's artifacts are stored. */
+  artifact_location: string;
+  /** `active` or `deleted`. */
+  lifecycle_stage: string;
+  /** Milliseconds since the epoch. */
+  creation_time: number | null;
+  /** Milliseconds since the epoch. */
+  last_update_time: number | null;
+  /** The experiment's tags. */
+  tags: Record<string, string>;
+}
+
+/**
+ * Query of `GET /mlx/api/experiments`.
+ */
+export interface IListExperimentsQuery {
+  /** Page size, 1 to 1000 (default 100). */
+  max_results?: number;
+  /** Token of the page to fetch, from a previous answer. */
+  page_token?: string | null;
+}
+
+/**
+ * `GET /mlx/api/experiments`: a page of experiments, newest update first.
+ */
+export interface IListExperimentsResponse {
+  /** The experiments of this page. */
+  experiments: IDescribeExperiment[];
+  /** Token of the next page, or `null` on the last page. */
+  next_page_token: string | null;
+}
+
+/**
+ * The jupyter-mlx environment a run's kernel ran in.
+ */
+export interface IRunEnvironment {
+  /** Environment name. */
+  name: string;
+  /** Content hash of the environment's lock file, when recorded. */
+  lock_sha256: string | null;
+}
+
+/**
+ * The job run that produced a run.
+ */
+export interface IRunJob {
+  /** Id of the job definition. */
+  job_id: string;
+  /** Id of the job run (one execution), when recorded. */
+  job_run_id: string | null;
+}
+
+/**
+ * A run as listed: identity, status, params and the last value of each metric.
+ */
+export interface IRunSummary {
+  /** MLflow run id. */
+  run_id: string;
+  /** Run name, when it has one. */
+  run_name: string | null;
+  /** Id of the run's experiment. */
+  experiment_id: string;
+  /** Lifecycle status. */
+  status: RunStatus;
+  /** Milliseconds since the epoch. */
+  start_time: number | null;
+  /** Milliseconds since the epoch; `null` while the run is active. */
+  end_time: number | null;
+  /** Notebook path relative to the server root (tag `mlflow.source.name`). */
+  notebook: string | null;
+  /** Who started the run. */
+  user: string | null;
+  /** Parameters, as strings. */
+  params: Record<string, string>;
+  /** Last value of each metric. */
+  metrics: Record<string, number>;
+  /** The run's tags. */
+  tags: Record<string, string>;
+}
+
+/**
+ * Query of `GET /mlx/api/runs`.
+ */
+export interface IListRunsQuery {
+  /** Only runs of this notebook (server-relative path). */
+  notebook?: string | null;
+  /** Only runs of these experiments; default: all active experiments. */
+  experiment_id?: string[];
+  /** MLflow search filter, e.g. `metrics.loss < 0.1`. */
+  filter?: string;
+  /** Order clauses, e.g. `metrics.loss ASC`; default newest first. */
+  order_by?: string[];
+  /** Page size, 1 to 1000 (default 50). */
+  max_results?: number;
+  /** Token of the page to fetch, from a previous answer. */
+  page_token?: string | null;
+}
+
+/**
+ * `GET /mlx/api/runs`: a page of runs.
+ */
+export interface IListRunsResponse {
+  /** The runs of this page. */
+  runs: IRunSummary[];
+  /** Token of the next page, or `null` on the last page. */
+  next_page_token: string | null;
+}
+
+/**
+ * A model logged by a run.
+ */
+export interface ILoggedModel {
+  /** MLflow logged-model id. */
+  model_id: string;
+  /** Model name within the run. */
+  name: string;
+  /** Where the model's files are stored. */
+  artifact_uri: string;
+}
+
+/**
+ * `GET /mlx/api/runs/{run_id}`: everything about one run.
+ */
+export interface IDescribeRun extends IRunSummary {
+  /** Root of the run's artifacts. */
+  artifact_uri: string;
+  /** `active` or `deleted`. */
+  lifecycle_stage: string;
+  /** Keys of every metric the run logged, sorted. */
+  metric_keys: string[];
+  /** Artifact path of the notebook snapshot, when one was logged. */
+  notebook_snapshot: string | null;
+  /** The environment the run's kernel ran in, when recorded. */
+  environment: IRunEnvironment | null;
+  /** The job run that produced the run, when there is one. */
+  job: IRunJob | null;
+  /** Models the run logged. */
+  models: ILoggedModel[];
+}
+
+/**
+ * A file or folder among a run's artifacts.
+ */
+export interface IArtifactEntry {
+  /** Path relative to the run's artifact root. */
+  path: string;
+  /** Whether the entry is a folder. */
+  is_dir: boolean;
+  /** Size in bytes of a file; `null` for folders. */
+  file_size: number | null;
+}
+
+/**
+ * `GET /mlx/api/runs/{run_id}/artifacts`: the entries of one artifact folder.
+ */
+export interface IListArtifactsResponse {
+  /** The run. */
+  run_id: string;
+  /** The folder listed; `''` for the root. */
+  path: string;
+  /** Its files and folders. */
+  files: IArtifactEntry[];
+}
+
+/**
+ * Body of `POST /mlx/api/runs/compare`.
+ */
+export interface ICompareRunsRequest {
+  /** The runs to compare, 1 to 50. */
+  run_ids: string[];
+  /** Metrics to align; `null` or absent: every metric of the runs. */
+  metric_keys?: string[] | null;
+}
+
+/**
+ * One metric's histories, aligned on the union of steps.
+ */
+export interface IMetricSeries {
+  /** Metric key. */
+  key: string;
+  /** Every step any run logged the metric at, ascending. */
+  steps: number[];
+  /** Per run id, the value at each step (`null` where the run has none). */
+  values: Record<string, (number | null)[]>;
+}
+
+/**
+ * One parameter across the compared runs.
+ */
+export interface IParamComparison {
+  /** Parameter key. */
+  key: string;
+  /** Per run id, the value (`null` where the run has none). */
+  values: Record<string, string | null>;
+  /** Whether the runs disagree on the value. */
+  differs: boolean;
+}
+
+/**
+ * `POST /mlx/api/runs/compare`: aligned metric histories and params of runs.
+ */
+export interface ICompareRunsResponse {
+  /** The compared runs, in the order asked for. */
+  runs: IRunSummary[];
+  /** One aligned series per metric. */
+  metrics: IMetricSeries[];
+  /** One comparison per parameter. */
+  params: IParamComparison[];
+}
