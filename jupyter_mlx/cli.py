@@ -152,22 +152,28 @@ class RunsShowCommand(MLXCommandBase):
         return 0
 
 
-class RunsCommand(JupyterApp):
+class CommandGroup(JupyterApp):
+    """A noun whose verbs are subcommands; without one it prints help and exits 1."""
+
+    version = __version__
+
+    def start(self) -> None:
+        if self.subapp is None:
+            self.print_help()
+            print(f"\nSubcommands: {', '.join(sorted(self.subcommands))}", file=sys.stderr)
+            self.exit(1)
+        super().start()
+
+
+class RunsCommand(CommandGroup):
     """MLflow runs of the workspace's notebooks."""
 
     name = "jupyter-mlx-runs"
-    version = __version__
     description = __doc__
     subcommands: dict[str, Any] = {
         "list": (RunsListCommand, RunsListCommand.__doc__),
         "show": (RunsShowCommand, RunsShowCommand.__doc__),
     }
-
-    def start(self) -> None:
-        if self.subapp is None:
-            self.print_help()
-            self.exit(1)
-        super().start()
 
 
 def _validated(schema: Any, **values: Any) -> Any:
@@ -239,23 +245,15 @@ def format_run(run: DescribeRun) -> str:
     return "\n".join(lines)
 
 
-class MLXCommand(JupyterApp):
+class MLXCommand(CommandGroup):
     """jupyter mlx: environments, experiments, jobs and models from the command line."""
 
     name = "jupyter-mlx"
-    version = __version__
     description = __doc__
     subcommands: dict[str, Any] = {
         "status": (StatusCommand, StatusCommand.__doc__),
         "runs": (RunsCommand, RunsCommand.__doc__),
     }
-
-    def start(self) -> None:
-        if self.subapp is None:
-            self.print_help()
-            print(f"\nSubcommands: {', '.join(sorted(self.subcommands))}", file=sys.stderr)
-            self.exit(1)
-        super().start()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -31,12 +31,17 @@ def mlx_workspace(tmp_path: Path) -> Path:
     return tmp_path / "workspace"
 
 
-@pytest.fixture
-def jp_server_config(mlx_workspace: Path) -> dict:
+def mlx_server_config(workspace: Path, **mlx: str) -> dict:
+    """A server configuration enabling jupyter-mlx on ``workspace`` with more ``MLXApp`` traits."""
     return {
         "ServerApp": {"jpserver_extensions": {"jupyter_mlx": True}},
-        "MLXApp": {"workspace_dir": str(mlx_workspace)},
+        "MLXApp": {"workspace_dir": str(workspace), **mlx},
     }
+
+
+@pytest.fixture
+def jp_server_config(mlx_workspace: Path) -> dict:
+    return mlx_server_config(mlx_workspace)
 
 
 #: Variables MLflow's fluent API writes to os.environ behind monkeypatch's back.

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import mlx_server_config
 
 from jupyter_mlx import __version__
 
@@ -42,13 +43,9 @@ async def test_kernels_are_pointed_at_the_workspace(jp_fetch, mlx_workspace: Pat
 class TestWithRemoteTracking:
     @pytest.fixture
     def jp_server_config(self, mlx_workspace: Path) -> dict:
-        return {
-            "ServerApp": {"jpserver_extensions": {"jupyter_mlx": True}},
-            "MLXApp": {
-                "workspace_dir": str(mlx_workspace),
-                "tracking_uri": "postgresql://ann:s3cret@db.internal:5432/mlflow",
-            },
-        }
+        return mlx_server_config(
+            mlx_workspace, tracking_uri="postgresql://ann:s3cret@db.internal:5432/mlflow"
+        )
 
     async def test_config_redacts_tracking_credentials(self, jp_fetch) -> None:
         body = json.loads((await jp_fetch("mlx", "api", "config")).body)
@@ -60,13 +57,7 @@ class TestWithRemoteTracking:
 class TestWithUnreachableStore:
     @pytest.fixture
     def jp_server_config(self, mlx_workspace: Path, tmp_path: Path) -> dict:
-        return {
-            "ServerApp": {"jpserver_extensions": {"jupyter_mlx": True}},
-            "MLXApp": {
-                "workspace_dir": str(mlx_workspace),
-                "db_url": "sqlite:///" + str(tmp_path / "ok.db"),
-            },
-        }
+        return mlx_server_config(mlx_workspace, db_url="sqlite:///" + str(tmp_path / "ok.db"))
 
     async def test_a_store_deleted_under_the_server_reports_unhealthy(
         self, jp_fetch, tmp_path: Path

@@ -7,6 +7,7 @@ import socket
 from pathlib import Path
 
 import pytest
+from conftest import mlx_server_config
 from mlflow_data import SeededRuns, seed_runs
 from tornado.httpclient import HTTPClientError
 
@@ -226,13 +227,9 @@ def closed_port() -> int:
 class TestUnreachableTrackingServer:
     @pytest.fixture
     def jp_server_config(self, mlx_workspace: Path) -> dict:
-        return {
-            "ServerApp": {"jpserver_extensions": {"jupyter_mlx": True}},
-            "MLXApp": {
-                "workspace_dir": str(mlx_workspace),
-                "tracking_uri": f"http://ann:pw@127.0.0.1:{closed_port()}",
-            },
-        }
+        return mlx_server_config(
+            mlx_workspace, tracking_uri=f"http://ann:pw@127.0.0.1:{closed_port()}"
+        )
 
     async def test_runs_answer_503_naming_the_tracking_uri(self, jp_fetch) -> None:
         code, body = await error_of(jp_fetch, "runs", params={"notebook": "train.ipynb"})
