@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import Unicode, default
 
 from . import __version__
-from .config import Settings, default_db_url, default_tracking_uri, default_workspace
+from .config import (
+    Settings,
+    default_db_url,
+    default_tracking_uri,
+    default_workspace,
+    redact_url,
+)
 from .handlers import ROUTES
 from .services import Services
 
@@ -50,11 +57,15 @@ class MLXApp(ExtensionApp):
 
     @default("db_url")
     def _default_db_url(self) -> str:
-        return default_db_url(self.settings_for_workspace.workspace)
+        return default_db_url(self._workspace)
 
     @default("tracking_uri")
     def _default_tracking_uri(self) -> str:
-        return default_tracking_uri(self.settings_for_workspace.workspace)
+        return default_tracking_uri(self._workspace)
+
+    @property
+    def _workspace(self) -> Path:
+        return Path(self.workspace_dir).expanduser().resolve()
 
     @property
     def _root_dir(self) -> str:
@@ -66,9 +77,9 @@ class MLXApp(ExtensionApp):
         """The resolved configuration (traits set by the user win over defaults)."""
         return Settings.resolve(
             self._root_dir,
-            workspace=self.workspace_dir,
-            db_url=self._trait_values.get("db_url") or None,
-            tracking_uri=self._trait_values.get("tracking_uri") or None,
+            workspace=self._workspace,
+            db_url=self.db_url,
+            tracking_uri=self.tracking_uri,
         )
 
     def initialize_settings(self) -> None:
@@ -83,7 +94,7 @@ class MLXApp(ExtensionApp):
             "jupyter-mlx %s: workspace %s, tracking %s",
             __version__,
             settings.workspace,
-            self.services.describe().tracking_uri,
+            redact_url(settings.tracking_uri),
         )
 
     def initialize_handlers(self) -> None:
