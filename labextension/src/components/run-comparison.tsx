@@ -197,31 +197,15 @@ export function RunComparison(props: IRunComparisonProps): JSX.Element {
       {singles.length > 0 && (
         <section aria-label={trans.__('Final metrics')}>
           <h3>{trans.__('Final metrics')}</h3>
-          <table
-            className="jp-mlx-RunComparison-params"
-            aria-label={trans.__('Final metrics of the compared runs')}
-          >
-            <thead>
-              <tr>
-                <th scope="col">{trans.__('Metric')}</th>
-                {runs.map(run => (
-                  <th scope="col" key={run.id}>
-                    {run.name}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {singles.map(key => (
-                <tr key={key}>
-                  <th scope="row">{key}</th>
-                  {comparison.runs.map(run => (
-                    <td key={run.run_id}>{formatMetric(run.metrics[key])}</td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <RunsTable
+            label={trans.__('Final metrics of the compared runs')}
+            heading={trans.__('Metric')}
+            runs={runs}
+            rows={singles.map(key => ({
+              key,
+              cells: comparison.runs.map(run => formatMetric(run.metrics[key]))
+            }))}
+          />
         </section>
       )}
 
@@ -248,34 +232,16 @@ export function RunComparison(props: IRunComparisonProps): JSX.Element {
               : trans.__('All parameters are the same.')}
           </p>
         ) : (
-          <table
-            className="jp-mlx-RunComparison-params"
-            aria-label={trans.__('Parameters of the compared runs')}
-          >
-            <thead>
-              <tr>
-                <th scope="col">{trans.__('Parameter')}</th>
-                {runs.map(run => (
-                  <th scope="col" key={run.id}>
-                    {run.name}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {params.map(param => (
-                <tr
-                  key={param.key}
-                  className={param.differs ? 'jp-mod-differs' : undefined}
-                >
-                  <th scope="row">{param.key}</th>
-                  {runs.map(run => (
-                    <td key={run.id}>{param.values[run.id] ?? '–'}</td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <RunsTable
+            label={trans.__('Parameters of the compared runs')}
+            heading={trans.__('Parameter')}
+            runs={runs}
+            rows={params.map(param => ({
+              key: param.key,
+              differs: param.differs,
+              cells: runs.map(run => param.values[run.id] ?? '–')
+            }))}
+          />
         )}
       </section>
 
@@ -331,5 +297,62 @@ export function RunComparison(props: IRunComparisonProps): JSX.Element {
         )}
       </section>
     </div>
+  );
+}
+
+/**
+ * Properties of a `RunsTable`.
+ */
+interface IRunsTableProps {
+  /**
+   * Accessible name of the table.
+   */
+  label: string;
+  /**
+   * Heading of the key column.
+   */
+  heading: string;
+  /**
+   * The compared runs, one column each.
+   */
+  runs: IChartRun[];
+  /**
+   * One row per key: its values, one per run in column order; a row whose
+   * values `differs` is highlighted.
+   */
+  rows: { key: string; cells: string[]; differs?: boolean }[];
+}
+
+/**
+ * A table with one column per compared run and one row per key.
+ */
+function RunsTable(props: IRunsTableProps): JSX.Element {
+  const { runs } = props;
+  return (
+    <table className="jp-mlx-RunComparison-params" aria-label={props.label}>
+      <thead>
+        <tr>
+          <th scope="col">{props.heading}</th>
+          {runs.map(run => (
+            <th scope="col" key={run.id}>
+              {run.name}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {props.rows.map(row => (
+          <tr
+            key={row.key}
+            className={row.differs ? 'jp-mod-differs' : undefined}
+          >
+            <th scope="row">{row.key}</th>
+            {row.cells.map((cell, index) => (
+              <td key={runs[index].id}>{cell}</td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

@@ -1,5 +1,4 @@
-import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
-import { UseSignal } from '@jupyterlab/ui-components';
+import type { ITranslator } from '@jupyterlab/translation';
 import React from 'react';
 
 import { RunsList } from '../components/runs-list';
@@ -36,48 +35,42 @@ export class ExperimentsPanel extends ModelWidget<ExperimentsModel> {
     actions: IExperimentsActions,
     translator: ITranslator
   ) {
-    super(model);
+    super(model, translator.load('jupyter_mlx'));
     this._actions = actions;
-    this._trans = translator.load('jupyter_mlx');
     this.id = 'jp-mlx-experiments';
     this.addClass('jp-mlx-ExperimentsPanel');
-    this.title.label = this._trans.__('Experiments');
+    this.title.label = this.trans.__('Experiments');
   }
 
-  protected render(): JSX.Element {
+  protected renderModel(): JSX.Element {
     const model = this.model;
     return (
-      <UseSignal signal={model.changed}>
-        {() => (
-          <RunsList
-            notebook={model.notebook}
-            runs={model.runs}
-            loaded={model.loaded}
-            refreshing={model.refreshing}
-            error={model.error?.message ?? null}
-            filter={model.filter}
-            filterError={model.filterError}
-            order={model.order}
-            metricKeys={model.metricKeys}
-            pageIndex={model.pageIndex}
-            hasNextPage={model.hasNextPage}
-            hasPreviousPage={model.hasPreviousPage}
-            selected={model.selected}
-            onFilter={filter => (model.filter = filter)}
-            onOrder={order => (model.order = order)}
-            onNextPage={() => void model.nextPage()}
-            onPreviousPage={() => void model.previousPage()}
-            onSelect={(runId, selected) => model.setSelected(runId, selected)}
-            onCompare={() => this._actions.compareRuns([...model.selected])}
-            onOpen={runId => this._actions.openRun(runId)}
-            onRefresh={() => void model.refresh()}
-            trans={this._trans}
-          />
-        )}
-      </UseSignal>
+      <RunsList
+        notebook={model.notebook}
+        runs={model.runs}
+        loaded={model.loaded}
+        refreshing={model.refreshing}
+        error={model.error?.message ?? null}
+        filter={model.filter}
+        filterError={model.filterError}
+        order={model.order}
+        metricKeys={model.metricKeys}
+        pageIndex={model.pageIndex}
+        hasNextPage={model.hasNextPage}
+        hasPreviousPage={model.hasPreviousPage}
+        selected={model.selected}
+        onFilter={filter => (model.filter = filter)}
+        onOrder={order => (model.order = order)}
+        onNextPage={() => void model.nextPage()}
+        onPreviousPage={() => void model.previousPage()}
+        onSelect={(runId, selected) => model.setSelected(runId, selected)}
+        onCompare={() => this._actions.compareRuns([...model.selected])}
+        onOpen={runId => this._actions.openRun(runId)}
+        onRefresh={() => void model.refresh()}
+        trans={this.trans}
+      />
     );
   }
 
   private _actions: IExperimentsActions;
-  private _trans: TranslationBundle;
 }

@@ -1,10 +1,9 @@
-import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
-import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
-import type { Message } from '@lumino/messaging';
+import type { ITranslator } from '@jupyterlab/translation';
 import React from 'react';
 
 import { ServerStatus } from '../components/server-status';
 import type { ServerStatusModel } from '../state/status';
+import { ModelWidget } from '../widgets/model-widget';
 
 /**
  * The "Server status" section of the MLX sidebar.
@@ -12,72 +11,27 @@ import type { ServerStatusModel } from '../state/status';
  * The panel owns its model: disposing the panel disposes the model. The model
  * only polls while the panel is visible.
  */
-export class ServerStatusPanel extends ReactWidget {
+export class ServerStatusPanel extends ModelWidget<ServerStatusModel> {
   /**
    * @param model - The server status to show.
    * @param translator - The application's translator.
    */
   constructor(model: ServerStatusModel, translator: ITranslator) {
-    super();
-    this._model = model;
-    this._trans = translator.load('jupyter_mlx');
+    super(model, translator.load('jupyter_mlx'));
     this.id = 'jp-mlx-server-status';
     this.addClass('jp-mlx-ServerStatusPanel');
-    this.title.label = this._trans.__('Server status');
-    this._model.active = false;
+    this.title.label = this.trans.__('Server status');
   }
 
-  /**
-   * The server status shown.
-   */
-  get model(): ServerStatusModel {
-    return this._model;
-  }
-
-  dispose(): void {
-    if (this.isDisposed) {
-      return;
-    }
-    this._model.dispose();
-    super.dispose();
-  }
-
-  protected onAfterAttach(msg: Message): void {
-    super.onAfterAttach(msg);
-    this._model.active = this.isVisible;
-  }
-
-  protected onBeforeDetach(msg: Message): void {
-    this._model.active = false;
-    super.onBeforeDetach(msg);
-  }
-
-  protected onAfterShow(msg: Message): void {
-    super.onAfterShow(msg);
-    this._model.active = true;
-  }
-
-  protected onAfterHide(msg: Message): void {
-    super.onAfterHide(msg);
-    this._model.active = false;
-  }
-
-  protected render(): JSX.Element {
+  protected renderModel(): JSX.Element {
     return (
-      <UseSignal signal={this._model.changed}>
-        {() => (
-          <ServerStatus
-            config={this._model.config}
-            error={this._model.error?.message ?? null}
-            refreshing={this._model.refreshing}
-            onRefresh={() => void this._model.refresh()}
-            trans={this._trans}
-          />
-        )}
-      </UseSignal>
+      <ServerStatus
+        config={this.model.config}
+        error={this.model.error?.message ?? null}
+        refreshing={this.model.refreshing}
+        onRefresh={() => void this.model.refresh()}
+        trans={this.trans}
+      />
     );
   }
-
-  private _model: ServerStatusModel;
-  private _trans: TranslationBundle;
 }

@@ -1,12 +1,6 @@
 import type { IListRunsQuery, IRunSummary } from '../api/types';
 import type { IMLXClient } from '../tokens';
-import {
-  DEFAULT_ACTIVE_INTERVAL,
-  DEFAULT_IDLE_INTERVAL,
-  PolledModel,
-  describeFailure,
-  isActiveStatus
-} from './polled';
+import { PolledModel, describeFailure, isActiveStatus } from './polled';
 
 /**
  * Default number of runs per page (the settings schema's default).
@@ -49,9 +43,8 @@ export class ExperimentsModel extends PolledModel {
   constructor(options: ExperimentsModel.IOptions) {
     super({
       name: 'jupyter-mlx:experiments',
-      refreshInterval: options.refreshInterval ?? DEFAULT_IDLE_INTERVAL,
-      activeRefreshInterval:
-        options.activeRefreshInterval ?? DEFAULT_ACTIVE_INTERVAL
+      refreshInterval: options.refreshInterval,
+      activeRefreshInterval: options.activeRefreshInterval
     });
     this._client = options.client;
     this._pageSize = ExperimentsModel.pageSize(

@@ -13,7 +13,7 @@ export const DEFAULT_IDLE_INTERVAL = 10;
 export const DEFAULT_ACTIVE_INTERVAL = 3;
 
 /**
- * Smallest refresh interval in seconds.
+ * Default smallest refresh interval in seconds.
  */
 export const MIN_INTERVAL = 1;
 
@@ -29,16 +29,21 @@ const BACKOFF_FACTOR = 10;
  * all while inactive (their view is hidden) or the browser tab is hidden;
  * backing off while the server answers errors.
  *
- * Subclasses implement `load()` and `live`.
+ * Subclasses implement `load()` and `live`; a model that is never `live` polls
+ * at one interval.
  */
 export abstract class PolledModel implements IDisposable {
   /**
    * @param options - The poll's name and refresh intervals.
    */
   constructor(options: PolledModel.IOptions) {
-    this._idleInterval = options.refreshInterval ?? DEFAULT_IDLE_INTERVAL;
-    this._activeInterval =
-      options.activeRefreshInterval ?? DEFAULT_ACTIVE_INTERVAL;
+    this._minInterval = options.minInterval ?? MIN_INTERVAL;
+    this._idleInterval = this._valid(
+      options.refreshInterval ?? DEFAULT_IDLE_INTERVAL
+    );
+    this._activeInterval = this._valid(
+      options.activeRefreshInterval ?? DEFAULT_ACTIVE_INTERVAL
+    );
     this._poll = new Poll({
       auto: false,
       factory: () => this._tick(),
@@ -78,24 +83,26 @@ export abstract class PolledModel implements IDisposable {
   }
 
   /**
-   * Seconds between two refreshes while nothing shown is running.
+   * Seconds between two refreshes while nothing shown is running (a value
+   * below the minimum interval, or not finite, is raised to the minimum).
    */
   get refreshInterval(): number {
     return this._idleInterval;
   }
   set refreshInterval(seconds: number) {
-    this._idleInterval = seconds;
+    this._idleInterval = this._valid(seconds);
     this._updateFrequency();
   }
 
   /**
-   * Seconds between two refreshes while a shown run is active.
+   * Seconds between two refreshes while a shown run is active (made valid
+   * like `refreshInterval`).
    */
   get activeRefreshInterval(): number {
     return this._activeInterval;
   }
   set activeRefreshInterval(seconds: number) {
-    this._activeInterval = seconds;
+    this._activeInterval = this._valid(seconds);
     this._updateFrequency();
   }
 
@@ -228,10 +235,17 @@ export abstract class PolledModel implements IDisposable {
   }
 
   private _frequency(live: boolean): IPoll.Frequency {
-    const idle = PolledModel.seconds(this._idleInterval);
-    const fast = Math.min(idle, PolledModel.seconds(this._activeInterval));
+    const idle = this._idleInterval;
+    const fast = Math.min(idle, this._activeInterval);
     const interval = (live ? fast : idle) * 1000;
     return { interval, backoff: true, max: BACKOFF_FACTOR * idle * 1000 };
+  }
+
+  /**
+   * A refresh interval made valid: finite and at least the minimum.
+   */
+  private _valid(seconds: number): number {
+    return Math.max(this._minInterval, Number.isFinite(seconds) ? seconds : 0);
   }
 
   private _active = true;
@@ -240,12 +254,13 @@ export abstract class PolledModel implements IDisposable {
   private _error: Error | null = null;
   private _idleInterval: number;
   private _loaded = false;
+  private _minInterval: number;
   private _poll: Poll;
   private _refreshing = false;
 }
 
 /**
- * Types and helpers of `PolledModel`.
+ * Types of `PolledModel`.
  */
 export namespace PolledModel {
   /**
@@ -264,13 +279,10 @@ export namespace PolledModel {
      * Seconds between two refreshes while a shown run is active.
      */
     activeRefreshInterval?: number;
-  }
-
-  /**
-   * A refresh interval made valid: finite and at least `MIN_INTERVAL`.
-   */
-  export function seconds(value: number): number {
-    return Math.max(MIN_INTERVAL, Number.isFinite(value) ? value : 0);
+    /**
+     * Smallest refresh interval in seconds; defaults to `MIN_INTERVAL`.
+     */
+    minInterval?: number;
   }
 }
 
