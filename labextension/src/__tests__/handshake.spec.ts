@@ -7,6 +7,15 @@ import type { IMLXClient } from '../tokens';
 import { makeConfig } from './fixtures';
 
 jest.mock('@jupyterlab/apputils', () => {
+  // jsdom has no Clipboard API, and apputils warns about it as it loads:
+  // provide a stub (the handshake never uses the clipboard).
+  Object.defineProperty(window.navigator, 'clipboard', {
+    configurable: true,
+    value: {
+      readText: jest.fn().mockResolvedValue(''),
+      writeText: jest.fn().mockResolvedValue(undefined)
+    }
+  });
   const actual = jest.requireActual('@jupyterlab/apputils');
   return {
     ...actual,

@@ -1,7 +1,7 @@
 import { ServerConnection } from '@jupyterlab/services';
 import { nullTranslator } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
-import { screen } from '@testing-library/react';
+import { act, screen } from '@testing-library/react';
 
 import { MLXClient } from '../api/client';
 import { MLXResponseError, requestAPI } from '../api/request';
@@ -29,7 +29,10 @@ describe('ServerStatusPanel', () => {
   });
 
   afterEach(() => {
-    panel.dispose();
+    // Disposing unmounts the React root: a state update React must see in act.
+    act(() => {
+      panel.dispose();
+    });
   });
 
   it('is titled Server status and fetches nothing until shown', async () => {
@@ -44,7 +47,9 @@ describe('ServerStatusPanel', () => {
   it('shows the server facts once attached', async () => {
     mockedRequest.mockResolvedValue(makeConfig());
 
-    Widget.attach(panel, document.body);
+    await act(async () => {
+      Widget.attach(panel, document.body);
+    });
 
     expect(await screen.findByText('/srv/work/.mlx')).toBeInTheDocument();
     expect(screen.getByText('healthy (revision 0001)')).toBeInTheDocument();
@@ -59,7 +64,9 @@ describe('ServerStatusPanel', () => {
       })
     );
 
-    Widget.attach(panel, document.body);
+    await act(async () => {
+      Widget.attach(panel, document.body);
+    });
 
     expect(await screen.findByRole('alert')).toHaveTextContent(
       'The job store cannot be opened'
@@ -69,7 +76,9 @@ describe('ServerStatusPanel', () => {
   it('stops the model when disposed', () => {
     const model = panel.model;
 
-    panel.dispose();
+    act(() => {
+      panel.dispose();
+    });
 
     expect(model.isDisposed).toBe(true);
   });
