@@ -118,7 +118,7 @@ export function RunDetails(props: IRunDetailsProps): JSX.Element {
           <refreshIcon.react tag="span" />
         </Button>
       </header>
-      <dl className="jp-mlx-RunDetails-facts">
+      <dl className="jp-mlx-Facts jp-mlx-RunDetails-facts">
         <dt>{trans.__('Run ID')}</dt>
         <dd>{run.run_id}</dd>
         <dt>{trans.__('Notebook')}</dt>

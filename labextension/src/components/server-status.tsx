@@ -63,7 +63,7 @@ export function ServerStatus(props: IServerStatusProps): JSX.Element {
           </p>
         )
       ) : (
-        <dl className="jp-mlx-ServerStatus-facts">
+        <dl className="jp-mlx-Facts jp-mlx-ServerStatus-facts">
           <dt>{trans.__('Version')}</dt>
           <dd>{config.version}</dd>
           <dt>{trans.__('Workspace')}</dt>
