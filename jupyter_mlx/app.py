@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from typing import Any
 
 from jupyter_server.extension.application import ExtensionApp
-from traitlets import Unicode, default
+from traitlets import Integer, Unicode, default
 
 from . import __version__
-from .config import (
-    Settings,
-    default_db_url,
-    default_tracking_uri,
-    default_workspace,
-    redact_url,
-)
+from .blocking import default_workers
+from .config import Settings, redact_url
 from .handlers import ROUTES
-from .services import Services
+from .services import PoolSizes, Services
+from .status import DescribeRunningServer
 
 
 class MLXApp(ExtensionApp):
@@ -29,6 +25,7 @@ class MLXApp(ExtensionApp):
     load_other_extensions = True
 
     workspace_dir = Unicode(
+        "",
         config=True,
         help=(
             "Folder holding this workspace's state (store, MLflow data, environments, job "
@@ -37,59 +34,61 @@ class MLXApp(ExtensionApp):
         ),
     )
     db_url = Unicode(
+        "",
         config=True,
         help=(
-            "SQLAlchemy URL of the jupyter-mlx store. Default: sqlite:///<workspace>/mlx.db. "
-            "Teams use PostgreSQL, e.g. 'postgresql+psycopg://mlx@db.internal/mlx'."
+            "SQLAlchemy URL of the jupyter-mlx store. Default: $MLX_DB_URL, else "
+            "sqlite:///<workspace>/mlx.db. Teams use PostgreSQL, e.g. "
+            "'postgresql+psycopg://mlx@db.internal/mlx'."
         ),
     )
     tracking_uri = Unicode(
+        "",
         config=True,
         help=(
             "MLflow tracking URI. Default: $MLFLOW_TRACKING_URI, else the embedded store "
             "sqlite:///<workspace>/mlflow.db. Example: 'http://mlflow.internal:5000'."
         ),
     )
+    blocking_workers = Integer(
+        config=True,
+        help=(
+            "Threads for heavy blocking reads (run searches, comparisons, artifacts). "
+            "Default: the cores available, between 2 and 8. Example: 4"
+        ),
+    )
+    blocking_queue = Integer(
+        64,
+        config=True,
+        help=(
+            "Heavy reads that may wait for a thread; beyond them a request answers 503 with "
+            "Retry-After instead of stalling the server. Default: 64. Example: 256"
+        ),
+    )
 
-    @default("workspace_dir")
-    def _default_workspace_dir(self) -> str:
-        return str(default_workspace(self._root_dir))
+    @default("blocking_workers")
+    def _default_blocking_workers(self) -> int:
+        return default_workers()
 
-    @default("db_url")
-    def _default_db_url(self) -> str:
-        return default_db_url(self._workspace)
-
-    @default("tracking_uri")
-    def _default_tracking_uri(self) -> str:
-        return default_tracking_uri(self._workspace)
-
-    @property
-    def _workspace(self) -> Path:
-        return Path(self.workspace_dir).expanduser().resolve()
-
-    @property
-    def _root_dir(self) -> str:
+    def resolve_settings(self) -> Settings:
+        """This server's workspace: its root, these traits, the environment, the defaults."""
         assert self.serverapp is not None, "the extension is not linked to a server"
-        return self.serverapp.root_dir
-
-    @property
-    def settings_for_workspace(self) -> Settings:
-        """The resolved configuration (traits set by the user win over defaults)."""
-        return Settings.resolve(
-            self._root_dir,
-            workspace=self._workspace,
-            db_url=self.db_url,
-            tracking_uri=self.tracking_uri,
-        )
+        traits = {
+            "workspace_dir": self.workspace_dir,
+            "db_url": self.db_url,
+            "tracking_uri": self.tracking_uri,
+        }
+        return Settings.resolve(self.serverapp.root_dir, config=traits)
 
     def initialize_settings(self) -> None:
         """Build the workspace services and migrate the store before any request."""
-        settings = self.settings_for_workspace
-        self.services = Services.from_settings(settings)
-        self.settings["mlx_services"] = self.services
-        self._previous_env = {key: os.environ.get(key) for key in settings.kernel_env()}
-        # Kernels inherit the server's environment: this points them at the workspace.
-        os.environ.update(settings.kernel_env())
+        settings = self.resolve_settings()
+        self.services = Services.from_settings(
+            settings, pools=PoolSizes(workers=self.blocking_workers, queue=self.blocking_queue)
+        )
+        self.settings["mlx"] = self.services
+        self._record_address()
+        self._pass_workspace_to_kernels(settings)
         self.log.info(
             "jupyter-mlx %s: workspace %s, tracking %s",
             __version__,
@@ -97,15 +96,43 @@ class MLXApp(ExtensionApp):
             redact_url(settings.tracking_uri),
         )
 
+    def _pass_workspace_to_kernels(self, settings: Settings) -> None:
+        """Give each kernel this server's workspace and address, in that kernel's environment.
+
+        The variables go into the environment the kernel manager launches each kernel with,
+        never into this server's ``os.environ``, which every terminal and child would inherit.
+        Wrapping the manager instance's ``start_kernel`` works with any kernel manager class a
+        deployment configures. The address is read at each start: the port is bound only after
+        extensions load.
+        """
+        serverapp = self.serverapp
+        assert serverapp is not None
+        manager = serverapp.kernel_manager
+        start_kernel = manager.start_kernel
+
+        async def start_kernel_in_workspace(*args: Any, **kwargs: Any) -> Any:
+            token = getattr(serverapp.identity_provider, "token", "") or ""
+            variables = settings.process_env(server_url=serverapp.connection_url, token=token)
+            kwargs["env"] = {**(kwargs.get("env") or os.environ), **variables}
+            return await start_kernel(*args, **kwargs)
+
+        manager.start_kernel = start_kernel_in_workspace  # type: ignore[method-assign]
+
     def initialize_handlers(self) -> None:
         """Register every route; ExtensionApp puts them under the server's base URL."""
         self.handlers.extend(ROUTES)
 
+    async def _start_jupyter_server_extension(self, serverapp: Any) -> None:
+        """Start the services' background work once the server's event loop runs."""
+        self._record_address()  # again: the port may have moved while binding
+        await self.services.start()
+
+    def _record_address(self) -> None:
+        assert self.serverapp is not None
+        self.services.server = DescribeRunningServer(
+            url=self.serverapp.connection_url, pid=os.getpid()
+        )
+
     async def stop_extension(self) -> None:
-        """Release the store and restore the environment the server started with."""
-        self.services.close()
-        for key, value in self._previous_env.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+        """Stop background work and release the store."""
+        await self.services.stop()

@@ -16,11 +16,13 @@ from traitlets import Bool, Integer, Unicode
 
 from . import __version__
 from .config import Settings
-from .errors import InvalidInput, MLXError
-from .status import DescribeServer
+from .errors import InvalidInput, MLXError, invalid_input
 
 if TYPE_CHECKING:
     from .tracking.schemas import DescribeRun, RunSummary
+
+#: Schema fields whose command-line option has another name.
+OPTIONS = {"max_results": "max"}
 
 _WORKSPACE_ALIASES = {
     "root-dir": "MLXCommandBase.root_dir",
@@ -42,20 +44,25 @@ class MLXCommandBase(JupyterApp):
         "json": ({"MLXCommandBase": {"json": True}}, "Print JSON instead of text."),
     }
 
-    root_dir = Unicode(".", config=True, help="The server root the workspace belongs to.")
+    root_dir = Unicode(
+        "",
+        config=True,
+        help="The server root (default: $MLX_ROOT_DIR, else the nearest folder at or above the "
+        "current one holding .mlx/, else the current folder).",
+    )
     workspace = Unicode("", config=True, help="Workspace folder (default <root-dir>/.mlx).")
     db_url = Unicode("", config=True, help="Store URL (default: the workspace's SQLite file).")
     tracking_uri = Unicode("", config=True, help="MLflow tracking URI.")
     json = Bool(False, config=True, help="Print JSON instead of text.")
 
     def workspace_settings(self) -> Settings:
-        """Command-line values, else ``c.MLXApp`` values, else the defaults."""
-        server = self.config.get("MLXApp", {})
+        """Command-line values, else ``c.MLXApp`` values, else the environment and defaults."""
         return Settings.resolve(
-            self.root_dir,
-            workspace=self.workspace or server.get("workspace_dir") or None,
-            db_url=self.db_url or server.get("db_url") or None,
-            tracking_uri=self.tracking_uri or server.get("tracking_uri") or None,
+            self.root_dir or None,
+            workspace=self.workspace or None,
+            db_url=self.db_url or None,
+            tracking_uri=self.tracking_uri or None,
+            config=self.config.get("MLXApp", {}),
         )
 
     def start(self) -> None:
@@ -78,32 +85,12 @@ class StatusCommand(MLXCommandBase):
     description = __doc__
 
     def run(self) -> int:
-        from .services import Services
+        from .client import workspace_status
+        from .status import format_status
 
-        services = Services.from_settings(self.workspace_settings(), migrate=False)
-        try:
-            status = services.describe()
-        finally:
-            services.close()
+        status = workspace_status(self.workspace_settings())
         print(status.model_dump_json(indent=2) if self.json else format_status(status))
         return 0 if status.store.healthy else 1
-
-
-def format_status(status: DescribeServer) -> str:
-    """The text form of a server description, one fact a line."""
-    store = status.store
-    health = f"ok (revision {store.revision})" if store.healthy else f"unhealthy: {store.message}"
-    rows = [
-        ("version", status.version),
-        ("features", ", ".join(status.features)),
-        ("root dir", status.root_dir),
-        ("workspace", status.workspace),
-        ("tracking URI", status.tracking_uri),
-        ("store", f"{store.url}"),
-        ("store health", health),
-    ]
-    width = max(len(label) for label, _ in rows)
-    return "\n".join(f"{label:<{width}}  {value}" for label, value in rows)
 
 
 class RunsListCommand(MLXCommandBase):
@@ -122,8 +109,8 @@ class RunsListCommand(MLXCommandBase):
     max_results = Integer(50, config=True, help="How many runs to list (at most 1000).")
 
     def run(self) -> int:
+        from .services import Services
         from .tracking.schemas import ListRunsQuery
-        from .tracking.service import TrackingService
 
         query = _validated(
             ListRunsQuery,
@@ -131,7 +118,8 @@ class RunsListCommand(MLXCommandBase):
             filter=self.filter,
             max_results=self.max_results,
         )
-        page = TrackingService(self.workspace_settings().tracking_uri).search_runs(query)
+        with Services.opened(self.workspace_settings()) as services:
+            page = services.tracking.search_runs(query)
         print(page.model_dump_json(indent=2) if self.json else format_runs(page.runs))
         return 0
 
@@ -143,11 +131,12 @@ class RunsShowCommand(MLXCommandBase):
     description = __doc__
 
     def run(self) -> int:
-        from .tracking.service import TrackingService
+        from .services import Services
 
         if len(self.extra_args) != 1:
             raise InvalidInput("Give exactly one RUN_ID.", field="run_id")
-        run = TrackingService(self.workspace_settings().tracking_uri).get_run(self.extra_args[0])
+        with Services.opened(self.workspace_settings()) as services:
+            run = services.tracking.get_run(self.extra_args[0])
         print(run.model_dump_json(indent=2) if self.json else format_run(run))
         return 0
 
@@ -183,9 +172,7 @@ def _validated(schema: Any, **values: Any) -> Any:
     try:
         return schema.model_validate(values)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        option = str(error["loc"][0]).replace("max_results", "max")
-        raise InvalidInput(f"--{option}: {error['msg']}", field=option) from exc
+        raise invalid_input(exc, name=lambda field: "--" + OPTIONS.get(field, field)) from exc
 
 
 def _when(ms: int | None) -> str:

@@ -1,49 +1,102 @@
-"""Where a workspace keeps its state, and the defaults derived from it.
+"""The one workspace model: where a workspace keeps its state, resolved in one place.
 
 All state of a workspace lives under ``<server root>/.mlx/`` unless configured otherwise:
 ``mlx.db`` (the jupyter-mlx store), ``mlflow.db`` and ``artifacts/`` (the embedded MLflow).
+
+:meth:`Settings.resolve` is the only code that works out the server root, the workspace, the
+store URL and the tracking URI. The server, the CLI, the magics in a kernel and the children the
+server starts all call it, so they agree. Each setting is taken from, in order:
+
+1. an explicit argument (the server's own ``root_dir``, a CLI option such as ``--workspace``);
+2. the ``c.MLXApp.*`` configuration (``workspace_dir``, ``db_url``, ``tracking_uri``);
+3. an environment variable (``MLX_ROOT_DIR``, ``MLX_WORKSPACE_DIR``, ``MLX_DB_URL``,
+   ``MLFLOW_TRACKING_URI``);
+4. the default: the root is the nearest folder at or above the current one that holds a
+   ``.mlx`` folder (else the current folder), and everything else derives from the root.
+
+A process started by a jupyter-mlx server (a kernel, a job runner) finds ``MLX_SERVER_URL`` in
+its environment together with the server's resolved values, and takes those as they are
+(:meth:`Settings.for_process`); any other process also reads ``c.MLXApp`` from the Jupyter
+configuration files.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 WORKSPACE_DIRNAME = ".mlx"
-WORKSPACE_ENV = "MLX_WORKSPACE_DIR"
 ROOT_DIR_ENV = "MLX_ROOT_DIR"
+WORKSPACE_ENV = "MLX_WORKSPACE_DIR"
+DB_URL_ENV = "MLX_DB_URL"
 TRACKING_URI_ENV = "MLFLOW_TRACKING_URI"
+SERVER_URL_ENV = "MLX_SERVER_URL"
+SERVER_TOKEN_ENV = "MLX_SERVER_TOKEN"
+
+#: Query arguments whose values are credentials (masked by :func:`redact_url`).
+SECRET_QUERY_ARGS = frozenset({"token", "access_token", "api_key", "apikey", "password"})
 
 
-def default_workspace(root_dir: str | os.PathLike[str]) -> Path:
-    """The workspace of a server root: ``MLX_WORKSPACE_DIR`` if set, else ``<root>/.mlx``."""
-    if os.environ.get(WORKSPACE_ENV):
-        return Path(os.environ[WORKSPACE_ENV]).expanduser().resolve()
-    return Path(root_dir).expanduser().resolve() / WORKSPACE_DIRNAME
+def find_root(start: str | os.PathLike[str] | None = None) -> Path:
+    """The default server root: the nearest folder at or above ``start`` holding ``.mlx/``.
+
+    Args:
+        start: Where to look from; default: the current folder.
+
+    Returns:
+        That folder, or ``start`` itself when no folder above it holds a workspace (absolute).
+    """
+    base = Path(start if start is not None else Path.cwd()).expanduser().resolve()
+    for folder in (base, *base.parents):
+        if (folder / WORKSPACE_DIRNAME).is_dir():
+            return folder
+    return base
 
 
-def default_db_url(workspace: Path) -> str:
-    """The jupyter-mlx store of a workspace: a SQLite file ``<workspace>/mlx.db``."""
-    return f"sqlite:///{workspace / 'mlx.db'}"
+def _secret_query(query: str) -> bool:
+    return any(key.lower() in SECRET_QUERY_ARGS for key, _ in parse_qsl(query))
 
 
-def default_tracking_uri(workspace: Path) -> str:
-    """``MLFLOW_TRACKING_URI`` if set, else the embedded store ``<workspace>/mlflow.db``."""
-    return os.environ.get(TRACKING_URI_ENV) or f"sqlite:///{workspace / 'mlflow.db'}"
+def has_credentials(url: str) -> bool:
+    """Whether a URL carries a password or a token-like query argument."""
+    parts = urlsplit(url)
+    return parts.password is not None or _secret_query(parts.query)
 
 
 def redact_url(url: str) -> str:
-    """Hide the password of a URL, e.g. ``postgresql://ann:***@db/mlflow``."""
-    parts = urlsplit(url)
-    if parts.password is None:
+    """Hide the credentials of a URL: its password and token-like query arguments.
+
+    ``postgresql://ann:pw@db/mlflow`` shows as ``postgresql://ann:***@db/mlflow``, and
+    ``https://mlflow.example.org/?token=abc`` as ``https://mlflow.example.org/?token=***``.
+    A URL without credentials comes back unchanged.
+    """
+    if not has_credentials(url):
         return url
-    host = parts.hostname or ""
-    if parts.port is not None:
-        host = f"{host}:{parts.port}"
-    netloc = f"{parts.username}:***@{host}" if parts.username else f"***@{host}"
-    return urlunsplit(parts._replace(netloc=netloc))
+    parts = urlsplit(url)
+    if parts.password is not None:
+        host = parts.hostname or ""
+        if parts.port is not None:
+            host = f"{host}:{parts.port}"
+        netloc = f"{parts.username}:***@{host}" if parts.username else f"***@{host}"
+        parts = parts._replace(netloc=netloc)
+    if _secret_query(parts.query):
+        pairs = parse_qsl(parts.query, keep_blank_values=True)
+        masked = [(k, "***" if k.lower() in SECRET_QUERY_ARGS else v) for k, v in pairs]
+        parts = parts._replace(query=urlencode(masked, safe="*/:"))
+    return urlunsplit(parts)
+
+
+def _first(*values: Any) -> Any:
+    """The first value that is set (not None and not empty)."""
+    return next((value for value in values if value not in (None, "")), None)
+
+
+def _path(value: str | os.PathLike[str]) -> Path:
+    return Path(value).expanduser().resolve()
 
 
 @dataclass(frozen=True)
@@ -65,31 +118,113 @@ class Settings:
     @classmethod
     def resolve(
         cls,
-        root_dir: str | os.PathLike[str],
+        root_dir: str | os.PathLike[str] | None = None,
         *,
         workspace: str | os.PathLike[str] | None = None,
         db_url: str | None = None,
         tracking_uri: str | None = None,
+        config: Mapping[str, Any] | None = None,
+        environ: Mapping[str, str] | None = None,
+        cwd: str | os.PathLike[str] | None = None,
     ) -> Settings:
-        """Fill every setting left out with its default for ``root_dir``."""
-        root = Path(root_dir).expanduser().resolve()
-        ws = Path(workspace).expanduser().resolve() if workspace else default_workspace(root)
+        """Resolve every setting: explicit argument, then ``config``, then ``environ``, then
+        the default.
+
+        Args:
+            root_dir: The server root, when the caller knows it (the server; ``--root-dir``).
+            workspace: The workspace folder given explicitly.
+            db_url: The store URL given explicitly.
+            tracking_uri: The tracking URI given explicitly.
+            config: The ``c.MLXApp`` section (``workspace_dir``, ``db_url``, ``tracking_uri``).
+            environ: Environment variables; default: ``os.environ``.
+            cwd: Where the default root is looked for; default: the current folder.
+        """
+        env = os.environ if environ is None else environ
+        conf = config or {}
+        explicit_root = _first(root_dir, env.get(ROOT_DIR_ENV))
+        root = _path(explicit_root) if explicit_root is not None else find_root(cwd)
+        ws_value = _first(workspace, conf.get("workspace_dir"), env.get(WORKSPACE_ENV))
+        ws = _path(ws_value) if ws_value is not None else root / WORKSPACE_DIRNAME
         return cls(
             root_dir=root,
             workspace=ws,
-            db_url=db_url or default_db_url(ws),
-            tracking_uri=tracking_uri or default_tracking_uri(ws),
+            db_url=_first(db_url, conf.get("db_url"), env.get(DB_URL_ENV))
+            or f"sqlite:///{ws / 'mlx.db'}",
+            tracking_uri=_first(tracking_uri, conf.get("tracking_uri"), env.get(TRACKING_URI_ENV))
+            or f"sqlite:///{ws / 'mlflow.db'}",
         )
+
+    @classmethod
+    def for_process(
+        cls,
+        environ: Mapping[str, str] | None = None,
+        *,
+        cwd: str | os.PathLike[str] | None = None,
+    ) -> Settings:
+        """The workspace of this process: a kernel, a job runner, a script.
+
+        A process started by a jupyter-mlx server takes the server's answer from its
+        environment; any other process also reads ``c.MLXApp`` from the Jupyter configuration
+        files, as the CLI does.
+        """
+        env = os.environ if environ is None else environ
+        config = None if env.get(SERVER_URL_ENV) else load_server_config()
+        return cls.resolve(config=config, environ=env, cwd=cwd)
 
     @property
     def artifacts_dir(self) -> Path:
         """Where the embedded MLflow store keeps artifacts."""
         return self.workspace / "artifacts"
 
-    def kernel_env(self) -> dict[str, str]:
-        """Variables that point kernels started by the server at this workspace."""
-        return {
+    @property
+    def embedded_tracking(self) -> bool:
+        """Whether the tracking store is the workspace's own SQLite file."""
+        prefix = "sqlite:///"
+        if not self.tracking_uri.startswith(prefix):
+            return False
+        db_path = self.tracking_uri[len(prefix) :].split("?", 1)[0]
+        if not db_path or db_path == ":memory:":
+            return False
+        return Path(db_path).resolve().is_relative_to(self.workspace)
+
+    def exists(self) -> bool:
+        """Whether the workspace has been created (a read never creates it)."""
+        return self.workspace.is_dir()
+
+    def process_env(
+        self, server_url: str | None = None, token: str | None = None
+    ) -> dict[str, str]:
+        """Variables that give a kernel or child process this workspace (and its server).
+
+        A store URL with credentials is left out: such processes reach the store through the
+        server's API. The tracking URI is passed as is, since code in a notebook logs to it.
+        """
+        env = {
             ROOT_DIR_ENV: str(self.root_dir),
             WORKSPACE_ENV: str(self.workspace),
             TRACKING_URI_ENV: self.tracking_uri,
         }
+        if not has_credentials(self.db_url):
+            env[DB_URL_ENV] = self.db_url
+        if server_url:
+            env[SERVER_URL_ENV] = server_url
+            if token:
+                env[SERVER_TOKEN_ENV] = token
+        return env
+
+
+def load_server_config() -> dict[str, Any]:
+    """The ``c.MLXApp`` section of the Jupyter server configuration files.
+
+    The same files (``jupyter_server_config.{py,json}`` on the Jupyter config path and in the
+    current folder) that the server and ``jupyter mlx`` read.
+    """
+    from jupyter_core.application import JupyterApp
+    from traitlets import Unicode
+
+    class ConfigReader(JupyterApp):
+        config_file_name = Unicode("jupyter_server_config")
+
+    reader = ConfigReader()
+    reader.load_config_file(suppress_errors=True)
+    return dict(reader.config.get("MLXApp", {}))

@@ -6,6 +6,12 @@ Services raise these; the HTTP layer maps each to its status and a JSON body
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
 
 class MLXError(Exception):
     """Root of every error a user is meant to read.
@@ -54,3 +60,57 @@ class Unavailable(MLXError):
 
     status = 503
     code = "unavailable"
+
+
+class Busy(Unavailable):
+    """The server has more blocking work queued than it takes (HTTP 503 with Retry-After).
+
+    Args:
+        message: What is busy.
+        retry_after: Seconds after which a retry is likely to be accepted.
+    """
+
+    code = "busy"
+
+    def __init__(self, message: str, *, retry_after: int = 1) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+#: Error codes on the wire and the class each one comes back as (see :func:`from_json`).
+ERRORS_BY_CODE: dict[str, type[MLXError]] = {
+    cls.code: cls for cls in (InvalidInput, NotFound, Conflict, Unavailable, Busy)
+}
+
+
+def from_json(status: int, body: Any) -> MLXError:
+    """The error a ``{message, code, field}`` answer of a jupyter-mlx server stands for.
+
+    Args:
+        status: The HTTP status.
+        body: The decoded JSON body (anything else gives a generic message).
+    """
+    if not isinstance(body, dict) or not isinstance(body.get("message"), str):
+        error = MLXError(f"The jupyter-mlx server answered HTTP {status}.")
+    else:
+        cls = ERRORS_BY_CODE.get(str(body.get("code")), MLXError)
+        field = body.get("field") if isinstance(body.get("field"), str) else None
+        error = Busy(body["message"]) if cls is Busy else cls(body["message"], field=field)
+    error.status = status
+    return error
+
+
+def invalid_input(
+    exc: ValidationError, *, name: Callable[[str], str] = lambda field: field
+) -> InvalidInput:
+    """One readable line for the first problem pydantic found, naming the field.
+
+    Args:
+        exc: The validation error.
+        name: How the field is named to this user, e.g. ``lambda f: f"--{f}"`` for options.
+    """
+    error = exc.errors()[0]
+    field = ".".join(str(part) for part in error["loc"]) or None
+    shown = name(field) if field else "body"
+    message = str(error["msg"]).splitlines()[0]
+    return InvalidInput(f"{shown}: {message}", field=field)

@@ -13,8 +13,8 @@ from IPython.core.magic_arguments import argument, magic_arguments, parse_argstr
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .config import Settings
-from .errors import MLXError
-from .status import DescribeServer
+from .errors import MLXError, invalid_input
+from .status import DescribeServer, format_status, status_rows
 
 
 class WorkspaceStatus:
@@ -24,32 +24,15 @@ class WorkspaceStatus:
         self.status = status
 
     def __repr__(self) -> str:
-        from .cli import format_status
-
         return format_status(self.status)
 
     def _repr_html_(self) -> str:
-        store = self.status.store
-        health = f"ok (revision {store.revision})" if store.healthy else store.message or ""
-        rows = [
-            ("Version", self.status.version),
-            ("Workspace", self.status.workspace),
-            ("Tracking URI", self.status.tracking_uri),
-            ("Store", f"{store.url}: {health}"),
-        ]
         body = "".join(
-            f"<tr><th style='text-align:left'>{escape(k)}</th><td>{escape(v)}</td></tr>"
-            for k, v in rows
+            f"<tr><th style='text-align:left'>{escape(label.capitalize())}</th>"
+            f"<td>{escape(value)}</td></tr>"
+            for label, value in status_rows(self.status)
         )
         return f"<table class='jp-mlx-WorkspaceStatus'>{body}</table>"
-
-
-def kernel_settings() -> Settings:
-    """The workspace of this kernel: the server's (through its environment) or the nearest."""
-    from .tracking.workspace import find_workspace
-
-    workspace = find_workspace()
-    return Settings.resolve(workspace.parent, workspace=workspace)
 
 
 class TrackArgs(BaseModel):
@@ -90,9 +73,7 @@ def _parse(model: type[BaseModel], magic: Any, line: str) -> Any:
     try:
         return model(**{key: _unquote(value) for key, value in vars(namespace).items()})
     except ValidationError as exc:
-        error = exc.errors()[0]
-        name = str(error["loc"][0]) if error["loc"] else "arguments"
-        raise UsageError(f"--{name}: {error['msg']}") from None
+        raise UsageError(invalid_input(exc, name=lambda field: f"--{field}").message) from None
 
 
 def say(message: str) -> None:
@@ -114,15 +95,11 @@ class MLXMagics(Magics):
 
     @line_magic
     def mlx_status(self, line: str = "") -> WorkspaceStatus | None:
-        """%mlx_status: show version, workspace, tracking URI and store health."""
-        from .services import Services
+        """%mlx_status: show version, workspace, server, tracking URI and store health."""
+        from .client import workspace_status
 
         try:
-            services = Services.from_settings(kernel_settings(), migrate=False)
-            try:
-                return WorkspaceStatus(services.describe())
-            finally:
-                services.close()
+            return WorkspaceStatus(workspace_status(Settings.for_process()))
         except MLXError as exc:
             say(exc.message)
             return None

@@ -22,6 +22,13 @@ class DescribeStore(MLXSchema):
     message: str | None = Field(description="Why the store is unhealthy.")
 
 
+class DescribeRunningServer(MLXSchema):
+    """The Jupyter server that owns the workspace."""
+
+    url: str = Field(description="Its base URL (no token).")
+    pid: int | None = Field(description="Its process id, when known.")
+
+
 class DescribeServer(MLXSchema):
     """Response of ``GET /mlx/api/config`` and ``jupyter mlx status``."""
 
@@ -31,14 +38,20 @@ class DescribeServer(MLXSchema):
     workspace: str
     tracking_uri: str = Field(description="MLflow tracking URI, credentials redacted.")
     store: DescribeStore
+    server: DescribeRunningServer | None = Field(
+        default=None, description="The server that owns the workspace; null when none runs."
+    )
 
 
-def describe_server(settings: Settings, store: Store) -> DescribeServer:
+def describe_server(
+    settings: Settings, store: Store, server: DescribeRunningServer | None = None
+) -> DescribeServer:
     """Collect the status of a workspace without changing anything.
 
     Args:
         settings: The workspace configuration.
         store: Its store (checked, not migrated).
+        server: The server that owns the workspace, when one runs.
     """
     health = store.health()
     return DescribeServer(
@@ -53,4 +66,35 @@ def describe_server(settings: Settings, store: Store) -> DescribeServer:
             revision=health.revision,
             message=health.message,
         ),
+        server=server,
     )
+
+
+def format_health(store: DescribeStore) -> str:
+    """The store's health in a few words: ``ok (revision 0002)`` or why it is unhealthy."""
+    if store.healthy:
+        return f"ok (revision {store.revision})"
+    return f"unhealthy: {store.message}"
+
+
+def status_rows(status: DescribeServer) -> list[tuple[str, str]]:
+    """The facts of a status, labelled, in the order a user reads them."""
+    server = status.server
+    serving = f"{server.url} (pid {server.pid})" if server and server.pid else None
+    return [
+        ("version", status.version),
+        ("features", ", ".join(status.features)),
+        ("root dir", status.root_dir),
+        ("workspace", status.workspace),
+        ("server", serving or (server.url if server else "none serves this root")),
+        ("tracking URI", status.tracking_uri),
+        ("store", status.store.url),
+        ("store health", format_health(status.store)),
+    ]
+
+
+def format_status(status: DescribeServer) -> str:
+    """The text form of a status, one fact a line."""
+    rows = status_rows(status)
+    width = max(len(label) for label, _ in rows)
+    return "\n".join(f"{label:<{width}}  {value}" for label, value in rows)

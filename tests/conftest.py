@@ -14,9 +14,15 @@ pytest_plugins = ["pytest_jupyter.jupyter_server"]
 @pytest.fixture(autouse=True)
 def _isolated_workspace_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """No test reads the developer's workspace or tracking server through the environment."""
-    monkeypatch.delenv("MLX_WORKSPACE_DIR", raising=False)
-    monkeypatch.delenv("MLX_ROOT_DIR", raising=False)
-    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    for name in (
+        "MLX_WORKSPACE_DIR",
+        "MLX_ROOT_DIR",
+        "MLX_DB_URL",
+        "MLX_SERVER_URL",
+        "MLX_SERVER_TOKEN",
+        "MLFLOW_TRACKING_URI",
+    ):
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture

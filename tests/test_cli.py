@@ -10,6 +10,7 @@ from pathlib import Path
 from jupyter_mlx import __version__
 from jupyter_mlx.config import Settings
 from jupyter_mlx.services import Services
+from jupyter_mlx.store import Store
 
 
 def jupyter_mlx(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -34,7 +35,7 @@ def test_status_json_of_a_migrated_workspace(tmp_path: Path) -> None:
     assert status["workspace"] == str(workspace.resolve())
     assert status["root_dir"] == str(tmp_path.resolve())
     assert status["store"]["healthy"] is True
-    assert status["store"]["revision"] == "0001"
+    assert status["store"]["revision"] == Store.head_revision()
 
 
 def test_status_text_of_a_fresh_folder_says_the_store_is_missing(tmp_path: Path) -> None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 from conftest import mlx_server_config
 
 from jupyter_mlx import __version__
+from jupyter_mlx.store import Store
 
 
 async def test_config_describes_the_running_server(jp_fetch, mlx_workspace: Path) -> None:
@@ -24,20 +26,64 @@ async def test_config_describes_the_running_server(jp_fetch, mlx_workspace: Path
     assert body["store"] == {
         "url": f"sqlite:///{mlx_workspace.resolve() / 'mlx.db'}",
         "healthy": True,
-        "revision": "0001",
+        "revision": Store.head_revision(),
         "message": None,
     }
     assert (mlx_workspace / "mlx.db").is_file()
     assert (mlx_workspace / "artifacts").is_dir()
 
 
-async def test_kernels_are_pointed_at_the_workspace(jp_fetch, mlx_workspace: Path) -> None:
-    # Kernels inherit the server's environment; the running extension sets it.
-    import os
+async def run_in_kernel(serverapp, code: str) -> str:
+    """Start a kernel through the server's kernel manager, run ``code``, return its stdout."""
+    manager = serverapp.kernel_manager
+    kernel_id = await manager.start_kernel(kernel_name="python3")
+    client = manager.get_kernel(kernel_id).client()
+    client.start_channels()
+    output: list[str] = []
 
+    def keep(message: dict) -> None:
+        if message["msg_type"] == "stream":
+            output.append(message["content"]["text"])
+        elif message["msg_type"] == "error":
+            output.append("\n".join(message["content"]["traceback"]))
+
+    try:
+        await client.wait_for_ready(timeout=60)
+        await client.execute_interactive(code, output_hook=keep, timeout=60)
+    finally:
+        client.stop_channels()
+        await manager.shutdown_kernel(kernel_id, now=True)
+    return "".join(output)
+
+
+@pytest.mark.slow
+async def test_kernels_get_the_workspace_and_reach_the_servers_api(
+    jp_fetch, jp_serverapp, mlx_workspace: Path
+) -> None:
+    # Given a running server (its own environment untouched by the extension),
     await jp_fetch("mlx", "api", "config")
-    assert os.environ["MLX_WORKSPACE_DIR"] == str(mlx_workspace.resolve())
-    assert os.environ["MLFLOW_TRACKING_URI"].endswith("/mlflow.db")
+    assert "MLX_SERVER_URL" not in os.environ
+    assert "MLFLOW_TRACKING_URI" not in os.environ
+
+    # when a kernel it starts reads its environment and runs %mlx_status,
+    out = await run_in_kernel(
+        jp_serverapp,
+        "import os, json\n"
+        "print(json.dumps({k: os.environ.get(k) for k in "
+        "('MLX_WORKSPACE_DIR', 'MLX_ROOT_DIR', 'MLFLOW_TRACKING_URI', 'MLX_SERVER_URL')}))\n"
+        "%load_ext jupyter_mlx\n"
+        "status = %mlx_status\n"
+        "print(repr(status))\n",
+    )
+
+    # then the kernel has the server's workspace and address, and the magic asked that server.
+    facts = json.loads(out.splitlines()[0])
+    assert facts["MLX_WORKSPACE_DIR"] == str(mlx_workspace.resolve())
+    assert facts["MLX_ROOT_DIR"] == str(Path(jp_serverapp.root_dir).resolve())
+    assert facts["MLFLOW_TRACKING_URI"].endswith("/mlflow.db")
+    assert facts["MLX_SERVER_URL"] == jp_serverapp.connection_url
+    assert f"server        {jp_serverapp.connection_url} (pid {os.getpid()})" in out
+    assert "store health  ok" in out
 
 
 class TestWithRemoteTracking:

@@ -12,6 +12,7 @@ from IPython.testing.globalipapp import start_ipython
 
 from jupyter_mlx.config import Settings
 from jupyter_mlx.services import Services
+from jupyter_mlx.store import Store
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +41,7 @@ def test_mlx_status_shows_the_kernels_workspace(
     assert status.status.workspace == str(workspace)
     html = status._repr_html_()
     assert "<th style='text-align:left'>Workspace</th>" in html
-    assert "ok (revision 0001)" in html
+    assert f"ok (revision {Store.head_revision()})" in html
     assert f"workspace     {workspace}" in repr(status)
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from jupyter_mlx.errors import Unavailable
 from jupyter_mlx.store import Store
-from jupyter_mlx.store.tables import WorkspaceRecord
+from jupyter_mlx.store.tables import Base, WorkspaceRecord
 
 
 @pytest.fixture
@@ -22,10 +22,10 @@ def db_path(tmp_path: Path) -> Path:
 def test_upgrade_creates_an_empty_database_at_head(db_path: Path) -> None:
     store = Store(f"sqlite:///{db_path}")
 
-    assert store.upgrade() == "0001"
+    assert store.upgrade() == Store.head_revision()
 
     assert db_path.is_file()
-    assert store.table_names() == ["alembic_version", "mlx_workspace"]
+    assert store.table_names() == sorted(["alembic_version", *Base.metadata.tables])
     assert store.health().healthy is True
     with sqlite3.connect(db_path) as raw:
         assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -41,7 +41,7 @@ def test_upgrade_of_an_existing_database_keeps_its_data(db_path: Path) -> None:
 
     # when a restarted server upgrades it again,
     second = Store(f"sqlite:///{db_path}")
-    assert second.upgrade() == "0001"
+    assert second.upgrade() == Store.head_revision()
 
     # then the same workspace identity is still the only one.
     with second.session() as session:
@@ -64,7 +64,9 @@ def test_health_reports_a_database_behind_the_code(db_path: Path) -> None:
     health = Store(f"sqlite:///{db_path}").health()
 
     assert health.healthy is False
-    assert health.message == "The store is at revision None; this version needs 0001."
+    assert health.message == (
+        f"The store is at revision None; this version needs {Store.head_revision()}."
+    )
 
 
 def test_session_rolls_back_a_failed_transaction(db_path: Path) -> None:

@@ -13,12 +13,12 @@ from jupyter_mlx.errors import InvalidInput, NotFound
 from jupyter_mlx.tracking import links
 from jupyter_mlx.tracking.notebook import (
     MAX_PARAM_LENGTH,
+    NotebookParameter,
     NotebookRef,
     locate_notebook,
+    notebook_parameters,
     param_value,
-    parameter_names,
     parameter_values,
-    parameters_cell_source,
     read_parameter_names,
     server_root,
     take_snapshot,
@@ -50,39 +50,42 @@ def write_notebook(path: Path, *cells: tuple[str, list[str]]) -> Path:
 # -- parameters --------------------------------------------------------------------------------
 
 
-def test_parameter_names_are_top_level_assignments_in_order():
-    source = (
-        "lr = 0.01\n"
-        "epochs: int = 30\n"
-        "a, (b, *rest) = 1, (2, 3, 4)\n"
-        "x = y = 'same'\n"
-        "lr = 0.02\n"
-        "steps += 1\n"
-        "config.depth = 3\n"
-        "table['k'] = 1\n"
-        "hint: str\n"
-        "if True:\n"
-        "    hidden = 1\n"
-        "def f():\n"
-        "    inner = 2\n"
-    )
+def test_parameters_are_papermills_reading_of_the_cell():
+    # Given a parameters cell with a comment, an annotation, a magic and non-parameter lines,
+    notebook = {
+        "metadata": {"kernelspec": {"name": "python3", "language": "python"}},
+        "cells": [
+            {
+                "cell_type": "code",
+                "metadata": {"tags": ["parameters"]},
+                "source": [
+                    "%matplotlib inline\n",
+                    "lr = 0.01  # learning rate\n",
+                    "epochs: int = 30\n",
+                    "layers = [64, 32]\n",
+                    "config.depth = 3\n",
+                ],
+            }
+        ],
+    }
 
-    assert parameter_names(source) == ["lr", "epochs", "a", "b", "rest", "x", "y", "steps"]
+    # when papermill inspects it,
+    found = notebook_parameters(notebook)
+
+    # the names, defaults, inferred types and help are papermill's, the ones a job injects.
+    assert found == [
+        NotebookParameter(name="lr", type_name=None, default="0.01", help="learning rate"),
+        NotebookParameter(name="epochs", type_name="int", default="30", help=""),
+        NotebookParameter(name="layers", type_name=None, default="[64, 32]", help=""),
+    ]
 
 
-def test_parameter_names_skip_ipython_syntax():
-    source = "%matplotlib inline\n!echo hi\nlr?\nlr = 0.1  # really?\n  %time x = 1\nn = 2\n"
+def test_a_notebook_papermill_cannot_inspect_has_no_parameters():
+    cell = {"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": "x <- 1"}
+    r_notebook = {"metadata": {"kernelspec": {"name": "ir", "language": "R"}}, "cells": [cell]}
 
-    assert parameter_names(source) == ["lr", "n"]
-
-
-def test_parameter_names_of_invalid_cell_is_one_readable_error():
-    with pytest.raises(InvalidInput) as raised:
-        parameter_names("lr = 0.1\nepochs = = 3\n")
-
-    assert raised.value.message.startswith("The parameters cell is not valid Python (line 2")
-    assert "\n" not in raised.value.message
-    assert raised.value.field == "parameters"
+    assert notebook_parameters(r_notebook) == []
+    assert notebook_parameters({"cells": [{"cell_type": "markdown", "source": "x"}]}) == []
 
 
 def test_parameters_cell_is_the_first_tagged_code_cell(tmp_path: Path):
@@ -95,7 +98,6 @@ def test_parameters_cell_is_the_first_tagged_code_cell(tmp_path: Path):
     )
 
     assert read_parameter_names(path) == ["lr", "seed"]
-    assert parameters_cell_source({"cells": [{"cell_type": "markdown", "source": "x"}]}) is None
     assert read_parameter_names(write_notebook(tmp_path / "plain.ipynb", ("x = 1", []))) == []
 
 
@@ -201,10 +203,11 @@ def test_notebook_outside_the_root_keeps_its_absolute_path(root: Path, tmp_path:
     assert found.relative == outside.resolve().as_posix()
 
 
-def test_server_root_defaults_to_the_workspace_parent(
+def test_server_root_defaults_to_the_folder_holding_the_workspace(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    monkeypatch.setenv("MLX_WORKSPACE_DIR", str(tmp_path / "srv" / ".mlx"))
+    (tmp_path / "srv" / ".mlx").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "srv")
 
     assert server_root({}) == (tmp_path / "srv").resolve()
     assert server_root({"MLX_ROOT_DIR": str(tmp_path / "r")}) == (tmp_path / "r").resolve()

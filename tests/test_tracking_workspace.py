@@ -1,4 +1,4 @@
-"""Kernel-side tracking set-up: workspace discovery, tracking URI and experiment creation."""
+"""Kernel-side tracking set-up: the experiment, its artifact folder, the fluent tracking URI."""
 
 from __future__ import annotations
 
@@ -6,13 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from jupyter_mlx.config import Settings
 from jupyter_mlx.tracking import workspace as ws_mod
-from jupyter_mlx.tracking.workspace import (
-    experiment_artifact_dir,
-    find_workspace,
-    use_workspace_tracking,
-    workspace_tracking_uri,
-)
+from jupyter_mlx.tracking.workspace import experiment_artifact_dir, use_workspace_tracking
 
 # MLflow 3.17's SQLAlchemy tracking store configures a relationship with the ``noload`` loader
 # strategy, which SQLAlchemy 2.1 deprecates; the warning comes from MLflow's code on the first
@@ -29,74 +25,6 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """Start every test without workspace or MLflow settings in the environment."""
     for name in MLFLOW_ENV:
         monkeypatch.delenv(name, raising=False)
-
-
-# -- find_workspace ----------------------------------------------------------------------------
-
-
-def test_find_workspace_env_wins_over_ancestor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    (tmp_path / "project" / ".mlx").mkdir(parents=True)
-    configured = tmp_path / "elsewhere" / "state"
-    monkeypatch.setenv("MLX_WORKSPACE_DIR", str(configured))
-
-    assert find_workspace(tmp_path / "project") == configured.resolve()
-
-
-def test_find_workspace_nearest_ancestor(tmp_path: Path):
-    (tmp_path / ".mlx").mkdir()
-    (tmp_path / "team" / ".mlx").mkdir(parents=True)
-    deep = tmp_path / "team" / "notebooks" / "week1"
-    deep.mkdir(parents=True)
-
-    assert find_workspace(deep) == (tmp_path / "team" / ".mlx").resolve()
-    assert find_workspace(tmp_path / "other") == (tmp_path / ".mlx").resolve()
-    assert find_workspace(tmp_path / "team") == (tmp_path / "team" / ".mlx").resolve()
-
-
-def test_find_workspace_ignores_a_file_named_mlx(tmp_path: Path):
-    (tmp_path / ".mlx").write_text("not a workspace")
-    start = tmp_path / "sub"
-    start.mkdir()
-
-    # Falls through to the default (assuming no ancestor of tmp_path holds a .mlx folder).
-    assert find_workspace(start) == start.resolve() / ".mlx"
-
-
-def test_find_workspace_defaults_to_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.chdir(tmp_path)
-
-    found = find_workspace()
-
-    assert found == tmp_path.resolve() / ".mlx"
-    assert found.is_absolute()
-    assert not found.exists()  # finding does not create
-
-
-# -- workspace_tracking_uri --------------------------------------------------------------------
-
-
-def test_tracking_uri_env_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("MLFLOW_TRACKING_URI", "http://127.0.0.1:5000")
-
-    assert workspace_tracking_uri(tmp_path / ".mlx") == "http://127.0.0.1:5000"
-    assert not (tmp_path / ".mlx").exists()
-
-
-def test_tracking_uri_local_sqlite_creates_workspace(tmp_path: Path):
-    workspace = tmp_path / "srv" / ".mlx"
-
-    uri = workspace_tracking_uri(workspace)
-
-    assert uri == f"sqlite:///{workspace.resolve().as_posix()}/mlflow.db"
-    assert workspace.is_dir()
-
-
-def test_tracking_uri_defaults_to_found_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("MLX_WORKSPACE_DIR", str(tmp_path / "ws"))
-
-    expected = f"sqlite:///{(tmp_path / 'ws').resolve().as_posix()}/mlflow.db"
-    assert workspace_tracking_uri() == expected
-    assert (tmp_path / "ws").is_dir()
 
 
 def test_experiment_artifact_dir_is_one_safe_folder(tmp_path: Path):
@@ -161,7 +89,7 @@ def test_use_workspace_tracking_is_idempotent(tmp_path: Path, monkeypatch: pytes
     second = use_workspace_tracking("team/churn model")
 
     assert first == second
-    client = MlflowClient(tracking_uri=workspace_tracking_uri())
+    client = MlflowClient(tracking_uri=Settings.for_process().tracking_uri)
     assert [e.name for e in client.search_experiments() if e.name != "Default"] == [
         "team/churn model"
     ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -11,7 +10,7 @@ from jupyter_server.base.handlers import APIHandler
 from pydantic import BaseModel, ValidationError
 from tornado import web
 
-from jupyter_mlx.errors import InvalidInput, MLXError
+from jupyter_mlx.errors import Busy, InvalidInput, MLXError, invalid_input
 from jupyter_mlx.services import Services
 
 SchemaT = TypeVar("SchemaT", bound=BaseModel)
@@ -30,11 +29,19 @@ class MLXHandler(APIHandler):
     @property
     def services(self) -> Services:
         """The workspace services built by the extension at start."""
-        return self.settings["mlx_services"]
+        return self.settings["mlx"]
 
     async def in_thread(self, func: Callable[..., ResultT], *args: Any) -> ResultT:
-        """Run blocking work (database, MLflow, files) off the event loop."""
-        return await asyncio.to_thread(func, *args)
+        """Run heavy blocking work (MLflow reads, files) in the services' bounded pool.
+
+        Raises:
+            Busy: The pool's queue is full (503 with ``Retry-After``).
+        """
+        return await self.services.blocking.run(func, *args)
+
+    async def quickly(self, func: Callable[..., ResultT], *args: Any) -> ResultT:
+        """Run cheap blocking work (status, store health) in its own pool, never behind reads."""
+        return await self.services.quick.run(func, *args)
 
     def parse_query(self, schema: type[SchemaT]) -> SchemaT:
         """Validate the query string against ``schema``.
@@ -73,9 +80,7 @@ class MLXHandler(APIHandler):
         try:
             return schema.model_validate(data)
         except ValidationError as exc:
-            error = exc.errors()[0]
-            field = ".".join(str(part) for part in error["loc"]) or None
-            raise InvalidInput(f"{field or 'body'}: {error['msg']}", field=field) from exc
+            raise invalid_input(exc) from exc
 
     def write_model(self, model: BaseModel, status: int = 200) -> None:
         """Send a schema as JSON."""
@@ -90,6 +95,8 @@ class MLXHandler(APIHandler):
         if isinstance(exc, MLXError):
             self.set_status(exc.status)
             body = exc.to_json()
+            if isinstance(exc, Busy):
+                self.set_header("Retry-After", str(exc.retry_after))
         elif isinstance(exc, web.HTTPError):
             body = {
                 "message": exc.log_message or self._reason,

@@ -17,4 +17,4 @@ class ConfigHandler(MLXHandler):
     @authorized
     async def get(self) -> None:
         """Describe this server: version, features, workspace, tracking URI, store health."""
-        self.write_model(await self.in_thread(self.services.describe))
+        self.write_model(await self.quickly(self.services.describe))

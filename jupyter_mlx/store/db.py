@@ -22,6 +22,23 @@ from .tables import WorkspaceRecord
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_MS = 5000
+#: Seconds to wait for a database connection (a new one, or a free one from the pool).
+CONNECT_TIMEOUT_S = 5
+
+
+def engine_options(url: str) -> dict[str, Any]:
+    """``create_engine`` options that bound every wait on the database at ``url``.
+
+    SQLite waits at most ``SQLITE_BUSY_TIMEOUT_MS`` for a lock, PostgreSQL and MySQL at most
+    ``CONNECT_TIMEOUT_S`` for a connection, and any backend as long for a pooled connection.
+    """
+    backend = make_url(url).get_backend_name()
+    connect_args: dict[str, Any] = {}
+    if backend == "sqlite":
+        connect_args["timeout"] = SQLITE_BUSY_TIMEOUT_MS / 1000
+    elif backend in ("postgresql", "mysql"):
+        connect_args["connect_timeout"] = CONNECT_TIMEOUT_S
+    return {"pool_pre_ping": True, "pool_timeout": CONNECT_TIMEOUT_S, "connect_args": connect_args}
 
 
 @dataclass(frozen=True)
@@ -60,7 +77,7 @@ class Store:
     def __init__(self, url: str) -> None:
         self.url = url
         self._sqlite_path = self._sqlite_file(url)
-        self.engine: Engine = create_engine(url, pool_pre_ping=True)
+        self.engine: Engine = create_engine(url, **engine_options(url))
         if self._sqlite_path is not None:
             event.listen(self.engine, "connect", _enable_sqlite_wal)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -115,11 +132,12 @@ class Store:
         with self.engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision()
 
-    def head_revision(self) -> str:
+    @classmethod
+    def head_revision(cls) -> str:
         """The newest revision this version of jupyter-mlx knows."""
         from alembic.script import ScriptDirectory
 
-        head = ScriptDirectory.from_config(self._alembic_config()).get_current_head()
+        head = ScriptDirectory.from_config(cls._alembic_config()).get_current_head()
         assert head is not None, "the migrations folder has no revision"
         return head
 

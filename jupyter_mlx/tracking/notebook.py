@@ -3,30 +3,26 @@
 A kernel learns its notebook from, in order: an explicit path (``%mlx_track --notebook``),
 ``$MLX_NOTEBOOK_PATH`` (set for job runs) or ``$JPY_SESSION_NAME`` (set by Jupyter Server to the
 notebook's absolute path for kernels started from a notebook). Paths are stored relative to the
-server root, ``$MLX_ROOT_DIR`` (set by the jupyter-mlx server for its kernels) or else the parent
-of the workspace folder.
+server root of the kernel's workspace (:meth:`jupyter_mlx.config.Settings.for_process`).
 
 This module imports neither IPython nor MLflow.
 """
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import json
 import math
 import numbers
 import os
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..config import ROOT_DIR_ENV
+from ..config import Settings
 from ..errors import InvalidInput, NotFound
 from .links import SNAPSHOT_DIR
-from .workspace import find_workspace
 
 NOTEBOOK_PATH_ENV = "MLX_NOTEBOOK_PATH"
 """Notebook path of a kernel started for a job run (absolute, or relative to the server root)."""
@@ -41,9 +37,6 @@ MAX_PARAM_LENGTH = 500
 """Longest parameter value logged; longer values are cut and end with an ellipsis."""
 
 ParamValue = str | int | float | bool | None
-
-# Lines of IPython syntax that are not Python: magics, shell escapes and help requests.
-_IPYTHON_LINE = re.compile(r"^\s*(%|!|\?)|^\s*[\w.]+\?{1,2}\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,12 +91,9 @@ def server_root(environ: Mapping[str, str] | None = None) -> Path:
         environ: Environment to read; defaults to ``os.environ``.
 
     Returns:
-        ``$MLX_ROOT_DIR`` if set, else the parent of the workspace folder (absolute).
+        The root of :meth:`jupyter_mlx.config.Settings.for_process` (absolute).
     """
-    env = os.environ if environ is None else environ
-    if env.get(ROOT_DIR_ENV):
-        return Path(env[ROOT_DIR_ENV]).expanduser().resolve()
-    return find_workspace().parent
+    return Settings.for_process(environ).root_dir
 
 
 def locate_notebook(
@@ -160,63 +150,70 @@ def locate_notebook(
     return NotebookRef(path=path, root=root)
 
 
-def _cell_source(cell: Mapping[str, Any]) -> str:
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else str(source)
+@dataclass(frozen=True, slots=True)
+class NotebookParameter:
+    """One name of a notebook's ``parameters`` cell, as papermill reads it.
+
+    Attributes:
+        name: The variable name.
+        type_name: The type papermill infers from an annotation (``int``, ``float``, ...),
+            None when the cell gives none.
+        default: The default value's source text, e.g. ``0.01``.
+        help: The comment after the assignment, or ``""``.
+    """
+
+    name: str
+    type_name: str | None
+    default: str
+    help: str
 
 
-def parameters_cell_source(notebook: Mapping[str, Any]) -> str | None:
-    """The source of the first code cell tagged ``parameters``, or None if there is none."""
-    for cell in notebook.get("cells", []):
-        tags = cell.get("metadata", {}).get("tags", [])
-        if cell.get("cell_type") == "code" and PARAMETERS_TAG in tags:
-            return _cell_source(cell)
-    return None
+def notebook_parameters(notebook: Mapping[str, Any]) -> list[NotebookParameter]:
+    """The parameters of a notebook, read by papermill's inspection of its ``parameters`` cell.
 
-
-def _target_names(target: ast.expr) -> Iterable[str]:
-    if isinstance(target, ast.Name):
-        yield target.id
-    elif isinstance(target, ast.Starred):
-        yield from _target_names(target.value)
-    elif isinstance(target, ast.Tuple | ast.List):
-        for element in target.elts:
-            yield from _target_names(element)
-
-
-def parameter_names(source: str) -> list[str]:
-    """The names a parameters cell assigns at top level, in order of first assignment.
-
-    Lines of IPython syntax (``%magic``, ``!cmd``, ``name?``) are ignored; attribute and item
-    assignments (``cfg.x = 1``) and bare annotations (``x: int``) assign no parameter.
+    Papermill injects parameters by these names, so the names logged for a tracked run and the
+    names a job accepts are the same. A notebook without such a cell, or in a language papermill
+    cannot inspect, has none.
 
     Args:
-        source: The cell's source.
-
-    Returns:
-        The assigned names, each once.
-
-    Raises:
-        InvalidInput: If the cell is not valid Python.
+        notebook: The notebook's JSON.
     """
-    python = "\n".join("" if _IPYTHON_LINE.search(line) else line for line in source.splitlines())
+    import nbformat
+    from papermill.exceptions import PapermillException
+    from papermill.translators import papermill_translators
+
+    cell = next(
+        (
+            c
+            for c in notebook.get("cells", [])
+            if c.get("cell_type") == "code"
+            and PARAMETERS_TAG in c.get("metadata", {}).get("tags", [])
+        ),
+        None,
+    )
+    if cell is None:
+        return []
+    metadata = notebook.get("metadata", {})
+    kernelspec = metadata.get("kernelspec", {})
+    language = kernelspec.get("language") or metadata.get("language_info", {}).get("name")
     try:
-        tree = ast.parse(python)
-    except SyntaxError as exc:
-        raise InvalidInput(
-            f"The parameters cell is not valid Python (line {exc.lineno}: {exc.msg}).",
-            field="parameters",
-        ) from exc
-    names: dict[str, None] = {}
-    for node in tree.body:
-        if isinstance(node, ast.Assign):
-            for target in node.targets:
-                names.update(dict.fromkeys(_target_names(target)))
-        elif isinstance(node, ast.AugAssign) or (
-            isinstance(node, ast.AnnAssign) and node.value is not None
-        ):
-            names.update(dict.fromkeys(_target_names(node.target)))
-    return list(names)
+        translator = papermill_translators.find_translator(
+            kernelspec.get("name", "python3"), language or "python"
+        )
+        source = cell.get("source", "")
+        text = "".join(source) if isinstance(source, list) else str(source)
+        found = translator.inspect(nbformat.from_dict({**cell, "source": text}))
+    except (PapermillException, NotImplementedError):
+        return []
+    return [
+        NotebookParameter(
+            name=p.name,
+            type_name=None if p.inferred_type_name == "None" else p.inferred_type_name,
+            default=p.default,
+            help=p.help,
+        )
+        for p in found
+    ]
 
 
 def read_notebook(path: Path) -> dict[str, Any]:
@@ -238,9 +235,13 @@ def read_notebook(path: Path) -> dict[str, Any]:
 
 
 def read_parameter_names(path: Path) -> list[str]:
-    """The parameter names of the notebook file at ``path`` (none without a parameters cell)."""
-    source = parameters_cell_source(read_notebook(path))
-    return parameter_names(source) if source is not None else []
+    """The parameter names of the notebook file at ``path`` (see :func:`notebook_parameters`).
+
+    Raises:
+        NotFound: If the file cannot be read.
+        InvalidInput: If it is not a notebook.
+    """
+    return [parameter.name for parameter in notebook_parameters(read_notebook(path))]
 
 
 def _truncate(text: str) -> str:

@@ -1,9 +1,9 @@
 """Kernel-side MLflow set-up for a jupyter-mlx workspace.
 
-A workspace keeps its state in ``<server root>/.mlx/``: the embedded MLflow store is
-``sqlite:///<workspace>/mlflow.db`` and run artifacts live under ``<workspace>/artifacts/``.
-Kernels started by the jupyter-mlx server extension receive ``MLX_WORKSPACE_DIR`` and
-``MLFLOW_TRACKING_URI``; outside such a kernel the workspace is found from the working directory.
+The workspace of a kernel is :meth:`jupyter_mlx.config.Settings.for_process`: the server's, for
+kernels it started, else the one the configuration and the current folder give. With the
+embedded store (``sqlite:///<workspace>/mlflow.db``) every experiment created here keeps its
+artifacts under ``<workspace>/artifacts/``.
 
 Typical use in a notebook::
 
@@ -19,77 +19,12 @@ This module imports nothing heavy: MLflow is imported only inside :func:`use_wor
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from pathlib import Path
 
-WORKSPACE_DIRNAME = ".mlx"
-"""Name of the workspace folder under the server root."""
-
-WORKSPACE_ENV = "MLX_WORKSPACE_DIR"
-"""Environment variable with the absolute path of the workspace (set by the server extension)."""
-
-TRACKING_URI_ENV = "MLFLOW_TRACKING_URI"
-"""MLflow's own environment variable for the tracking URI."""
-
-MLFLOW_DB_NAME = "mlflow.db"
-ARTIFACTS_DIRNAME = "artifacts"
+from ..config import Settings
 
 _UNSAFE_CHARS = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-def find_workspace(start: Path | None = None) -> Path:
-    """Locate the workspace folder.
-
-    Args:
-        start: Folder to search from; defaults to the current working directory.
-
-    Returns:
-        ``$MLX_WORKSPACE_DIR`` if set; otherwise the nearest ``.mlx`` folder in ``start`` or one
-        of its ancestors; otherwise ``start/.mlx`` (which may not exist yet). Always absolute.
-    """
-    env = os.environ.get(WORKSPACE_ENV)
-    if env:
-        return Path(env).expanduser().resolve()
-    base = (start if start is not None else Path.cwd()).expanduser().resolve()
-    for folder in (base, *base.parents):
-        candidate = folder / WORKSPACE_DIRNAME
-        if candidate.is_dir():
-            return candidate
-    return base / WORKSPACE_DIRNAME
-
-
-def local_tracking_uri(workspace: Path) -> str:
-    """Return the URI of the workspace's embedded SQLite MLflow store.
-
-    Args:
-        workspace: Workspace folder.
-
-    Returns:
-        ``sqlite:///<absolute workspace>/mlflow.db``.
-    """
-    return f"sqlite:///{(workspace.expanduser().resolve() / MLFLOW_DB_NAME).as_posix()}"
-
-
-def workspace_tracking_uri(workspace: Path | None = None) -> str:
-    """Return the MLflow tracking URI for the workspace.
-
-    ``$MLFLOW_TRACKING_URI`` wins when set (a team's shared MLflow server, or the URI the server
-    extension exported); otherwise the workspace's embedded SQLite store is used and the
-    workspace folder is created if missing.
-
-    Args:
-        workspace: Workspace folder; defaults to :func:`find_workspace`.
-
-    Returns:
-        The tracking URI.
-    """
-    env = os.environ.get(TRACKING_URI_ENV)
-    if env:
-        return env
-    ws = workspace if workspace is not None else find_workspace()
-    ws.mkdir(parents=True, exist_ok=True)
-    return local_tracking_uri(ws)
 
 
 def experiment_artifact_dir(workspace: Path, experiment: str) -> Path:
@@ -109,21 +44,10 @@ def experiment_artifact_dir(workspace: Path, experiment: str) -> Path:
     if slug != experiment:
         digest = hashlib.sha256(experiment.encode("utf-8")).hexdigest()[:8]
         slug = f"{slug}-{digest}" if slug else digest
-    return workspace.expanduser().resolve() / ARTIFACTS_DIRNAME / slug
+    return workspace.expanduser().resolve() / "artifacts" / slug
 
 
-def _is_local_store(uri: str, workspace: Path) -> bool:
-    """Tell whether ``uri`` is a SQLite store whose database file lies inside ``workspace``."""
-    prefix = "sqlite:///"
-    if not uri.startswith(prefix):
-        return False
-    db_path = uri[len(prefix) :].split("?", 1)[0]
-    if not db_path or db_path == ":memory:":
-        return False
-    return Path(db_path).resolve().is_relative_to(workspace.expanduser().resolve())
-
-
-def use_workspace_tracking(experiment: str) -> str:
+def use_workspace_tracking(experiment: str, settings: Settings | None = None) -> str:
     """Point MLflow's fluent API at the workspace and make ``experiment`` the active experiment.
 
     The experiment is created if it does not exist. With the workspace's embedded SQLite store
@@ -133,6 +57,7 @@ def use_workspace_tracking(experiment: str) -> str:
 
     Args:
         experiment: Experiment name.
+        settings: The workspace; default: this process's (:meth:`Settings.for_process`).
 
     Returns:
         The experiment id.
@@ -146,8 +71,10 @@ def use_workspace_tracking(experiment: str) -> str:
     from mlflow.protos.databricks_pb2 import RESOURCE_ALREADY_EXISTS, ErrorCode
     from mlflow.tracking import MlflowClient
 
-    workspace = find_workspace()
-    uri = workspace_tracking_uri(workspace)
+    settings = settings or Settings.for_process()
+    uri = settings.tracking_uri
+    if settings.embedded_tracking:
+        settings.workspace.mkdir(parents=True, exist_ok=True)
     mlflow.set_tracking_uri(uri)
     client = MlflowClient(tracking_uri=uri)
 
@@ -156,8 +83,8 @@ def use_workspace_tracking(experiment: str) -> str:
         experiment_id = found.experiment_id
     else:
         artifact_location = None
-        if _is_local_store(uri, workspace):
-            artifact_dir = experiment_artifact_dir(workspace, experiment)
+        if settings.embedded_tracking:
+            artifact_dir = experiment_artifact_dir(settings.workspace, experiment)
             artifact_dir.mkdir(parents=True, exist_ok=True)
             artifact_location = artifact_dir.as_uri()
         try:
