@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..config import Settings
 from ..errors import Conflict, InvalidInput, NotFound
 from . import links
 from .client import TrackingConnection
@@ -31,7 +32,7 @@ from .notebook import (
     read_parameter_names,
     take_snapshot,
 )
-from .workspace import find_workspace, use_workspace_tracking, workspace_tracking_uri
+from .workspace import use_workspace_tracking
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -139,8 +140,8 @@ class RunComparison:
 
 
 def kernel_tracking_uri() -> str:
-    """This kernel's tracking URI: ``$MLFLOW_TRACKING_URI``, else the workspace's embedded store."""
-    return workspace_tracking_uri(find_workspace())
+    """This kernel's tracking URI (see :meth:`jupyter_mlx.config.Settings.for_process`)."""
+    return Settings.for_process().tracking_uri
 
 
 class TrackingSession:
