@@ -18,7 +18,11 @@ from jupyter_mlx.config import Settings, find_root, redact_url
 
 SOURCES = ("default", "config", "env", "config+env")
 TRAITS = {"workspace": "workspace_dir", "tracking": "tracking_uri", "db": "db_url"}
-VARIABLES = {"workspace": "MLX_WORKSPACE_DIR", "tracking": "MLFLOW_TRACKING_URI", "db": "MLX_DB_URL"}
+VARIABLES = {
+    "workspace": "MLX_WORKSPACE_DIR",
+    "tracking": "MLFLOW_TRACKING_URI",
+    "db": "MLX_DB_URL",
+}
 CASES = list(itertools.product(SOURCES, SOURCES, SOURCES))
 
 
@@ -214,7 +218,10 @@ def test_a_store_url_with_credentials_stays_out_of_child_environments(tmp_path: 
         ("sqlite:////srv/.mlx/mlx.db", "sqlite:////srv/.mlx/mlx.db"),
         ("http://mlflow:5000", "http://mlflow:5000"),
         ("http://mlflow:5000/?token=abc&x=1", "http://mlflow:5000/?token=***&x=1"),
-        ("https://m.example.org/api?access_token=abc", "https://m.example.org/api?access_token=***"),
+        (
+            "https://m.example.org/api?access_token=abc",
+            "https://m.example.org/api?access_token=***",
+        ),
         ("https://u:p@m.example.org/?API_KEY=k", "https://u:***@m.example.org/?API_KEY=***"),
     ],
 )
