@@ -28,8 +28,8 @@ module.exports = {
   moduleNameMapper: {
     ...baseConfig.moduleNameMapper,
     // Source files import icons by their path from the compiled lib/ folder.
-    '^\\.\\./labextension/style/icons/(.*\\.svg)$':
-      '<rootDir>/labextension/style/icons/$1'
+    '^(\\.\\./)+labextension/style/icons/(.*\\.svg)$':
+      '<rootDir>/labextension/style/icons/$2'
   },
   automock: false,
   collectCoverageFrom: [
@@ -39,6 +39,10 @@ module.exports = {
   ],
   coverageReporters: ['lcov', 'text-summary'],
   reporters: ['default'],
+  setupFiles: [
+    ...baseConfig.setupFiles,
+    '<rootDir>/labextension/src/__tests__/jsdom-shims.ts'
+  ],
   setupFilesAfterEnv: ['@testing-library/jest-dom'],
   testRegex: 'labextension/src/__tests__/.*\\.spec\\.tsx?$',
   transformIgnorePatterns: [`/node_modules/(?!${esModules}).+`]

@@ -1,4 +1,4 @@
-import { expect, test } from '@jupyterlab/galata';
+import { expect, type IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -36,6 +36,19 @@ async function keepScreenshot(
 ): Promise<void> {
   fs.writeFileSync(testInfo.outputPath(`${name}.png`), screenshot);
   await testInfo.attach(name, { body: screenshot, contentType: 'image/png' });
+}
+
+/**
+ * The theme's main UI text colour (`--jp-ui-font-color1`) as the page
+ * computes it, which the charts are drawn with.
+ */
+async function uiFontColor(page: IJupyterLabPageFixture): Promise<string> {
+  return page.evaluate(() =>
+    window
+      .getComputedStyle(document.body)
+      .getPropertyValue('--jp-ui-font-color1')
+      .trim()
+  );
 }
 
 test.describe('Experiments', () => {
@@ -127,16 +140,33 @@ test.describe('Experiments', () => {
       testInfo
     );
 
-    // And the dark theme applies to the charts too
+    // And the charts are drawn in the light theme's text colour
+    const lightText = await uiFontColor(page);
+    const charts = await experiments.comparisonCharts.all();
+    for (const chart of charts) {
+      await expect(chart).toHaveAttribute('data-text-color', lightText);
+    }
+
+    // When JupyterLab's dark theme is chosen
     await page.theme.setDarkTheme();
-    await expect(experiments.comparisonCharts.first()).toBeVisible();
-    await page.waitForTimeout(500);
+
+    // Then every chart is drawn again in the dark theme's text colour
+    await expect.poll(() => uiFontColor(page)).not.toBe(lightText);
+    const darkText = await uiFontColor(page);
+    for (const chart of charts) {
+      await expect(chart).toHaveAttribute('data-text-color', darkText);
+    }
     await keepScreenshot(
       'experiments-comparison-dark',
       await page.locator('#main').screenshot(),
       testInfo
     );
+
+    // And back in the light theme, in the light colour again
     await page.theme.setLightTheme();
+    for (const chart of charts) {
+      await expect(chart).toHaveAttribute('data-text-color', lightText);
+    }
 
     // When a run is opened from the list
     await experiments.section

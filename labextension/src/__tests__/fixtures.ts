@@ -1,4 +1,6 @@
-import type { IDescribeConfig, IRunSummary } from '../api/types';
+import { MLXResponseError } from '../api/request';
+import type { IDescribeConfig, IDescribeRun, IRunSummary } from '../api/types';
+import type { IMLXClient } from '../tokens';
 
 /**
  * A configuration as the server answers it, with `overrides` applied.
@@ -40,4 +42,60 @@ export function makeRun(overrides: Partial<IRunSummary> = {}): IRunSummary {
     tags: { 'mlflow.source.name': 'work/train.ipynb' },
     ...overrides
   };
+}
+
+/**
+ * A run as `GET /mlx/api/runs/{run_id}` describes it, with `overrides`
+ * applied.
+ */
+export function makeDescribeRun(
+  overrides: Partial<IDescribeRun> = {}
+): IDescribeRun {
+  return {
+    ...makeRun(),
+    artifact_uri: 'file:///srv/work/.mlx/mlruns/1/run-1/artifacts',
+    lifecycle_stage: 'active',
+    metric_keys: ['accuracy', 'loss'],
+    notebook_snapshot: 'notebook/train.ipynb',
+    environment: null,
+    job: null,
+    models: [],
+    ...overrides
+  };
+}
+
+/**
+ * An error as the REST API answers it: the server's message, its code and
+ * the request field at fault.
+ */
+export function makeAPIError(
+  status: number,
+  message: string,
+  field: string | null = null
+): MLXResponseError {
+  return new MLXResponseError(new Response(null, { status }), {
+    message,
+    code: status === 404 ? 'not_found' : 'unavailable',
+    field
+  });
+}
+
+/**
+ * A REST API client whose every method is a jest mock, rejecting until a
+ * test says what it answers.
+ */
+export function makeClient(): jest.Mocked<IMLXClient> {
+  const unexpected = (name: string) =>
+    jest.fn((..._: unknown[]) =>
+      Promise.reject(new Error(`unexpected call of ${name}`))
+    );
+  return {
+    getConfig: unexpected('getConfig'),
+    listExperiments: unexpected('listExperiments'),
+    listRuns: unexpected('listRuns'),
+    getRun: unexpected('getRun'),
+    listArtifacts: unexpected('listArtifacts'),
+    getArtifact: unexpected('getArtifact'),
+    compareRuns: unexpected('compareRuns')
+  } as unknown as jest.Mocked<IMLXClient>;
 }

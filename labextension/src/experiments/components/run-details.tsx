@@ -1,0 +1,389 @@
+import type { TranslationBundle } from '@jupyterlab/translation';
+import {
+  Button,
+  fileIcon,
+  folderIcon,
+  notebookIcon,
+  refreshIcon
+} from '@jupyterlab/ui-components';
+import React, { useMemo } from 'react';
+
+import type {
+  IArtifactEntry,
+  IDescribeRun,
+  IMetricSeries
+} from '../../api/types';
+import { metricChartOption } from '../../shared/charts/options';
+import type { IChartColors } from '../../shared/charts/theme';
+import { EChart } from '../../shared/components/chart';
+import { KeyValueTable } from '../../shared/components/key-value-table';
+import { RunDuration, RunStatusBadge, formatMetric } from './run-status';
+
+/**
+ * Tags MLflow and jupyter-mlx set, left out of the tags table (the header
+ * shows what they say).
+ */
+const SYSTEM_TAG = /^(mlflow\.|mlx\.)/;
+
+/**
+ * Properties of the run details.
+ */
+export interface IRunDetailsProps {
+  /**
+   * The run, or `null` before the first answer.
+   */
+  run: IDescribeRun | null;
+  /**
+   * The history of each metric.
+   */
+  metrics: ReadonlyArray<IMetricSeries>;
+  /**
+   * The artifact folder shown (`''` for the root) and its entries.
+   */
+  artifactFolder: string;
+  artifacts: ReadonlyArray<IArtifactEntry>;
+  /**
+   * The message of the last refresh's error, or `null`.
+   */
+  error: string | null;
+  /**
+   * Whether a refresh is in flight.
+   */
+  refreshing: boolean;
+  /**
+   * Chart colours of the theme.
+   */
+  colors: IChartColors;
+  /**
+   * Open the run's notebook.
+   */
+  onOpenNotebook: (path: string) => void;
+  /**
+   * Show an artifact folder.
+   */
+  onBrowse: (path: string) => void;
+  /**
+   * Open an artifact file; `asNotebook` renders a notebook.
+   */
+  onOpenArtifact: (path: string, asNotebook: boolean) => void;
+  /**
+   * Refresh now.
+   */
+  onRefresh: () => void;
+  /**
+   * The jupyter-mlx translation bundle.
+   */
+  trans: TranslationBundle;
+}
+
+/**
+ * Everything about one run: header, params, metric charts, tags, artifacts,
+ * notebook snapshot and environment.
+ */
+export function RunDetails(props: IRunDetailsProps): JSX.Element {
+  const { run, error, trans } = props;
+  if (run === null) {
+    return (
+      <div className="jp-mlx-RunDetails">
+        {error !== null ? (
+          <div className="jp-mlx-RunDetails-error" role="alert">
+            {error}
+          </div>
+        ) : (
+          <p className="jp-mlx-RunDetails-loading">
+            {trans.__('Loading run…')}
+          </p>
+        )}
+      </div>
+    );
+  }
+  const name = run.run_name || run.run_id;
+  const userTags = Object.fromEntries(
+    Object.entries(run.tags).filter(([key]) => !SYSTEM_TAG.test(key))
+  );
+  return (
+    <div className="jp-mlx-RunDetails" aria-busy={props.refreshing}>
+      <header className="jp-mlx-RunDetails-header">
+        <h2 className="jp-mlx-RunDetails-title">{name}</h2>
+        <RunStatusBadge status={run.status} trans={trans} />
+        <RunDuration
+          start={run.start_time}
+          end={run.end_time}
+          status={run.status}
+        />
+        <Button
+          minimal
+          small
+          onClick={props.onRefresh}
+          disabled={props.refreshing}
+          title={trans.__('Refresh run')}
+          aria-label={trans.__('Refresh run')}
+        >
+          <refreshIcon.react tag="span" />
+        </Button>
+      </header>
+      <dl className="jp-mlx-Facts jp-mlx-RunDetails-facts">
+        <dt>{trans.__('Run ID')}</dt>
+        <dd>{run.run_id}</dd>
+        <dt>{trans.__('Notebook')}</dt>
+        <dd>
+          {run.notebook ? (
+            <button
+              type="button"
+              className="jp-mlx-RunDetails-link"
+              onClick={() => props.onOpenNotebook(run.notebook!)}
+              title={trans.__('Open notebook %1', run.notebook)}
+            >
+              {run.notebook}
+            </button>
+          ) : (
+            trans.__('not recorded')
+          )}
+        </dd>
+        <dt>{trans.__('Started')}</dt>
+        <dd>
+          {run.start_time === null
+            ? '–'
+            : new Date(run.start_time).toLocaleString()}
+        </dd>
+        <dt>{trans.__('Environment')}</dt>
+        <dd>
+          {run.environment
+            ? trans.__(
+                '%1 (lock sha256 %2)',
+                run.environment.name,
+                run.environment.lock_sha256 ?? trans.__('not recorded')
+              )
+            : trans.__('not recorded')}
+        </dd>
+        {run.job && (
+          <>
+            <dt>{trans.__('Job')}</dt>
+            <dd>
+              {run.job.job_run_id
+                ? trans.__('%1 (run %2)', run.job.job_id, run.job.job_run_id)
+                : run.job.job_id}
+            </dd>
+          </>
+        )}
+        <dt>{trans.__('Notebook snapshot')}</dt>
+        <dd>
+          {run.notebook_snapshot ? (
+            <Button
+              small
+              onClick={() => props.onOpenArtifact(run.notebook_snapshot!, true)}
+            >
+              <notebookIcon.react tag="span" className="jp-mlx-Icon" />
+              {trans.__('Open snapshot')}
+            </Button>
+          ) : (
+            trans.__('not recorded')
+          )}
+        </dd>
+      </dl>
+      {error !== null && (
+        <div className="jp-mlx-RunDetails-error" role="alert">
+          {error}
+        </div>
+      )}
+      <section aria-label={trans.__('Parameters')}>
+        <h3>{trans.__('Parameters')}</h3>
+        <KeyValueTable
+          label={trans.__('Parameters')}
+          keyHeader={trans.__('Name')}
+          valueHeader={trans.__('Value')}
+          entries={run.params}
+          empty={trans.__('No parameters logged.')}
+        />
+      </section>
+      <section aria-label={trans.__('Metrics')}>
+        <h3>{trans.__('Metrics')}</h3>
+        <MetricCharts
+          runId={run.run_id}
+          name={name}
+          metrics={props.metrics}
+          latest={run.metrics}
+          colors={props.colors}
+          trans={trans}
+        />
+      </section>
+      <section aria-label={trans.__('Tags')}>
+        <h3>{trans.__('Tags')}</h3>
+        <KeyValueTable
+          label={trans.__('Tags')}
+          keyHeader={trans.__('Name')}
+          valueHeader={trans.__('Value')}
+          entries={userTags}
+          empty={trans.__('No tags besides those MLflow sets.')}
+        />
+      </section>
+      <section aria-label={trans.__('Artifacts')}>
+        <h3>{trans.__('Artifacts')}</h3>
+        <ArtifactBrowser
+          folder={props.artifactFolder}
+          entries={props.artifacts}
+          onBrowse={props.onBrowse}
+          onOpen={props.onOpenArtifact}
+          trans={trans}
+        />
+      </section>
+    </div>
+  );
+}
+
+/**
+ * One chart per metric with a history; metrics logged once show as values.
+ */
+function MetricCharts(props: {
+  runId: string;
+  name: string;
+  metrics: ReadonlyArray<IMetricSeries>;
+  latest: Record<string, number>;
+  colors: IChartColors;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { runId, name, metrics, latest, colors, trans } = props;
+  const histories = metrics.filter(series => series.steps.length > 1);
+  const singles = Object.keys(latest)
+    .filter(key => !histories.some(series => series.key === key))
+    .sort();
+  const options = useMemo(
+    () =>
+      histories.map(series => ({
+        key: series.key,
+        option: metricChartOption(
+          series,
+          [{ id: runId, name }],
+          colors,
+          trans.__('step')
+        )
+      })),
+    [metrics, colors, runId, name]
+  );
+  if (histories.length === 0 && singles.length === 0) {
+    return (
+      <p className="jp-mlx-RunDetails-empty">
+        {trans.__('No metrics logged.')}
+      </p>
+    );
+  }
+  return (
+    <>
+      {singles.length > 0 && (
+        <KeyValueTable
+          label={trans.__('Final metrics')}
+          keyHeader={trans.__('Metric')}
+          valueHeader={trans.__('Value')}
+          entries={Object.fromEntries(
+            singles.map(key => [key, formatMetric(latest[key])])
+          )}
+          empty=""
+        />
+      )}
+      <div className="jp-mlx-ChartGrid">
+        {options.map(({ key, option }) => (
+          <EChart
+            key={key}
+            option={option}
+            label={trans.__('History of metric %1', key)}
+          />
+        ))}
+      </div>
+    </>
+  );
+}
+
+/**
+ * Last segment of an artifact path.
+ */
+function baseName(path: string): string {
+  return path.split('/').pop() || path;
+}
+
+/**
+ * A file size in B, KB, MB or GB.
+ */
+export function formatSize(bytes: number | null): string {
+  if (bytes === null) {
+    return '';
+  }
+  const units = ['B', 'KB', 'MB', 'GB'];
+  let size = bytes;
+  let unit = 0;
+  while (size >= 1024 && unit < units.length - 1) {
+    size /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? size : size.toFixed(1)} ${units[unit]}`;
+}
+
+/**
+ * The entries of one artifact folder, with a way up; files open in a viewer.
+ */
+function ArtifactBrowser(props: {
+  folder: string;
+  entries: ReadonlyArray<IArtifactEntry>;
+  onBrowse: (path: string) => void;
+  onOpen: (path: string, asNotebook: boolean) => void;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { folder, entries, onBrowse, onOpen, trans } = props;
+  const parent = folder.includes('/')
+    ? folder.slice(0, folder.lastIndexOf('/'))
+    : '';
+  return (
+    <div className="jp-mlx-ArtifactBrowser">
+      <div className="jp-mlx-ArtifactBrowser-path">
+        {folder ? trans.__('Folder %1', folder) : trans.__('Artifact root')}
+      </div>
+      <ul
+        className="jp-mlx-ArtifactBrowser-list"
+        aria-label={trans.__('Artifacts')}
+      >
+        {folder !== '' && (
+          <li>
+            <button
+              type="button"
+              className="jp-mlx-ArtifactBrowser-entry"
+              onClick={() => onBrowse(parent)}
+            >
+              <folderIcon.react tag="span" className="jp-mlx-Icon" />
+              {trans.__('.. (up)')}
+            </button>
+          </li>
+        )}
+        {entries.map(entry => (
+          <li key={entry.path}>
+            <button
+              type="button"
+              className="jp-mlx-ArtifactBrowser-entry"
+              title={entry.path}
+              onClick={() =>
+                entry.is_dir
+                  ? onBrowse(entry.path)
+                  : onOpen(entry.path, entry.path.endsWith('.ipynb'))
+              }
+            >
+              {entry.is_dir ? (
+                <folderIcon.react tag="span" className="jp-mlx-Icon" />
+              ) : (
+                <fileIcon.react tag="span" className="jp-mlx-Icon" />
+              )}
+              <span className="jp-mlx-ArtifactBrowser-name">
+                {baseName(entry.path)}
+              </span>
+              <span className="jp-mlx-ArtifactBrowser-size">
+                {formatSize(entry.file_size)}
+              </span>
+            </button>
+          </li>
+        ))}
+      </ul>
+      {entries.length === 0 && (
+        <p className="jp-mlx-RunDetails-empty">
+          {trans.__('No artifacts in this folder.')}
+        </p>
+      )}
+    </div>
+  );
+}

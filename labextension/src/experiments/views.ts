@@ -1,0 +1,245 @@
+import type { JupyterFrontEnd } from '@jupyterlab/application';
+import { MainAreaWidget, type WidgetTracker } from '@jupyterlab/apputils';
+import type { TranslationBundle } from '@jupyterlab/translation';
+import type { IDisposable } from '@lumino/disposable';
+import type { Widget } from '@lumino/widgets';
+
+import type { ChartTheme } from '../shared/charts/theme';
+import { mlxIcon } from '../shared/icons';
+import {
+  DEFAULT_ACTIVE_INTERVAL,
+  DEFAULT_IDLE_INTERVAL
+} from '../shared/state/polled';
+import type { IMLXClient } from '../tokens';
+import { RunComparisonState } from './state/comparison';
+import { RunState } from './state/run';
+import type { IExperimentsTrackers } from './trackers';
+import { ArtifactViewer } from './widgets/artifact-viewer';
+import { RunComparisonView } from './widgets/run-comparison-view';
+import { RunView } from './widgets/run-view';
+
+/**
+ * The main-area views of the experiments feature: one view per run, one per
+ * comparison and one per artifact, each revealed again rather than opened
+ * twice, and restored with the layout.
+ */
+export class ExperimentsViews implements IDisposable {
+  /**
+   * @param options - The application, client, chart theme and translation
+   * bundle.
+   */
+  constructor(options: ExperimentsViews.IOptions) {
+    this._app = options.app;
+    this._client = options.client;
+    this._theme = options.theme;
+    this._trans = options.trans;
+    this.trackers = options.trackers;
+  }
+
+  /**
+   * The trackers of the open views.
+   */
+  readonly trackers: IExperimentsTrackers;
+
+  /**
+   * Seconds between two refreshes of an ended run or comparison.
+   */
+  get refreshInterval(): number {
+    return this._refreshInterval;
+  }
+  set refreshInterval(seconds: number) {
+    this._refreshInterval = seconds;
+    this._states().forEach(state => (state.refreshInterval = seconds));
+  }
+
+  /**
+   * Seconds between two refreshes of an active run or comparison.
+   */
+  get activeRefreshInterval(): number {
+    return this._activeRefreshInterval;
+  }
+  set activeRefreshInterval(seconds: number) {
+    this._activeRefreshInterval = seconds;
+    this._states().forEach(state => (state.activeRefreshInterval = seconds));
+  }
+
+  /**
+   * Whether the views manager is disposed.
+   */
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  /**
+   * Open the view of a run, or reveal it when it is open.
+   */
+  async openRun(runId: string): Promise<void> {
+    const open = this.trackers.runs.find(w => w.content.state.runId === runId);
+    if (open) {
+      this._app.shell.activateById(open.id);
+      return;
+    }
+    const state = new RunState({
+      client: this._client,
+      runId,
+      refreshInterval: this._refreshInterval,
+      activeRefreshInterval: this._activeRefreshInterval
+    });
+    const content = new RunView({
+      state,
+      theme: this._theme,
+      trans: this._trans,
+      actions: {
+        openNotebook: path => {
+          this._app.commands
+            .execute('docmanager:open', { path })
+            .catch(reason =>
+              console.error('jupyter-mlx: cannot open the notebook', reason)
+            );
+        },
+        openArtifact: (id, path, asNotebook) =>
+          void this.openArtifact(id, path, asNotebook)
+      }
+    });
+    await this._add(this.trackers.runs, content, `jp-mlx-run-${runId}`);
+    void state.start();
+  }
+
+  /**
+   * Open the comparison of runs, or reveal it when the same runs are
+   * compared already.
+   */
+  async compareRuns(runIds: string[]): Promise<void> {
+    const key = [...runIds].sort().join(',');
+    const open = this.trackers.comparisons.find(
+      w => [...w.content.state.runIds].sort().join(',') === key
+    );
+    if (open) {
+      this._app.shell.activateById(open.id);
+      return;
+    }
+    const state = new RunComparisonState({
+      client: this._client,
+      runIds,
+      refreshInterval: this._refreshInterval,
+      activeRefreshInterval: this._activeRefreshInterval
+    });
+    const content = new RunComparisonView({
+      state,
+      theme: this._theme,
+      trans: this._trans,
+      openRun: runId => void this.openRun(runId)
+    });
+    await this._add(
+      this.trackers.comparisons,
+      content,
+      `jp-mlx-comparison-${++this._counter}`
+    );
+    void state.start();
+  }
+
+  /**
+   * Open an artifact of a run in a viewer, or reveal it when it is open.
+   *
+   * @param asNotebook - Render a notebook artifact as HTML.
+   */
+  async openArtifact(
+    runId: string,
+    path: string,
+    asNotebook: boolean
+  ): Promise<void> {
+    const open = this.trackers.artifacts.find(
+      w => w.content.runId === runId && w.content.path === path
+    );
+    if (open) {
+      this._app.shell.activateById(open.id);
+      return;
+    }
+    const content = new ArtifactViewer({
+      client: this._client,
+      runId,
+      path,
+      kind: asNotebook ? 'notebook' : undefined,
+      trans: this._trans
+    });
+    content.title.label = path.split('/').pop() || path;
+    content.title.caption = this._trans.__('%1 of run %2', path, runId);
+    await this._add(
+      this.trackers.artifacts,
+      content,
+      `jp-mlx-artifact-${++this._counter}`
+    );
+    await content.load();
+  }
+
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    this.trackers.runs.dispose();
+    this.trackers.comparisons.dispose();
+    this.trackers.artifacts.dispose();
+  }
+
+  private async _add<T extends Widget>(
+    tracker: WidgetTracker<MainAreaWidget<T>>,
+    content: T,
+    id: string
+  ): Promise<void> {
+    const widget = new MainAreaWidget<T>({ content });
+    widget.id = id;
+    widget.title.icon = mlxIcon;
+    widget.title.closable = true;
+    this._app.shell.add(widget, 'main');
+    await tracker.add(widget);
+    this._app.shell.activateById(widget.id);
+  }
+
+  private _states(): (RunState | RunComparisonState)[] {
+    const states: (RunState | RunComparisonState)[] = [];
+    this.trackers.runs.forEach(w => states.push(w.content.state));
+    this.trackers.comparisons.forEach(w => states.push(w.content.state));
+    return states;
+  }
+
+  private _activeRefreshInterval = DEFAULT_ACTIVE_INTERVAL;
+  private _app: JupyterFrontEnd;
+  private _client: IMLXClient;
+  private _counter = 0;
+  private _isDisposed = false;
+  private _refreshInterval = DEFAULT_IDLE_INTERVAL;
+  private _theme: ChartTheme;
+  private _trans: TranslationBundle;
+}
+
+/**
+ * Types of `ExperimentsViews`.
+ */
+export namespace ExperimentsViews {
+  /**
+   * Options of the views manager.
+   */
+  export interface IOptions {
+    /**
+     * The application.
+     */
+    app: JupyterFrontEnd;
+    /**
+     * The REST API client.
+     */
+    client: IMLXClient;
+    /**
+     * Chart colours of the theme.
+     */
+    theme: ChartTheme;
+    /**
+     * The jupyter-mlx translation bundle.
+     */
+    trans: TranslationBundle;
+    /**
+     * The trackers of the views.
+     */
+    trackers: IExperimentsTrackers;
+  }
+}
