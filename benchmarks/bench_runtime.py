@@ -55,19 +55,20 @@ async def flood(base: str, seconds: float) -> dict[str, object]:
     probes: dict[str, list[float]] = {"/api/status": [], "/mlx/api/config": []}
     search = f"{base}/mlx/api/runs?notebook=project/notebook-0.ipynb&max_results=50"
 
-    async def fetch(url: str, timeout: float = 120) -> int:
+    async def fetch(url: str, timeout: float = 120) -> tuple[int, float]:
+        """The status code, and the seconds ``Retry-After`` asks to wait (0 without it)."""
         try:
             response = await client.fetch(url, headers=headers, request_timeout=timeout)
-            return response.code
+            return response.code, 0.0
         except HTTPClientError as exc:
-            return exc.code
+            retry = exc.response.headers.get("Retry-After", "0") if exc.response else "0"
+            return exc.code, float(retry)
 
     async def searcher() -> None:
         while time.monotonic() < deadline:
-            code = await fetch(search)
+            code, retry_after = await fetch(search)
             codes[code] += 1
-            if code == 503:
-                await asyncio.sleep(0.2)  # as a client honouring Retry-After would, sooner
+            await asyncio.sleep(retry_after)  # as the front-end and any polite client do
 
     async def probe() -> None:
         await asyncio.sleep(1)  # let the flood build up first

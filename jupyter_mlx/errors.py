@@ -6,7 +6,8 @@ Services raise these; the HTTP layer maps each to its status and a JSON body
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -77,9 +78,42 @@ class Busy(Unavailable):
         self.retry_after = retry_after
 
 
+class ProcessTimeout(MLXError):
+    """A command did not finish within its time limit and was stopped (HTTP 504).
+
+    Args:
+        message: What went wrong; default: built from ``argv`` and ``timeout``.
+        argv: The command.
+        timeout: Its limit in seconds; None when not known (an error read back from an answer).
+        output: The last lines it printed.
+        field: The name of the input field at fault, when there is one.
+    """
+
+    status = 504
+    code = "timeout"
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        argv: Sequence[str] = (),
+        timeout: float | None = None,
+        output: str = "",
+        field: str | None = None,
+    ) -> None:
+        if message is None:
+            program = Path(argv[0]).name if argv else "The command"
+            limit = "its time limit" if timeout is None else f"{timeout:g} s"
+            message = f"{program} did not finish within {limit} and was stopped."
+        super().__init__(message, field=field)
+        self.argv = tuple(argv)
+        self.timeout = timeout
+        self.output = output
+
+
 #: Error codes on the wire and the class each one comes back as (see :func:`from_json`).
 ERRORS_BY_CODE: dict[str, type[MLXError]] = {
-    cls.code: cls for cls in (InvalidInput, NotFound, Conflict, Unavailable, Busy)
+    cls.code: cls for cls in (InvalidInput, NotFound, Conflict, Unavailable, Busy, ProcessTimeout)
 }
 
 

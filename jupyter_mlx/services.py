@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -10,7 +11,11 @@ from .blocking import BlockingPool, default_workers
 from .config import Settings
 from .status import DescribeRunningServer, DescribeServer, describe_server
 from .store import Store
+from .supervisor import Supervisor
+from .tasks import TaskGroup
 from .tracking.service import TrackingService
+
+log = logging.getLogger("jupyter_mlx")
 
 #: Threads and queue of the pool for cheap work (status, store health).
 QUICK_WORKERS = 2
@@ -32,7 +37,17 @@ class PoolSizes:
 
 @dataclass
 class Services:
-    """Every service of a workspace, and what they share: the store, the blocking pools.
+    """Every service of a workspace, and what they share.
+
+    Attributes:
+        settings: The resolved workspace.
+        store: The jupyter-mlx database.
+        tracking: Experiments and runs, read through MLflow.
+        blocking: The bounded pool for heavy blocking reads.
+        quick: The pool for cheap blocking work (status), never behind heavy reads.
+        tasks: Background loops (scheduler, health checks), restarted when they crash.
+        processes: Supervised children (job runners, endpoints) in their own process groups.
+        server: The Jupyter server these services run in, when they do.
 
     The server builds one at start (:meth:`from_settings`), calls :meth:`start` once its event
     loop runs and :meth:`stop` when it stops. The CLI and magics build their own from the same
@@ -44,6 +59,8 @@ class Services:
     tracking: TrackingService
     blocking: BlockingPool
     quick: BlockingPool
+    tasks: TaskGroup
+    processes: Supervisor
     server: DescribeRunningServer | None = None
 
     @classmethod
@@ -73,6 +90,8 @@ class Services:
             tracking=TrackingService(settings.tracking_uri),
             blocking=BlockingPool("blocking", workers=sizes.workers, queue=sizes.queue),
             quick=BlockingPool("quick", workers=QUICK_WORKERS, queue=QUICK_QUEUE),
+            tasks=TaskGroup(),
+            processes=Supervisor(store),
         )
 
     @classmethod
@@ -90,10 +109,25 @@ class Services:
         return describe_server(self.settings, self.store, self.server)
 
     async def start(self) -> None:
-        """Start background work; the server calls it once its event loop runs."""
+        """Take over what a previous server left, then start background work.
+
+        The server calls it once its event loop runs and the store is migrated. Children that
+        a killed server left running are stopped: no capability adopts any yet.
+        """
+        recovery = await self.processes.recover()
+        for orphan in recovery.stopped:
+            log.warning(
+                "Stopped %s %r (pid %d), left running by a server that is gone",
+                orphan.kind,
+                orphan.name,
+                orphan.pid,
+            )
 
     async def stop(self) -> None:
-        """Stop background work, then release every resource."""
+        """Stop background loops first (they may start children), then the children, then
+        release every resource."""
+        await self.tasks.stop()
+        await self.processes.stop()
         self.close()
 
     def close(self) -> None:
