@@ -55,6 +55,7 @@ def build_store(workspace: Path) -> None:
     workspace.mkdir(parents=True, exist_ok=True)
     client = MlflowClient(tracking_uri=f"sqlite:///{workspace / 'mlflow.db'}")
     experiments = [client.create_experiment(f"bench-{i}") for i in range(EXPERIMENTS)]
+    tag_notebook_experiments(client, experiments)
     started = time.perf_counter()
     for index in range(RUNS):
         notebook = f"project/notebook-{index % NOTEBOOKS}.ipynb"
@@ -81,6 +82,15 @@ def build_store(workspace: Path) -> None:
         client.set_terminated(run.info.run_id, end_time=1_700_000_000_000 + index * 1000 + 500)
         if index % 1000 == 999:
             print(f"  {index + 1} runs ({time.perf_counter() - started:.0f} s)", flush=True)
+
+
+def tag_notebook_experiments(client, experiments: list[str]) -> None:
+    """Tag each experiment with the notebooks whose runs it holds, as ``%mlx_track`` does."""
+    from jupyter_mlx.tracking.links import tag_notebook_experiment
+
+    for index in range(NOTEBOOKS):
+        notebook = f"project/notebook-{index}.ipynb"
+        tag_notebook_experiment(client, experiments[index % EXPERIMENTS], notebook)
 
 
 def start(command: list[str], url: str, log: Path, env: dict[str, str]) -> subprocess.Popen:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import os
+import random
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -82,9 +83,11 @@ class BlockingPool:
             Busy: The pool is running and queuing as many calls as it takes.
         """
         if self._pending >= self.capacity:
+            # Refused callers are told 1 to 3 s at random, so they do not all come back at once.
             raise Busy(
                 f"The server is busy ({self._pending} {self.name} requests in progress); "
-                "try again in a moment."
+                "try again in a moment.",
+                retry_after=random.randint(1, 3),
             )
         self._pending += 1
         try:

@@ -74,7 +74,7 @@ class TestASaturatedServer:
         # then the second search is refused with Retry-After, and the status answered anyway.
         assert refused.value.code == 503
         assert refused.value.response is not None
-        assert refused.value.response.headers["Retry-After"] == "1"
+        assert refused.value.response.headers["Retry-After"] in ("1", "2", "3")
         body = json.loads(refused.value.response.body)
         assert body["code"] == "busy"
         assert status.code == 200
