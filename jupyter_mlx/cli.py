@@ -94,7 +94,7 @@ class StatusCommand(MLXCommandBase):
 
 
 class RunsListCommand(MLXCommandBase):
-    """List the MLflow runs of a notebook (or of every notebook), newest first."""
+    """List the MLflow runs of a notebook (or of the recent experiments), newest first."""
 
     name = "jupyter-mlx-runs-list"
     description = __doc__

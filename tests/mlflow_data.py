@@ -22,9 +22,12 @@ def seed_runs(workspace: Path) -> SeededRuns:
     """Three finished runs: two of ``train.ipynb`` (different lr), one of ``other.ipynb``.
 
     Each run has params, a ``loss`` history over steps 0..4 (the second run also logs step
-    5), an ``accuracy`` metric, a notebook snapshot and a text artifact.
+    5), an ``accuracy`` metric, a notebook snapshot and a text artifact. The experiment is
+    tagged for both notebooks, as ``%mlx_track`` tags it when it starts their runs.
     """
     from mlflow.tracking import MlflowClient
+
+    from jupyter_mlx.tracking import links
 
     workspace.mkdir(parents=True, exist_ok=True)
     uri = f"sqlite:///{workspace / 'mlflow.db'}"
@@ -48,6 +51,7 @@ def seed_runs(workspace: Path) -> SeededRuns:
             },
         )
         run_id = run.info.run_id
+        links.tag_notebook_experiment(client, experiment_id, notebook)
         client.log_param(run_id, "lr", lr)
         client.log_param(run_id, "epochs", str(steps))
         for step in range(steps):

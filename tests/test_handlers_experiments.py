@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import json
 import socket
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -224,6 +228,24 @@ def closed_port() -> int:
         return sock.getsockname()[1]
 
 
+#: Longest a request may take to say that the tracking server is not answering.
+ANSWER_WITHIN_S = 5.0
+
+
+async def unavailable_within_bound(jp_fetch) -> dict:
+    """GET /runs of a notebook; assert 503 in time and return the error body."""
+    started = time.monotonic()
+    code, body = await error_of(
+        jp_fetch, "runs", params={"notebook": "train.ipynb"}, request_timeout=30
+    )
+    elapsed = time.monotonic() - started
+
+    assert code == 503
+    assert body["code"] == "unavailable"
+    assert elapsed < ANSWER_WITHIN_S
+    return body
+
+
 class TestUnreachableTrackingServer:
     @pytest.fixture
     def jp_server_config(self, mlx_workspace: Path) -> dict:
@@ -232,9 +254,68 @@ class TestUnreachableTrackingServer:
         )
 
     async def test_runs_answer_503_naming_the_tracking_uri(self, jp_fetch) -> None:
-        code, body = await error_of(jp_fetch, "runs", params={"notebook": "train.ipynb"})
+        body = await unavailable_within_bound(jp_fetch)
 
-        assert code == 503
-        assert body["code"] == "unavailable"
         assert "http://ann:***@127.0.0.1:" in body["message"]
         assert "pw" not in body["message"]
+
+
+@pytest.fixture
+def silent_port() -> Iterator[int]:
+    """A port where connections are accepted (by the kernel's backlog) and never answered."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(16)
+        yield sock.getsockname()[1]
+
+
+class TestSilentTrackingServer:
+    @pytest.fixture
+    def jp_server_config(self, mlx_workspace: Path, silent_port: int) -> dict:
+        return mlx_server_config(mlx_workspace, tracking_uri=f"http://127.0.0.1:{silent_port}")
+
+    async def test_runs_answer_503_in_seconds(self, jp_fetch, silent_port: int) -> None:
+        body = await unavailable_within_bound(jp_fetch)
+
+        assert f"127.0.0.1:{silent_port}" in body["message"]
+
+
+@pytest.fixture
+def hanging_api_port() -> Iterator[int]:
+    """An HTTP server whose /health answers at once and whose MLflow API never answers."""
+    released = threading.Event()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.path.rstrip("/").endswith("/health"):
+                self.send_response(200)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"OK")
+            else:
+                released.wait(60)
+
+        do_POST = do_GET
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1]
+    released.set()
+    server.shutdown()
+    server.server_close()
+
+
+class TestTrackingServerThatNeverAnswersItsAPI:
+    @pytest.fixture
+    def jp_server_config(self, mlx_workspace: Path, hanging_api_port: int) -> dict:
+        return mlx_server_config(mlx_workspace, tracking_uri=f"http://127.0.0.1:{hanging_api_port}")
+
+    async def test_runs_answer_503_once_mlflows_bounded_request_times_out(self, jp_fetch) -> None:
+        body = await unavailable_within_bound(jp_fetch)
+
+        assert "Read timed out" in body["message"]

@@ -1,23 +1,35 @@
-"""Metric histories of many runs at once, for comparisons.
+"""Reads of MLflow's tables that the client answers one object at a time: metric histories of
+many runs, and the experiment of each run.
 
 ``MlflowClient.get_metric_history`` answers one run and one metric per call and builds an
 object per point: comparing 20 runs x 2 metrics x 1,000 steps takes about a second that way.
 When the tracking store is a database, one query on MLflow's ``metrics`` table (its schema
-has been stable since MLflow 1.x) returns the same points in tens of milliseconds. A tracking
-server (``http(s)://``) is read through the client.
+has been stable since MLflow 1.x) returns the same points in tens of milliseconds; one query on
+its ``runs`` table gives the experiments a comparison searches, where the client would need a
+call per run. A tracking server (``http(s)://``) is read through the client.
+
+A database whose tables are not MLflow's (a schema MLflow changed) is read through the client
+too, after one warning naming the reason; a database that cannot be reached is
+:class:`~jupyter_mlx.errors.Unavailable`, as it is for the client.
 """
 
 from __future__ import annotations
 
+import logging
 import math
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import bindparam, create_engine, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError, SQLAlchemyError
+from sqlalchemy.sql.elements import TextClause
 
+from ..config import redact_url
 from .client import TrackingConnection
+
+log = logging.getLogger(__name__)
 
 #: Points of one (run, metric): step -> value (None for NaN), the latest write per step.
 History = dict[int, float | None]
@@ -29,41 +41,95 @@ _POINTS = text(
     "WHERE run_uuid IN :run_ids AND key IN :keys ORDER BY timestamp"
 ).bindparams(bindparam("run_ids", expanding=True), bindparam("keys", expanding=True))
 
+_RUN_EXPERIMENTS = text(
+    "SELECT run_uuid, experiment_id FROM runs WHERE run_uuid IN :run_ids"
+).bindparams(bindparam("run_ids", expanding=True))
+
+# How SQLite, PostgreSQL, MySQL and SQL Server say that a table or column does not exist.
+_NOT_MLFLOW_SCHEMA = re.compile(
+    r"no such (table|column)|relation .* does not exist|column .* does not exist"
+    r"|table .* doesn't exist|unknown column|invalid (object|column) name",
+    re.IGNORECASE,
+)
+
 
 class MetricHistoryReader:
-    """Reads aligned-ready metric histories from a tracking store.
+    """Reads aligned-ready metric histories (and run experiments) from a tracking store.
 
     Args:
         connection: The tracking store.
+        database_uri: The database queried directly; default: the tracking URI when it names
+            a database (``sqlite:``, ``postgresql:``, ``mysql:``, ``mssql:``).
     """
 
-    def __init__(self, connection: TrackingConnection) -> None:
+    def __init__(self, connection: TrackingConnection, *, database_uri: str | None = None) -> None:
         self.connection = connection
-        self._engine: Engine | None = _database_engine(connection.tracking_uri)
+        self._engine: Engine | None = _database_engine(database_uri or connection.tracking_uri)
+
+    def close(self) -> None:
+        """Close the pooled connections of the direct queries."""
+        if self._engine is not None:
+            self._engine.dispose()
 
     def read(self, run_ids: list[str], keys: list[str]) -> dict[tuple[str, str], History]:
-        """The history of every (run, metric) pair; an absent metric gives an empty history."""
+        """The history of every (run, metric) pair; an absent metric gives an empty history.
+
+        Raises:
+            Unavailable: The tracking store cannot be reached.
+        """
         histories: dict[tuple[str, str], History] = {(r, k): {} for k in keys for r in run_ids}
         if not run_ids or not keys:
             return histories
         points: Iterable[tuple[Any, ...]] | None = None
-        if self._engine is not None:
-            points = self._query(run_ids, keys)
-        if points is None:
+        rows = self._rows(_POINTS, {"run_ids": run_ids, "keys": keys})
+        if rows is not None:
+            points = [(r, k, int(s), None if nan else float(v)) for r, k, s, v, nan in rows]
+        else:
             points = self._through_client(run_ids, keys)
         for run_id, key, step, value in points:
             histories[(run_id, key)][step] = value
         return histories
 
-    def _query(self, run_ids: list[str], keys: list[str]) -> list[tuple[Any, ...]] | None:
-        assert self._engine is not None
-        try:
-            with self._engine.connect() as connection:
-                rows = connection.execute(_POINTS, {"run_ids": run_ids, "keys": keys}).all()
-        except SQLAlchemyError:
-            # Not MLflow's schema after all (or not reachable): the client knows better.
+    def run_experiments(self, run_ids: list[str]) -> dict[str, str] | None:
+        """The experiment id of each run found, in one query; None where the store is no
+        database of MLflow's schema (ask the client).
+
+        Raises:
+            Unavailable: The tracking store cannot be reached.
+        """
+        if not run_ids:
+            return {}
+        rows = self._rows(_RUN_EXPERIMENTS, {"run_ids": run_ids})
+        if rows is None:
             return None
-        return [(r, k, int(s), None if nan else float(v)) for r, k, s, v, nan in rows]
+        return {str(run_id): str(experiment_id) for run_id, experiment_id in rows}
+
+    def _rows(self, statement: TextClause, params: dict[str, Any]) -> list[Any] | None:
+        """The rows of one query; None when there is no database of MLflow's schema to ask."""
+        if self._engine is None:
+            return None
+        try:
+            connection = self._engine.connect()
+        except SQLAlchemyError as exc:
+            raise self.connection.unavailable(exc) from exc
+        try:
+            with connection:
+                return list(connection.execute(statement, params).all())
+        except (OperationalError, ProgrammingError) as exc:
+            reason = str(exc.orig or exc).splitlines()[0]
+            if _NOT_MLFLOW_SCHEMA.search(reason):
+                log.warning(
+                    "The tracking database %s lacks MLflow's tables as expected (%s); reading "
+                    "through the MLflow client from now on, one call per run and metric.",
+                    redact_url(self.connection.tracking_uri),
+                    reason,
+                )
+                self.close()
+                self._engine = None
+                return None
+            if isinstance(exc, OperationalError):
+                raise self.connection.unavailable(exc) from exc
+            raise
 
     def _through_client(self, run_ids: list[str], keys: list[str]) -> Iterable[tuple[Any, ...]]:
         client = self.connection.client
@@ -76,9 +142,9 @@ class MetricHistoryReader:
                     yield run_id, key, metric.step, value
 
 
-def _database_engine(tracking_uri: str) -> Engine | None:
+def _database_engine(uri: str) -> Engine | None:
     try:
-        url = make_url(tracking_uri)
+        url = make_url(uri)
     except ArgumentError:
         return None
     if url.get_backend_name() not in DATABASE_BACKENDS:

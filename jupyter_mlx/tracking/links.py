@@ -3,13 +3,24 @@
 Every run started from a notebook carries these tags; the server's run search, the Experiments
 panel and the magics all read them through the constants below, so the names live here only.
 
+Experiments are tagged too, so that a notebook's runs are searched in that notebook's
+experiments only, however many experiments a shared tracking server holds: an experiment that
+received a run of notebook ``team/train.ipynb`` carries the tag
+``mlx.notebook.<first 16 hex digits of sha256("team/train.ipynb")>`` = ``team/train.ipynb``
+(see :func:`notebook_experiment_tag`). One tag per notebook, because one experiment may hold
+the runs of several notebooks (``%mlx_track --experiment shared``); the key is hashed because a
+path may hold characters a tag key may not, and the value is the path itself, so the search
+``tags."mlx.notebook.<hash>" = '<path>'`` cannot confuse two notebooks whose hashes collide.
+
 This module imports nothing heavy.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Mapping
+from typing import Any
 
 SOURCE_NAME = "mlflow.source.name"
 """MLflow's own tag for a run's source: the notebook path relative to the server root."""
@@ -42,6 +53,9 @@ JOB_ID = "mlx.job.id"
 
 JOB_RUN_ID = "mlx.job.run_id"
 """Id of the job run (one execution) that executed the notebook."""
+
+NOTEBOOK_EXPERIMENT_PREFIX = "mlx.notebook."
+"""Prefix of the experiment tags naming the notebooks whose runs an experiment holds."""
 
 SNAPSHOT_DIR = "notebook"
 """Artifact folder of notebook snapshots: ``notebook/<name>.ipynb``."""
@@ -111,3 +125,40 @@ def notebook_filter(notebook: str) -> str:
         ``tags."mlflow.source.name" = '<notebook>'``.
     """
     return f'tags."{SOURCE_NAME}" = {quote_filter_value(notebook)}'
+
+
+def notebook_experiment_tag(notebook: str) -> str:
+    """The key of the experiment tag marking an experiment as holding runs of ``notebook``.
+
+    Args:
+        notebook: Notebook path relative to the server root, as in ``mlflow.source.name``.
+
+    Returns:
+        ``mlx.notebook.`` followed by the first 16 hex digits of the path's sha256 (the tag's
+        value is the path).
+    """
+    digest = hashlib.sha256(notebook.encode("utf-8")).hexdigest()[:16]
+    return f"{NOTEBOOK_EXPERIMENT_PREFIX}{digest}"
+
+
+def notebook_experiments_filter(notebook: str) -> str:
+    """The ``search_experiments`` filter selecting the experiments tagged for ``notebook``.
+
+    Raises:
+        ValueError: If the path contains both kinds of quotes.
+    """
+    return f'tags."{notebook_experiment_tag(notebook)}" = {quote_filter_value(notebook)}'
+
+
+def tag_notebook_experiment(client: Any, experiment_id: str, notebook: str) -> None:
+    """Mark an experiment as holding runs of ``notebook`` (idempotent).
+
+    Call it whenever a run of a notebook is started in an experiment (``%mlx_track``, a job
+    run), so the notebook's run search finds the experiment.
+
+    Args:
+        client: An ``mlflow.MlflowClient`` of the experiment's tracking store.
+        experiment_id: The experiment the run was started in.
+        notebook: Notebook path relative to the server root, as in ``mlflow.source.name``.
+    """
+    client.set_experiment_tag(experiment_id, notebook_experiment_tag(notebook), notebook)

@@ -69,8 +69,17 @@ class RunSummary(MLXSchema):
 class ListRunsQuery(MLXSchema):
     """Query of ``GET /mlx/api/runs``."""
 
-    notebook: str | None = Field(None, description="Only runs of this notebook (server path).")
-    experiment_id: list[str] = Field(default_factory=list)
+    notebook: str | None = Field(
+        None,
+        description="Only runs of this notebook (server path), searched in its experiments.",
+    )
+    experiment_id: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Experiments to search; default: the notebook's, or without a notebook the 100 "
+            "most recently updated."
+        ),
+    )
     filter: str = Field("", description="MLflow search filter, e.g. metrics.loss < 0.1.")
     order_by: list[str] = Field(default_factory=lambda: ["attributes.start_time DESC"])
     max_results: int = Field(50, ge=1, le=MAX_PAGE_SIZE)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import mimetypes
 import tempfile
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidInput, NotFound
 from . import links
-from .client import TrackingConnection
+from .client import SERVER_REQUEST_TIMEOUT_S, TrackingConnection
 from .history import History, MetricHistoryReader
 from .schemas import (
     ArtifactEntry,
@@ -39,18 +41,39 @@ USER_TAG = "mlflow.user"
 HIDDEN_TAGS = frozenset({"mlflow.log-model.history"})
 #: Longest artifact a user can open through the API.
 MAX_ARTIFACT_BYTES = 50 * 1024 * 1024
+#: Experiments whose runs a search names neither a notebook nor experiments for: the most
+#: recently updated ones (the first page of ``GET /mlx/api/experiments``).
+RECENT_EXPERIMENTS = 100
+#: Seconds a notebook's experiment ids are reused before they are looked up again.
+NOTEBOOK_EXPERIMENTS_TTL_S = 30.0
+#: Most experiments one notebook's runs are searched in (MLflow's page size).
+MAX_NOTEBOOK_EXPERIMENTS = 1000
 
 
 class TrackingService:
     """Read-only view of the MLflow runs of a workspace.
 
+    Every read costs a fixed number of store calls, however many experiments the tracking
+    server holds: a notebook's runs are searched in that notebook's experiments only (see
+    :meth:`notebook_experiment_ids`), and a comparison finds its runs by id.
+
     Args:
         tracking_uri: The MLflow tracking URI of the workspace.
+        max_artifact_bytes: Longest artifact :meth:`download_artifact` hands out.
     """
 
-    def __init__(self, tracking_uri: str) -> None:
-        self.connection = TrackingConnection(tracking_uri)
+    def __init__(self, tracking_uri: str, *, max_artifact_bytes: int = MAX_ARTIFACT_BYTES) -> None:
+        self.connection = TrackingConnection(
+            tracking_uri, request_timeout_s=SERVER_REQUEST_TIMEOUT_S
+        )
         self.histories = MetricHistoryReader(self.connection)
+        self.max_artifact_bytes = max_artifact_bytes
+        self._notebook_experiments: dict[str, tuple[float, list[str]]] = {}
+        self._cache_lock = threading.Lock()
+
+    def close(self) -> None:
+        """Release the database connections this service opened."""
+        self.histories.close()
 
     def list_experiments(self, query: ListExperimentsQuery) -> ListExperimentsResponse:
         """A page of active experiments, most recently updated first."""
@@ -66,7 +89,15 @@ class TrackingService:
         )
 
     def search_runs(self, query: ListRunsQuery) -> ListRunsResponse:
-        """A page of runs: of one notebook (across experiments) or of given experiments.
+        """A page of runs: of one notebook, of given experiments, or of recent experiments.
+
+        The experiments searched are, in order of precedence:
+
+        - ``experiment_id`` when given (with ``notebook``, only that notebook's runs in them);
+        - with ``notebook`` alone, that notebook's experiments (:meth:`notebook_experiment_ids`);
+        - with neither, the :data:`RECENT_EXPERIMENTS` most recently updated active
+          experiments (created, renamed or restored last), the first page of
+          :meth:`list_experiments`; runs of older experiments need their ``experiment_id``.
 
         Raises:
             InvalidInput: The filter or an order_by clause is malformed (the field is named).
@@ -74,7 +105,12 @@ class TrackingService:
         """
         _validate_search(query)
         conn = self.connection
-        experiment_ids = query.experiment_id or self._all_experiment_ids()
+        if query.experiment_id:
+            experiment_ids = query.experiment_id
+        elif query.notebook is not None:
+            experiment_ids = self.notebook_experiment_ids(query.notebook)
+        else:
+            experiment_ids = self._recent_experiment_ids()
         if not experiment_ids:
             return ListRunsResponse(runs=[], next_page_token=None)
         filters = [query.filter.strip()] if query.filter.strip() else []
@@ -91,6 +127,59 @@ class TrackingService:
         return ListRunsResponse(
             runs=[summarize_run(run) for run in page], next_page_token=page.token or None
         )
+
+    def notebook_experiment_ids(self, notebook: str) -> list[str]:
+        """The active experiments holding runs of a notebook, found without scanning others.
+
+        They are the experiments tagged for the notebook (:func:`links.notebook_experiment_tag`,
+        set when a run of it starts) and the experiment named by its path, where ``%mlx_track``
+        put runs started before experiments were tagged. The answer is reused for
+        :data:`NOTEBOOK_EXPERIMENTS_TTL_S` seconds, or until this service tags an experiment for
+        the notebook; a notebook without experiments is looked up again at each call, so its
+        first run shows at once.
+
+        Raises:
+            InvalidInput: The notebook path contains both kinds of quotes.
+            Unavailable: The tracking store cannot be reached.
+        """
+        from mlflow.entities import LifecycleStage, ViewType
+
+        now = time.monotonic()
+        with self._cache_lock:
+            cached = self._notebook_experiments.get(notebook)
+        if cached is not None and now - cached[0] < NOTEBOOK_EXPERIMENTS_TTL_S:
+            return list(cached[1])
+        search = _filter_value(links.notebook_experiments_filter, notebook, "notebook")
+        conn = self.connection
+        with conn.errors(field="notebook"):
+            tagged = conn.client.search_experiments(
+                view_type=ViewType.ACTIVE_ONLY,
+                max_results=MAX_NOTEBOOK_EXPERIMENTS,
+                filter_string=search,
+            )
+            named = conn.client.get_experiment_by_name(notebook)
+        ids = [e.experiment_id for e in tagged]
+        if named is not None and named.lifecycle_stage == LifecycleStage.ACTIVE:
+            ids.append(named.experiment_id)
+        ids = list(dict.fromkeys(ids))
+        with self._cache_lock:
+            if ids:
+                self._notebook_experiments[notebook] = (now, ids)
+            else:
+                self._notebook_experiments.pop(notebook, None)
+        return list(ids)
+
+    def tag_notebook_experiment(self, experiment_id: str, notebook: str) -> None:
+        """Mark an experiment as holding runs of a notebook, for :meth:`search_runs`.
+
+        Raises:
+            NotFound: No experiment has this id.
+            Unavailable: The tracking store cannot be reached.
+        """
+        with self.connection.errors(field="experiment_id"):
+            links.tag_notebook_experiment(self.connection.client, experiment_id, notebook)
+        with self._cache_lock:
+            self._notebook_experiments.pop(notebook, None)
 
     def get_run(self, run_id: str) -> DescribeRun:
         """Everything about one run.
@@ -134,6 +223,9 @@ class TrackingService:
     def download_artifact(self, run_id: str, path: str, into: Path) -> tuple[Path, str]:
         """Fetch one artifact file into the folder ``into``.
 
+        An artifact whose size the artifact store does not list is measured once downloaded,
+        and refused (and deleted) above :attr:`max_artifact_bytes` before anyone reads it.
+
         Returns:
             The local file and its media type.
 
@@ -149,15 +241,24 @@ class TrackingService:
             raise NotFound(f"Run {run_id} has no artifact {path}.", field="path")
         if entry.is_dir:
             raise InvalidInput(f"{path} is a folder; list it instead.", field="path")
-        if entry.file_size is not None and entry.file_size > MAX_ARTIFACT_BYTES:
-            raise InvalidInput(
-                f"{path} is {entry.file_size} bytes; the limit is {MAX_ARTIFACT_BYTES}.",
-                field="path",
-            )
+        if entry.file_size is not None:
+            self._check_artifact_size(path, entry.file_size)
         with self.connection.errors(field="path"):
-            local = self.connection.client.download_artifacts(run_id, path, str(into))
+            local = Path(self.connection.client.download_artifacts(run_id, path, str(into)))
+        if entry.file_size is None:
+            try:
+                self._check_artifact_size(path, local.stat().st_size)
+            except InvalidInput:
+                local.unlink()
+                raise
         media_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
-        return Path(local), media_type
+        return local, media_type
+
+    def _check_artifact_size(self, path: str, size: int) -> None:
+        if size > self.max_artifact_bytes:
+            raise InvalidInput(
+                f"{path} is {size} bytes; the limit is {self.max_artifact_bytes}.", field="path"
+            )
 
     def read_artifact(self, run_id: str, path: str) -> tuple[bytes, str]:
         """The bytes and media type of one artifact (see :meth:`download_artifact`)."""
@@ -186,19 +287,30 @@ class TrackingService:
             params=_compare_params(runs),
         )
 
-    def _run(self, run_id: str) -> Run:
-        with self.connection.errors(field="run_id"):
+    def _run(self, run_id: str, *, field: str = "run_id") -> Run:
+        with self.connection.errors(field=field):
             return self.connection.client.get_run(run_id)
 
     def _runs(self, run_ids: list[str]) -> list[Run]:
-        """Several runs in one search, in the order asked (a query per run is 7x slower)."""
+        """Several runs, in the order asked, without scanning every experiment.
+
+        On a database store one query on MLflow's ``runs`` table names their experiments and
+        one search in those fetches them (a query per run is 7x slower); a tracking server is
+        asked for each run (at most ``schemas.MAX_COMPARED_RUNS`` calls).
+        """
         from mlflow.entities import ViewType
 
         conn = self.connection
+        experiments = self.histories.run_experiments(run_ids)
+        if experiments is None:
+            return [self._run(run_id, field="run_ids") for run_id in run_ids]
+        missing = [run_id for run_id in run_ids if run_id not in experiments]
+        if missing:
+            raise NotFound(f"Run with id={missing[0]} not found", field="run_ids")
         ids = ", ".join(_filter_value(links.quote_filter_value, i, "run_ids") for i in run_ids)
         with conn.errors(field="run_ids"):
             found = conn.client.search_runs(
-                self._all_experiment_ids(),
+                sorted(set(experiments.values())),
                 filter_string=f"attributes.run_id IN ({ids})",
                 run_view_type=ViewType.ALL,
                 max_results=len(run_ids),
@@ -209,21 +321,13 @@ class TrackingService:
             raise NotFound(f"Run with id={missing[0]} not found", field="run_ids")
         return [by_id[run_id] for run_id in run_ids]
 
-    def _all_experiment_ids(self) -> list[str]:
-        from mlflow.entities import ViewType
-
+    def _recent_experiment_ids(self) -> list[str]:
         conn = self.connection
-        ids: list[str] = []
-        token = None
         with conn.errors():
-            while True:
-                page = conn.client.search_experiments(
-                    view_type=ViewType.ALL, max_results=1000, page_token=token
-                )
-                ids.extend(e.experiment_id for e in page)
-                token = page.token
-                if not token:
-                    return ids
+            page = conn.client.search_experiments(
+                max_results=RECENT_EXPERIMENTS, order_by=["last_update_time DESC"]
+            )
+        return [e.experiment_id for e in page]
 
     def _logged_models(self, run: Run) -> list[LoggedModel]:
         client = self.connection.client

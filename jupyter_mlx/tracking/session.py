@@ -289,6 +289,7 @@ class TrackingSession:
         else:
             experiment_name = notebook.relative
         experiment_id = use_workspace_tracking(experiment_name)
+        links.tag_notebook_experiment(mlflow.MlflowClient(uri), experiment_id, notebook.relative)
         tags = links.notebook_run_tags(
             notebook.relative, sha256=take_snapshot(notebook).sha256, environ=env
         )
@@ -446,7 +447,7 @@ def search_notebook_runs(
     max_results: int = 100,
     filter_string: str | None = None,
 ) -> pd.DataFrame:
-    """The runs of one notebook, newest first, across all experiments.
+    """The runs of one notebook, newest first, across the experiments that hold its runs.
 
     The query is the server's (:meth:`TrackingService.search_runs`), so the magics and the
     Experiments panel list the same runs.

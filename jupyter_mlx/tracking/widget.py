@@ -3,8 +3,9 @@
 In a notebook front-end each started run gets an ipywidget with its name, experiment, status,
 a link that opens it in JupyterLab's MLX panel (the front-end's ``mlx:open-run`` command, run
 by JupyterLab's command linker) and its latest metric values, refreshed every
-:data:`POLL_INTERVAL_S` seconds by a daemon thread until the run ends. Elsewhere (a terminal
-IPython, papermill) the run is shown as one line of text.
+:data:`POLL_INTERVAL_S` seconds by a daemon thread until the run ends, or until
+:data:`MAX_FAILED_REFRESHES` reads in a row fail, in which case the widget says why it stopped.
+Elsewhere (a terminal IPython, papermill) the run is shown as one line of text.
 
 ipywidgets, IPython, MLflow and matplotlib are imported inside functions.
 """
@@ -19,10 +20,12 @@ import math
 import os
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape
 from typing import Any
 
+from ..errors import MLXError
+from .client import SERVER_REQUEST_TIMEOUT_S, TrackingConnection
 from .notebook import SESSION_NAME_ENV
 from .session import RUNNING, RunComparison, StopResult, TrackedRun
 
@@ -36,6 +39,9 @@ COMPARE_RUNS_COMMAND = "mlx:compare-runs"
 
 POLL_INTERVAL_S = 2.0
 """Seconds between two refreshes of a live run widget."""
+
+MAX_FAILED_REFRESHES = 10
+"""Reads in a row that may fail (a busy store, a dropped connection) before refreshing stops."""
 
 _STATUS_COLOURS = {
     "RUNNING": "var(--jp-info-color1, #0288d1)",
@@ -54,6 +60,8 @@ class RunState:
     experiment_name: str
     status: str
     metrics: dict[str, float] = field(default_factory=dict)
+    note: str = ""
+    """Why the display stopped following the run, when it did."""
 
     @classmethod
     def of(
@@ -98,12 +106,13 @@ def _format_value(value: float) -> str:
 def header_html(state: RunState) -> str:
     """The header of a run display: name, experiment, status and the panel link."""
     colour = _STATUS_COLOURS.get(state.status, "inherit")
+    note = f"<div class='jp-mlx-RunWidget-note'>{escape(state.note)}</div>" if state.note else ""
     return (
         "<div class='jp-mlx-RunWidget-header'>"
         f"MLflow run <b>{escape(state.run_name)}</b> "
         f"in experiment <code>{escape(state.experiment_name)}</code> &middot; "
         f"<span style='color:{colour};font-weight:bold'>{escape(state.status)}</span>"
-        f" &middot; {open_run_link(state.run_id)}</div>"
+        f" &middot; {open_run_link(state.run_id)}{note}</div>"
     )
 
 
@@ -165,10 +174,17 @@ class RunWidget:
 class RunMonitor:
     """A daemon thread refreshing a run's display until the run ends or :meth:`stop` is called.
 
+    A read that fails with a tracking error (the store busy or unreachable, each read bounded
+    to :data:`~jupyter_mlx.tracking.client.SERVER_REQUEST_TIMEOUT_S` seconds) is tried again
+    at the next interval; after ``max_failures`` in a row, or at once on any other error, the
+    monitor stops and shows the last state read with a note saying why
+    (:attr:`stopped_because`).
+
     Args:
         run: The run to watch.
         on_update: Called with each state read (from the monitor thread).
         interval: Seconds between two reads.
+        max_failures: Failed reads in a row after which refreshing stops.
     """
 
     def __init__(
@@ -176,13 +192,17 @@ class RunMonitor:
         run: TrackedRun,
         on_update: Callable[[RunState], None],
         interval: float = POLL_INTERVAL_S,
+        max_failures: int = MAX_FAILED_REFRESHES,
     ) -> None:
         self.run = run
+        self.stopped_because: str | None = None
+        self._last = RunState.of(run)
         self._on_update = on_update
         self._interval = interval
+        self._max_failures = max_failures
         self._stopping = threading.Event()
         self._thread = threading.Thread(
-            target=self._loop, name=f"mlx-run-monitor-{run.run_id[:8]}", daemon=True
+            target=self._follow, name=f"mlx-run-monitor-{run.run_id[:8]}", daemon=True
         )
 
     def start(self) -> None:
@@ -199,18 +219,38 @@ class RunMonitor:
         if self._thread.is_alive():
             self._thread.join(timeout)
 
-    def _loop(self) -> None:
-        from mlflow.tracking import MlflowClient
+    def _follow(self) -> None:
+        try:
+            self._poll()
+        except Exception as exc:
+            # Not tracking trouble: a bug, so no retry; the traceback goes to the kernel's log.
+            log.exception("Refreshing run %s failed", self.run.run_id)
+            self.stopped_because = f"Live refresh stopped: {exc.__class__.__name__}: {exc}"
+        if self.stopped_because is not None and not self._stopping.is_set():
+            self._on_update(replace(self._last, note=self.stopped_because))
 
-        client = MlflowClient(tracking_uri=self.run.tracking_uri)
+    def _poll(self) -> None:
+        """Read until the run ends, :meth:`stop` is called, or too many reads fail."""
+        connection = TrackingConnection(
+            self.run.tracking_uri, request_timeout_s=SERVER_REQUEST_TIMEOUT_S
+        )
+        failures = 0
         while not self._stopping.wait(self._interval):
             try:
-                state = fetch_state(client, self.run)
-                self._on_update(state)
-            except Exception:
-                # A busy store or a dropped connection must not end the display; try again.
-                log.debug("Refreshing run %s failed", self.run.run_id, exc_info=True)
+                with connection.errors():
+                    state = fetch_state(connection.client, self.run)
+            except MLXError as exc:
+                failures += 1
+                log.debug("Refreshing run %s failed (%d in a row)", self.run.run_id, failures)
+                if failures >= self._max_failures:
+                    self.stopped_because = (
+                        f"Live refresh stopped after {failures} failed reads: {exc.message}"
+                    )
+                    return
                 continue
+            failures = 0
+            self._last = state
+            self._on_update(state)
             if state.status != RUNNING:
                 return
 
