@@ -27,6 +27,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError, SQ
 from sqlalchemy.sql.elements import TextClause
 
 from ..config import redact_url
+from ..store.db import engine_options
 from .client import TrackingConnection
 
 log = logging.getLogger(__name__)
@@ -150,6 +151,6 @@ def _database_engine(uri: str) -> Engine | None:
     if url.get_backend_name() not in DATABASE_BACKENDS:
         return None
     try:
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, **engine_options(uri))
     except (ArgumentError, ImportError):
         return None

@@ -12,6 +12,7 @@ ipywidgets.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import os
 import tempfile
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..config import Settings
-from ..errors import Conflict, InvalidInput, NotFound
+from ..errors import Conflict, InvalidInput, NotFound, invalid_input
 from . import links
 from .client import TrackingConnection
 from .notebook import (
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from .schemas import RunSummary
+    from .service import TrackingService
 
 FINISHED = "FINISHED"
 FAILED = "FAILED"
@@ -468,19 +470,28 @@ def search_notebook_runs(
     """
     from pydantic import ValidationError
 
-    from .schemas import MAX_PAGE_SIZE, ListRunsQuery
-    from .service import TrackingService
+    from .schemas import ListRunsQuery
 
     try:
         query = ListRunsQuery(
             notebook=notebook, filter=filter_string or "", max_results=max_results
         )
     except ValidationError as exc:
-        raise InvalidInput(
-            f"max_results must be between 1 and {MAX_PAGE_SIZE}.", field="max_results"
-        ) from exc
-    service = TrackingService(tracking_uri or kernel_tracking_uri())
-    return runs_frame(service.search_runs(query).runs)
+        raise invalid_input(exc) from exc
+    with _tracking_service(tracking_uri) as service:
+        return runs_frame(service.search_runs(query).runs)
+
+
+@contextlib.contextmanager
+def _tracking_service(tracking_uri: str | None) -> Iterator[TrackingService]:
+    """The tracking service of this kernel's workspace (or of ``tracking_uri``), closed after."""
+    from ..services import Services
+
+    settings = Settings.for_process()
+    if tracking_uri:
+        settings = dataclasses.replace(settings, tracking_uri=tracking_uri)
+    with Services.opened(settings) as services:
+        yield services.tracking
 
 
 def compare_runs(run_ids: Sequence[str], *, tracking_uri: str | None = None) -> RunComparison:
@@ -498,15 +509,14 @@ def compare_runs(run_ids: Sequence[str], *, tracking_uri: str | None = None) -> 
     import pandas as pd
 
     from .schemas import MAX_COMPARED_RUNS, CompareRunsRequest
-    from .service import TrackingService
 
     ids = list(dict.fromkeys(run_ids))
     if not 2 <= len(ids) <= MAX_COMPARED_RUNS:
         raise InvalidInput(
             f"Give between 2 and {MAX_COMPARED_RUNS} run ids to compare.", field="compare"
         )
-    service = TrackingService(tracking_uri or kernel_tracking_uri())
-    response = service.compare(CompareRunsRequest(run_ids=ids, metric_keys=None))
+    with _tracking_service(tracking_uri) as service:
+        response = service.compare(CompareRunsRequest(run_ids=ids, metric_keys=None))
     names = [run.run_name or run.run_id[:8] for run in response.runs]
     labels = {
         run.run_id: name if names.count(name) == 1 else f"{name} ({run.run_id[:8]})"
