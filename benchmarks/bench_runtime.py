@@ -30,14 +30,13 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 from multiprocessing import Process, Queue
 from pathlib import Path
 
 import requests
-from bench_tracking import TOKEN, build_store, free_port, start
+from bench_tracking import TOKEN, build_store, free_port, start_jupyter_server
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 
 CLIENTS = 200
@@ -105,23 +104,8 @@ def measure(
     root: Path, name: str, extra: list[str], seconds: float, source: Path | None = None
 ) -> dict[str, object]:
     port = free_port()
-    server = start(
-        [
-            sys.executable,
-            "-m",
-            "jupyter",
-            "server",
-            "--no-browser",
-            "--allow-root",
-            f"--port={port}",
-            f"--ServerApp.root_dir={root}",
-            f"--IdentityProvider.token={TOKEN}",
-            *extra,
-        ],
-        f"http://127.0.0.1:{port}/mlx/api/config",
-        root / f"jupyter-{name}.log",
-        {**os.environ, "PYTHONPATH": str(source)} if source else dict(os.environ),
-    )
+    env = {**os.environ, "PYTHONPATH": str(source)} if source else dict(os.environ)
+    server = start_jupyter_server(root, port, root / f"jupyter-{name}.log", env, *extra)
     base = f"http://127.0.0.1:{port}"
     # One search first: a user's panel loads MLflow long before any crowd arrives.
     requests.get(f"{base}/mlx/api/runs", headers={"Authorization": f"token {TOKEN}"}, timeout=120)

@@ -108,6 +108,25 @@ def start(command: list[str], url: str, log: Path, env: dict[str, str]) -> subpr
     raise RuntimeError(f"{command[0]} did not start; see {log}")
 
 
+def start_jupyter_server(
+    root: Path, port: int, log: Path, env: dict[str, str], *options: str
+) -> subprocess.Popen:
+    """A Jupyter server with jupyter-mlx on ``root``, answering on ``port`` with ``TOKEN``."""
+    command = [
+        sys.executable,
+        "-m",
+        "jupyter",
+        "server",
+        "--no-browser",
+        "--allow-root",
+        f"--port={port}",
+        f"--ServerApp.root_dir={root}",
+        f"--IdentityProvider.token={TOKEN}",
+        *options,
+    ]
+    return start(command, f"http://127.0.0.1:{port}/mlx/api/config", log, env)
+
+
 def timed(call, repeat: int) -> list[float]:
     call()  # warm caches and lazy imports
     samples = []
@@ -143,22 +162,7 @@ def main() -> None:
     env = {**os.environ, "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false"}
     mlx_port, mlflow_port = free_port(), free_port()
     servers = [
-        start(
-            [
-                sys.executable,
-                "-m",
-                "jupyter",
-                "server",
-                "--no-browser",
-                "--allow-root",
-                f"--port={mlx_port}",
-                f"--ServerApp.root_dir={root}",
-                f"--IdentityProvider.token={TOKEN}",
-            ],
-            f"http://127.0.0.1:{mlx_port}/mlx/api/config",
-            root / "jupyter.log",
-            env,
-        ),
+        start_jupyter_server(root, mlx_port, root / "jupyter.log", env),
         start(
             [
                 sys.executable,

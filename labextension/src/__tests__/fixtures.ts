@@ -65,6 +65,15 @@ export function makeDescribeRun(
 }
 
 /**
+ * The error code the server sends with each status.
+ */
+const ERROR_CODES: Record<number, string> = {
+  400: 'invalid_input',
+  404: 'not_found',
+  409: 'conflict'
+};
+
+/**
  * An error as the REST API answers it: the server's message, its code and
  * the request field at fault.
  */
@@ -75,7 +84,7 @@ export function makeAPIError(
 ): MLXResponseError {
   return new MLXResponseError(new Response(null, { status }), {
     message,
-    code: status === 404 ? 'not_found' : 'unavailable',
+    code: ERROR_CODES[status] ?? 'unavailable',
     field
   });
 }

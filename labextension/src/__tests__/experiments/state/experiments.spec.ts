@@ -1,10 +1,10 @@
 import { ServerConnection } from '@jupyterlab/services';
 
 import { MLXClient } from '../../../api/client';
-import { MLXResponseError, requestAPI } from '../../../api/request';
+import { requestAPI } from '../../../api/request';
 import type { IListRunsResponse } from '../../../api/types';
 import { ExperimentsState } from '../../../experiments/state/experiments';
-import { makeRun } from '../../fixtures';
+import { makeAPIError, makeRun } from '../../fixtures';
 
 jest.mock('../../../api/request', () => ({
   ...jest.requireActual('../../../api/request'),
@@ -18,18 +18,6 @@ function page(
   token: string | null = null
 ): IListRunsResponse {
   return { runs, next_page_token: token };
-}
-
-function apiError(
-  status: number,
-  message: string,
-  field: string | null = null
-): MLXResponseError {
-  return new MLXResponseError(new Response(null, { status }), {
-    message,
-    code: status === 400 ? 'invalid_input' : 'unavailable',
-    field
-  });
 }
 
 /**
@@ -175,7 +163,7 @@ describe('ExperimentsState', () => {
     state.notebook = 'work/train.ipynb';
     await state.start();
     mockedRequest.mockRejectedValueOnce(
-      apiError(400, "Invalid filter 'metrics.loss <'", 'filter')
+      makeAPIError(400, "Invalid filter 'metrics.loss <'", 'filter')
     );
 
     // When it is applied
@@ -204,7 +192,7 @@ describe('ExperimentsState', () => {
     await state.start();
 
     mockedRequest.mockRejectedValueOnce(
-      apiError(503, 'The tracking store http://mlflow:5000 is unreachable.')
+      makeAPIError(503, 'The tracking store http://mlflow:5000 is unreachable.')
     );
     await state.refresh();
 
