@@ -99,14 +99,15 @@ class Services:
             settings.workspace.mkdir(parents=True, exist_ok=True)
             settings.artifacts_dir.mkdir(exist_ok=True)
             store.upgrade()
+        quick = BlockingPool("quick", workers=QUICK_WORKERS, queue=QUICK_QUEUE)
         return cls(
             settings=settings,
             store=store,
             tracking=TrackingService(settings.tracking_uri),
             blocking=BlockingPool("blocking", workers=sizes.workers, queue=sizes.queue),
-            quick=BlockingPool("quick", workers=QUICK_WORKERS, queue=QUICK_QUEUE),
+            quick=quick,
             tasks=TaskGroup(),
-            processes=Supervisor(store),
+            processes=Supervisor(store, blocking=quick.run),
         )
 
     @classmethod

@@ -465,11 +465,20 @@ class Supervisor:
         store: The store holding the records (migrated).
         host: This machine's name in the records; default: :func:`socket.gethostname`. Records
             of other hosts (a team store shared by several machines) are never touched.
+        blocking: Runs the records' database work and log opening off the event loop, e.g.
+            ``BlockingPool.run``; default: :func:`asyncio.to_thread`.
     """
 
-    def __init__(self, store: Store, *, host: str | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        host: str | None = None,
+        blocking: Callable[..., Awaitable[Any]] | None = None,
+    ) -> None:
         self.store = store
         self.host = host or socket.gethostname()
+        self._blocking = blocking or asyncio.to_thread
         self.owner_id = uuid.uuid4().hex
         me = psutil.Process()
         self._owner_pid = me.pid
@@ -529,7 +538,7 @@ class Supervisor:
         Returns:
             The orphans adopted, stopped and found gone.
         """
-        records = await asyncio.to_thread(self._orphaned_records)
+        records = await self._blocking(self._orphaned_records)
         adopted: list[SupervisedProcess] = []
         stopped: list[OrphanProcess] = []
         gone: list[OrphanProcess] = []
@@ -551,7 +560,7 @@ class Supervisor:
                 stopped.append(orphan)
                 continue
             log.info("Adopting process %r (pid %d) left by pid %d", *_who(orphan))
-            await asyncio.to_thread(self._take_over, record.id)
+            await self._blocking(self._take_over, record.id)
             child = _Child(record.pid, record.create_time, record.id, time.monotonic(), None)
             handle = SupervisedProcess(self, spec, child)
             self._children[spec.name] = handle
@@ -560,7 +569,7 @@ class Supervisor:
         await asyncio.gather(
             *(terminate_group(record.pgid, record.create_time, grace) for record, _ in to_stop)
         )
-        await asyncio.to_thread(self._delete_records, [record.id for record, _ in to_stop])
+        await self._blocking(self._delete_records, [record.id for record, _ in to_stop])
         return Recovery(tuple(adopted), tuple(stopped), tuple(gone))
 
     # Internals used by SupervisedProcess.
@@ -573,7 +582,7 @@ class Supervisor:
     async def _spawn(self, spec: ProcessSpec) -> _Child:
         argv = tuple(spec.argv)
         header = f"--- {datetime.now(timezone.utc).isoformat()} starting {shlex.join(argv)}\n"
-        log_file = await asyncio.to_thread(_open_log, spec.log_path, header)
+        log_file = await self._blocking(_open_log, spec.log_path, header)
         try:
             proc = await asyncio.create_subprocess_exec(
                 *argv,
@@ -602,7 +611,7 @@ class Supervisor:
             started_at=datetime.now(timezone.utc),
         )
         try:
-            await asyncio.to_thread(self._insert_record, record)
+            await self._blocking(self._insert_record, record)
         except SQLAlchemyError:
             # The child runs and is supervised all the same; only a later recovery misses it.
             log.warning("Cannot record process %r", spec.name, exc_info=True)
@@ -611,7 +620,7 @@ class Supervisor:
 
     async def _forget(self, record_id: str) -> None:
         try:
-            await asyncio.to_thread(self._delete_records, [record_id])
+            await self._blocking(self._delete_records, [record_id])
         except SQLAlchemyError:
             log.warning("Cannot remove the record of process %s", record_id, exc_info=True)
 
