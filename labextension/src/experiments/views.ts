@@ -74,17 +74,12 @@ export class ExperimentsViews implements IDisposable {
    * Open the view of a run, or reveal it when it is open.
    */
   async openRun(runId: string): Promise<void> {
-    const open = this.trackers.runs.find(w => w.content.state.runId === runId);
-    if (open) {
-      this._app.shell.activateById(open.id);
+    if (
+      this._reveal(this.trackers.runs, w => w.content.state.runId === runId)
+    ) {
       return;
     }
-    const state = new RunState({
-      client: this._client,
-      runId,
-      refreshInterval: this._refreshInterval,
-      activeRefreshInterval: this._activeRefreshInterval
-    });
+    const state = new RunState({ ...this._stateOptions(), runId });
     const content = new RunView({
       state,
       theme: this._theme,
@@ -111,19 +106,12 @@ export class ExperimentsViews implements IDisposable {
    */
   async compareRuns(runIds: string[]): Promise<void> {
     const key = [...runIds].sort().join(',');
-    const open = this.trackers.comparisons.find(
-      w => [...w.content.state.runIds].sort().join(',') === key
-    );
-    if (open) {
-      this._app.shell.activateById(open.id);
+    const sameRuns = (w: MainAreaWidget<RunComparisonView>) =>
+      [...w.content.state.runIds].sort().join(',') === key;
+    if (this._reveal(this.trackers.comparisons, sameRuns)) {
       return;
     }
-    const state = new RunComparisonState({
-      client: this._client,
-      runIds,
-      refreshInterval: this._refreshInterval,
-      activeRefreshInterval: this._activeRefreshInterval
-    });
+    const state = new RunComparisonState({ ...this._stateOptions(), runIds });
     const content = new RunComparisonView({
       state,
       theme: this._theme,
@@ -148,11 +136,9 @@ export class ExperimentsViews implements IDisposable {
     path: string,
     asNotebook: boolean
   ): Promise<void> {
-    const open = this.trackers.artifacts.find(
-      w => w.content.runId === runId && w.content.path === path
-    );
-    if (open) {
-      this._app.shell.activateById(open.id);
+    const samePath = (w: MainAreaWidget<ArtifactViewer>) =>
+      w.content.runId === runId && w.content.path === path;
+    if (this._reveal(this.trackers.artifacts, samePath)) {
       return;
     }
     const content = new ArtifactViewer({
@@ -194,6 +180,33 @@ export class ExperimentsViews implements IDisposable {
     this._app.shell.add(widget, 'main');
     await tracker.add(widget);
     this._app.shell.activateById(widget.id);
+  }
+
+  /**
+   * Activate the tracked view that matches, if there is one.
+   *
+   * @returns Whether a view was revealed.
+   */
+  private _reveal<T extends Widget>(
+    tracker: WidgetTracker<MainAreaWidget<T>>,
+    matches: (widget: MainAreaWidget<T>) => boolean
+  ): boolean {
+    const open = tracker.find(matches);
+    if (open) {
+      this._app.shell.activateById(open.id);
+    }
+    return open !== undefined;
+  }
+
+  /**
+   * What every run and comparison state is built with.
+   */
+  private _stateOptions() {
+    return {
+      client: this._client,
+      refreshInterval: this._refreshInterval,
+      activeRefreshInterval: this._activeRefreshInterval
+    };
   }
 
   private _states(): (RunState | RunComparisonState)[] {

@@ -191,25 +191,19 @@ export function RunsList(props: IRunsListProps): JSX.Element {
           className="jp-mlx-RunsList-pager"
           aria-label={trans.__('Pages of runs')}
         >
-          <Button
-            minimal
-            small
-            disabled={!props.hasPreviousPage}
+          <PagerButton
+            label={trans.__('Previous')}
+            enabled={props.hasPreviousPage}
             onClick={props.onPreviousPage}
-          >
-            {trans.__('Previous')}
-          </Button>
+          />
           <span className="jp-mlx-RunsList-page">
             {trans.__('Page %1', props.pageIndex + 1)}
           </span>
-          <Button
-            minimal
-            small
-            disabled={!props.hasNextPage}
+          <PagerButton
+            label={trans.__('Next')}
+            enabled={props.hasNextPage}
             onClick={props.onNextPage}
-          >
-            {trans.__('Next')}
-          </Button>
+          />
         </nav>
       </div>
     </div>
@@ -393,5 +387,20 @@ function SortMenu(props: {
         </React.Fragment>
       ))}
     </select>
+  );
+}
+
+/**
+ * One step of the pager (Previous or Next).
+ */
+function PagerButton(props: {
+  label: string;
+  enabled: boolean;
+  onClick: () => void;
+}): JSX.Element {
+  return (
+    <Button minimal small disabled={!props.enabled} onClick={props.onClick}>
+      {props.label}
+    </Button>
   );
 }
