@@ -76,6 +76,17 @@ def _parse(model: type[BaseModel], magic: Any, line: str) -> Any:
         raise UsageError(invalid_input(exc, name=lambda field: f"--{field}").message) from None
 
 
+def _options(args: TrackArgs) -> Any:
+    from .tracking.session import TrackOptions
+
+    return TrackOptions(
+        experiment=args.experiment,
+        run_name=args.run_name,
+        notebook=args.notebook,
+        autolog=args.autolog,
+    )
+
+
 def say(message: str) -> None:
     """Print one line for the user, marked as coming from jupyter-mlx."""
     # One write, so a kernel never sends the line and its newline as two outputs.
@@ -93,11 +104,13 @@ class MLXMagics(Magics):
             raise UsageError("The jupyter-mlx magics are not registered with a shell.")
         return self.shell
 
+    @magic_arguments()
     @line_magic
     def mlx_status(self, line: str = "") -> WorkspaceStatus | None:
         """%mlx_status: show version, workspace, server, tracking URI and store health."""
         from .client import workspace_status
 
+        parse_argstring(self.mlx_status, line)
         try:
             return WorkspaceStatus(workspace_status(Settings.for_process()))
         except MLXError as exc:
@@ -120,35 +133,46 @@ class MLXMagics(Magics):
         """Track this notebook in one MLflow run; ``--stop`` ends it with a notebook snapshot.
 
         As a cell magic, ``%%mlx_track`` tracks only that cell: its run ends when the cell does
-        (FAILED if the cell raised; the exception still reaches you). If tracking cannot start,
-        the cell is not run and one line says why.
+        (FAILED if the cell raised; the exception still reaches you). The cell always runs: if
+        tracking cannot start, one line says why and the cell runs untracked.
         """
         __tracebackhide__ = True  # a failing cell's traceback starts at the cell, not here
-        from .tracking.session import TrackOptions, kernel_session
-
-        args: TrackArgs = _parse(TrackArgs, self.mlx_track, line)
-        session = kernel_session()
-        if args.stop:
-            if cell is not None:
-                raise UsageError("--stop applies to the line magic: `%mlx_track --stop`.")
-            self._stop_run()
+        if cell is None:
+            self._track_notebook(_parse(TrackArgs, self.mlx_track, line))
             return None
-        options = TrackOptions(
-            experiment=args.experiment,
-            run_name=args.run_name,
-            notebook=args.notebook,
-            autolog=args.autolog,
-        )
         try:
-            started = session.start(options, self._shell.user_ns, cell=cell is not None)
+            args = _parse(TrackArgs, self.mlx_track, line)
+            if args.stop:
+                raise UsageError("--stop applies to the line magic: `%mlx_track --stop`.")
+        except UsageError as exc:
+            say(f"{str(exc).rstrip('.')}. The cell runs untracked.")
+            return self._run_cell(cell)
+        return self._track_cell(args, cell)
+
+    def _track_notebook(self, args: TrackArgs) -> None:
+        from .tracking.session import kernel_session
+
+        if args.stop:
+            self._stop_run()
+            return
+        try:
+            started = kernel_session().start(_options(args), self._shell.user_ns)
         except MLXError as exc:
             say(exc.message)
-            return None
+            return
         self._show_start(started)
-        if cell is None:
-            return None
-        from .tracking.session import FAILED, FINISHED, KILLED
 
+    def _track_cell(self, args: TrackArgs, cell: str) -> Any:
+        __tracebackhide__ = True
+        from .tracking.session import FAILED, FINISHED, KILLED, kernel_session
+
+        session = kernel_session()
+        try:
+            started = session.start(_options(args), self._shell.user_ns, cell=True)
+        except MLXError as exc:
+            say(f"{exc.message.rstrip('.')}. The cell runs untracked.")
+            return self._run_cell(cell)
+        self._show_start(started)
         status = FINISHED
         try:
             return self._run_cell(cell)
@@ -240,12 +264,20 @@ class MLXMagics(Magics):
 
 
 def register_magics(ipython: Any) -> None:
-    """Register the jupyter-mlx magics with an IPython shell."""
+    """Register the jupyter-mlx magics with an IPython shell and record what its cells run."""
+    from .tracking.recorder import CellRecorder
+
     ipython.register_magics(MLXMagics)
+    CellRecorder.install(ipython)
 
 
 def unregister_magics(ipython: Any) -> None:
-    """Remove the jupyter-mlx magics from an IPython shell."""
+    """Remove the jupyter-mlx magics from an IPython shell and stop recording its cells."""
+    from .tracking.recorder import CellRecorder
+
+    recorder = CellRecorder.of(ipython)
+    if recorder is not None:
+        recorder.uninstall()
     for kind in ("line", "cell"):
         for name in MLXMagics.magics[kind]:
             ipython.magics_manager.magics[kind].pop(name, None)

@@ -104,8 +104,17 @@ def test_example_notebook_trains_and_logs_model(tmp_path: Path):
     snapshot = Path(
         client.download_artifacts(run.info.run_id, "notebook/train_classifier.ipynb", str(tmp_path))
     )
-    assert snapshot.read_bytes() == NOTEBOOK.read_bytes()
-    assert tags["mlx.notebook.sha256"] == hashlib.sha256(NOTEBOOK.read_bytes()).hexdigest()
+    assert tags["mlx.notebook.sha256"] == hashlib.sha256(snapshot.read_bytes()).hexdigest()
+    assert "mlx.notebook.snapshot_warning" not in tags
+    # What ran: papermill's injected parameters after the parameters cell, and the outputs
+    import nbformat
+
+    cells = nbformat.read(snapshot, as_version=4).cells
+    tagged = [i for i, c in enumerate(cells) if "parameters" in c.metadata.get("tags", [])]
+    injected = cells[tagged[0] + 1]
+    assert "epochs = 3" in injected.source and "hidden = 16" in injected.source
+    printed = "".join(o.get("text", "") for c in cells if c.cell_type == "code" for o in c.outputs)
+    assert "epoch   3  train loss" in printed and "model: models:/" in printed
 
     history = client.get_metric_history(run.info.run_id, "train_loss")
     assert [m.step for m in history] == [1, 2, 3]
@@ -130,3 +139,71 @@ def test_example_notebook_trains_and_logs_model(tmp_path: Path):
     assert probabilities.shape == (2, 3)
     np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, rtol=1e-5)
     assert loaded.metadata.get_input_schema() is not None
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+@pytest.mark.filterwarnings(
+    "ignore:The ``noload`` loader strategy is deprecated:sqlalchemy.exc.SADeprecationWarning"
+)
+def test_each_run_of_the_example_snapshots_what_it_ran(tmp_path: Path):
+    """Run All twice in one kernel, the parameters edited (never saved) in between."""
+    import hashlib
+
+    import nbformat
+    from kernels import kernel_env, running_kernel
+    from mlflow.tracking import MlflowClient
+
+    saved = NOTEBOOK.read_bytes()
+    nb = nbformat.reads(saved.decode(), as_version=4)
+    workspace = tmp_path / "ws"
+    edits = {
+        "0.05": "lr = 0.05\nepochs = 2\nhidden = 8\nseed = 0",
+        "0.2": "lr = 0.2\nepochs = 3\nhidden = 8\nseed = 0",
+    }
+    with running_kernel(kernel_env(workspace, NOTEBOOK), tmp_path) as kernel:
+        for source in edits.values():
+            for cell in nb.cells:
+                if cell.cell_type != "code":
+                    continue
+                tags = cell.metadata.get("tags", [])
+                code = source if "parameters" in tags else cell.source
+                executed = kernel.execute(code, cell_id=cell.id)
+                assert executed.status == "ok", (cell.source, executed.outputs)
+
+    client = MlflowClient(tracking_uri=f"sqlite:///{workspace.as_posix()}/mlflow.db")
+    experiment = client.get_experiment_by_name("examples/train_classifier.ipynb")
+    runs = client.search_runs([experiment.experiment_id], order_by=["attributes.start_time ASC"])
+    assert [r.data.params["lr"] for r in runs] == list(edits)
+    for run, source in zip(runs, edits.values(), strict=True):
+        tags = run.data.tags
+        path = client.download_artifacts(
+            run.info.run_id, tags["mlx.notebook.snapshot"], str(tmp_path / run.info.run_id)
+        )
+        data = Path(path).read_bytes()
+        assert tags["mlx.notebook.sha256"] == hashlib.sha256(data).hexdigest()
+        assert "mlx.notebook.snapshot_warning" not in tags
+        snapshot = nbformat.reads(data.decode(), as_version=4)
+        cells = {cell.id: cell for cell in snapshot.cells}
+        # The parameters as edited for this run (never saved), the outputs this run printed
+        (params,) = [c for c in snapshot.cells if "parameters" in c.metadata.get("tags", [])]
+        assert params.source == source
+        text = "".join(
+            o.get("text", "") for c in snapshot.cells if c.cell_type == "code" for o in c.outputs
+        )
+        epochs = source.split("epochs = ")[1].split("\n")[0]
+        assert f"epoch {int(epochs):3d}  train loss" in text
+        assert f"epoch {int(epochs) + 1:3d}" not in text
+        html = "".join(
+            o.get("data", {}).get("text/html", "")
+            for c in snapshot.cells
+            for o in c.get("outputs", [])
+        )
+        assert run.info.run_id in html
+        assert not any(other.info.run_id in text + html for other in runs if other is not run)
+        # Cells after `%mlx_track --stop` had not run yet
+        stop = next(i for i, c in enumerate(snapshot.cells) if c.source == "%mlx_track --stop")
+        assert all(not c.get("outputs") for c in snapshot.cells[stop + 1 :])
+        assert set(cells) >= {c.id for c in nb.cells}
+    # The notebook file itself was never touched
+    assert NOTEBOOK.read_bytes() == saved

@@ -117,13 +117,42 @@ def test_stop_with_nothing_tracked_says_so_in_one_line(
     )
 
 
-def test_bad_arguments_are_usage_errors(ip) -> None:
+def test_bad_arguments_are_usage_errors_naming_the_argument(ip) -> None:
     ip.run_line_magic("load_ext", "jupyter_mlx")
 
     with pytest.raises(UsageError, match="--max: Input should be greater than or equal to 1"):
         ip.run_line_magic("mlx_runs", "--max 0")
-    with pytest.raises(UsageError, match="--stop applies to the line magic"):
-        ip.run_cell_magic("mlx_track", "--stop", "x = 1")
+    with pytest.raises(UsageError, match="unrecognized arguments: --bogus"):
+        ip.run_line_magic("mlx_status", "--bogus")
+    with pytest.raises(UsageError, match="unrecognized arguments: --bogus"):
+        ip.run_line_magic("mlx_track", "--bogus")
+
+
+def test_cell_magic_always_runs_its_cell(
+    ip, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in KERNEL_VARS:
+        monkeypatch.delenv(name, raising=False)
+    ip.run_line_magic("load_ext", "jupyter_mlx")
+    capsys.readouterr()
+
+    # Given a kernel that cannot tell its notebook, or arguments tracking cannot use,
+    value = ip.run_cell_magic("mlx_track", "", "ran = 'yes'\nran * 2")
+    ip.run_cell_magic("mlx_track", "--stop", "stopped = True")
+    ip.run_cell_magic("mlx_track", "--bogus", "bogus = True")
+    # then each cell still runs, and its exceptions still reach the user
+    with pytest.raises(ZeroDivisionError):
+        ip.run_cell_magic("mlx_track", "", "1 / 0")
+
+    assert value == "yesyes" and ip.user_ns["stopped"] and ip.user_ns["bogus"]
+    assert capsys.readouterr().out.splitlines() == [
+        "mlx: This kernel does not know its notebook: pass `--notebook PATH` "
+        "(or set $MLX_NOTEBOOK_PATH). The cell runs untracked.",
+        "mlx: --stop applies to the line magic: `%mlx_track --stop`. The cell runs untracked.",
+        "mlx: unrecognized arguments: --bogus. The cell runs untracked.",
+        "mlx: This kernel does not know its notebook: pass `--notebook PATH` "
+        "(or set $MLX_NOTEBOOK_PATH). The cell runs untracked.",
+    ]
 
 
 @ignore_mlflow_noload

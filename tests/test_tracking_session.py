@@ -31,7 +31,6 @@ from jupyter_mlx.tracking.widget import (
     RunLine,
     RunMonitor,
     RunState,
-    open_run_link,
     widgets_available,
 )
 
@@ -387,13 +386,6 @@ def test_compare_needs_known_runs(two_runs: tuple[str, list[str]]):
 # -- display -------------------------------------------------------------------------------------
 
 
-def test_open_run_link_runs_the_panel_command():
-    assert open_run_link("abc123") == (
-        '<a href="#" data-commandlinker-command="mlx:open-run" '
-        """data-commandlinker-args='{"run_id": "abc123"}'>Open in MLX panel</a>"""
-    )
-
-
 def test_without_a_notebook_front_end_a_run_is_one_line():
     state = RunState("abc", "bright-owl", "team/train.ipynb", "RUNNING", {"loss": 0.5})
     bundle = RunLine(state)._repr_mimebundle_()
@@ -501,7 +493,9 @@ def _tracked_runs(kernel_run: dict[str, Any]) -> dict[str, Any]:
 @pytest.mark.slow
 @pytest.mark.timeout(120)
 def test_kernel_tracks_the_notebook_in_one_run(kernel_run: dict[str, Any]):
-    client, nb, path = kernel_run["client"], kernel_run["nb"], kernel_run["path"]
+    import nbformat
+
+    client, nb = kernel_run["client"], kernel_run["nb"]
     runs = _tracked_runs(kernel_run)
 
     # One run for %mlx_track (resumed, not duplicated) and one for the %%mlx_track cell
@@ -521,9 +515,24 @@ def test_kernel_tracks_the_notebook_in_one_run(kernel_run: dict[str, Any]):
         run.info.run_id, "notebook/track.ipynb", str(kernel_run["tmp"])
     )
     data = Path(local).read_bytes()
-    assert data == path.read_bytes()
     assert tags["mlx.notebook.sha256"] == hashlib.sha256(data).hexdigest()
+    # The snapshot is the notebook as it ran, up to `%mlx_track --stop`: the cells' sources,
+    # their outputs as the kernel sent them (the widget as its HTML), nothing of later cells.
+    snapshot = nbformat.reads(data.decode(), as_version=4)
+    assert [c.source for c in snapshot.cells] == [c.source for c in nb.cells]
+    assert _streams(snapshot, RESUME) == _streams(nb, RESUME)
+    (widget,) = [o for o in snapshot.cells[FIRST].outputs if o.output_type == "display_data"]
+    assert run.info.run_id in widget.data["text/html"]
+    assert "application/vnd.jupyter.widget-view+json" not in widget.data
+    assert [c.execution_count for c in snapshot.cells[STOP + 1 :]] == [None] * 7
+    assert all(not c.outputs for c in snapshot.cells[STOP:])
+    # The parameters cells ran before `%load_ext jupyter_mlx`: the run says so.
+    assert tags["mlx.notebook.snapshot_warning"] == (
+        "In [1]-[2] ran before `%load_ext jupyter_mlx`: their sources are as run, "
+        "their outputs were not recorded."
+    )
     assert _streams(nb, STOP) == (
+        f"mlx: Snapshot: {tags['mlx.notebook.snapshot_warning']}\n"
         f"mlx: Run 'first' ({run.info.run_id}) FINISHED; notebook snapshot notebook/track.ipynb.\n"
     )
 

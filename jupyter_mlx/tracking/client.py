@@ -69,6 +69,8 @@ class TrackingConnection:
         self._probed_at = 0.0
         #: Called once MLflow has set up this URI's store (the server settles its heap then).
         self.after_first_call: Callable[[], None] | None = None
+        #: Called before the client is first built (the server creates its embedded store).
+        self.prepare: Callable[[], None] | None = None
         self._http_settings: Mapping[str, str] | None = None
         if request_timeout_s is not None:
             self._http_settings = {
@@ -84,6 +86,8 @@ class TrackingConnection:
             from mlflow.tracking import MlflowClient
 
             with self.errors():
+                if self.prepare is not None:
+                    self.prepare()
                 self._client = MlflowClient(
                     tracking_uri=self.tracking_uri, registry_uri=self.tracking_uri
                 )

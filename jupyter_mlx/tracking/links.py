@@ -37,10 +37,13 @@ PARENT_RUN_ID = "mlflow.parentRunId"
 """MLflow's own tag naming the parent of a nested run."""
 
 NOTEBOOK_SHA256 = "mlx.notebook.sha256"
-"""Hex sha256 of the notebook file: as saved when the run started, then of the snapshot."""
+"""Hex sha256 of the notebook: of the file as saved when the run started, then of the snapshot."""
 
 NOTEBOOK_SNAPSHOT = "mlx.notebook.snapshot"
 """Artifact path of the notebook snapshot logged when the run stopped."""
+
+NOTEBOOK_SNAPSHOT_WARNING = "mlx.notebook.snapshot_warning"
+"""Why the notebook snapshot cannot be fully trusted, in one sentence; absent when it can."""
 
 ENV_NAME = "mlx.env.name"
 """Name of the jupyter-mlx environment whose kernel ran the notebook."""

@@ -66,17 +66,19 @@ class NotebookRef:
 
 @dataclass(frozen=True, slots=True)
 class NotebookSnapshot:
-    """The bytes of a notebook file as saved at one moment.
+    """The bytes of a notebook: as saved at one moment, or as it ran (:func:`run_snapshot`).
 
     Attributes:
         name: File name of the notebook.
-        data: The file's bytes.
+        data: The notebook's bytes.
         sha256: Hex sha256 of ``data``.
+        warning: Why the snapshot cannot be fully trusted, in one sentence; None if it can.
     """
 
     name: str
     data: bytes
     sha256: str
+    warning: str | None = None
 
     @property
     def artifact_path(self) -> str:
@@ -293,3 +295,87 @@ def take_snapshot(notebook: NotebookRef) -> NotebookSnapshot:
             f"Cannot read notebook {notebook.path}: {exc.strerror}.", field="notebook"
         ) from exc
     return NotebookSnapshot(name=notebook.name, data=data, sha256=sha256_bytes(data))
+
+
+UNRECORDED_WARNING = (
+    "This kernel did not record its cells: the snapshot is the notebook as last saved, whose "
+    "outputs may come from another run."
+)
+
+
+def _shell(shell: Any) -> Any:
+    if shell is None:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    return shell
+
+
+def recording_position(shell: Any = None) -> int | None:
+    """Where the kernel's recorder is now (see :meth:`.recorder.CellRecorder.position`).
+
+    Args:
+        shell: The IPython shell; default: the running one.
+
+    Returns:
+        The position, or None when nothing records this shell's cells.
+    """
+    from .recorder import CellRecorder
+
+    recorder = CellRecorder.of(_shell(shell))
+    return recorder.position() if recorder is not None else None
+
+
+def run_snapshot(
+    notebook: NotebookRef, *, since: int | None = None, shell: Any = None
+) -> NotebookSnapshot:
+    """The notebook as it ran in this kernel: saved cells with the sources and outputs that ran.
+
+    See :mod:`.recorder`. Without a recorder on the shell, the saved file, with a warning.
+
+    Args:
+        notebook: The tracked notebook.
+        since: :func:`recording_position` when the run started: cells below the one that
+            started it show only what ran since.
+        shell: The IPython shell; default: the running one.
+
+    Raises:
+        NotFound: Nothing can be snapshotted: no recorder and no readable file.
+    """
+    import nbformat
+
+    from .recorder import CellRecorder, build_snapshot, widget_bundle
+
+    shell = _shell(shell)
+    recorder = CellRecorder.of(shell)
+    if recorder is None:
+        saved_file = take_snapshot(notebook)
+        return NotebookSnapshot(
+            saved_file.name, saved_file.data, saved_file.sha256, UNRECORDED_WARNING
+        )
+    unreadable = None
+    try:
+        saved = read_notebook(notebook.path)
+    except (NotFound, InvalidInput) as exc:
+        saved, unreadable = None, exc.message
+    kernel = getattr(shell, "kernel", None)
+    built = build_snapshot(
+        saved,
+        recorder.executions(),
+        hears_outputs=recorder.hears_outputs,
+        missed=recorder.missed,
+        dropped=recorder.dropped,
+        since=since,
+        language_info=getattr(kernel, "language_info", None),
+        render_widget=widget_bundle,
+    )
+    data = (nbformat.v4.nbjson.writes(built.notebook) + "\n").encode("utf-8")
+    warnings = [built.warning] if built.warning else []
+    if unreadable:
+        warnings.insert(0, f"{unreadable} The snapshot holds only the cells that ran.")
+    return NotebookSnapshot(
+        name=notebook.name,
+        data=data,
+        sha256=sha256_bytes(data),
+        warning=" ".join(warnings) or None,
+    )

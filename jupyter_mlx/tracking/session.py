@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import logging
 import os
 import tempfile
 import threading
@@ -31,9 +30,11 @@ from .notebook import (
     locate_notebook,
     parameter_values,
     read_parameter_names,
+    recording_position,
+    run_snapshot,
     take_snapshot,
 )
-from .workspace import use_workspace_tracking
+from .workspace import quiet_store_setup, use_workspace_tracking
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -78,6 +79,8 @@ class TrackedRun:
         parent_run_id: The tracked run this one is nested in (a ``%%mlx_track`` cell inside a
             tracked notebook), else None.
         autolog: Whether this run turned ``mlflow.autolog`` on (and so turns it off).
+        recorded_from: Where the kernel's cell recorder was when the run started (see
+            :func:`.notebook.run_snapshot`), None when nothing records the kernel's cells.
     """
 
     run_id: str
@@ -88,6 +91,7 @@ class TrackedRun:
     tracking_uri: str
     parent_run_id: str | None = None
     autolog: bool = False
+    recorded_from: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +202,7 @@ class TrackingSession:
             import mlflow
 
             uri = kernel_tracking_uri()
-            with TrackingConnection(uri).errors(), _quiet_store_setup():
+            with TrackingConnection(uri).errors(), quiet_store_setup():
                 mlflow.set_tracking_uri(uri)
                 active = mlflow.active_run()
                 current = self.run
@@ -311,6 +315,7 @@ class TrackingSession:
             tracking_uri=uri,
             parent_run_id=parent.run_id if parent else None,
             autolog=autolog,
+            recorded_from=recording_position(),
         )
         self._runs.append(run)
         if params:
@@ -323,9 +328,10 @@ class TrackingSession:
     def stop(self, status: str = FINISHED) -> StopResult:
         """End the innermost tracked run after logging a snapshot of the notebook.
 
-        Metrics logged asynchronously are flushed first. The snapshot is the notebook file as
-        last saved, logged under ``notebook/<name>.ipynb``, with its sha256 in
-        ``mlx.notebook.sha256`` and its path in ``mlx.notebook.snapshot``.
+        Metrics logged asynchronously are flushed first. The snapshot is the notebook as it ran
+        in this kernel (:func:`.notebook.run_snapshot`), logged under ``notebook/<name>.ipynb``,
+        with its sha256 in ``mlx.notebook.sha256``, its path in ``mlx.notebook.snapshot`` and,
+        when it cannot be fully trusted, the reason in ``mlx.notebook.snapshot_warning``.
 
         Args:
             status: Final status: ``FINISHED``, ``FAILED`` or ``KILLED``.
@@ -341,6 +347,7 @@ class TrackingSession:
             if run is None:
                 raise Conflict("No run is tracked in this kernel: start one with `%mlx_track`.")
             import mlflow
+            from mlflow.entities import RunTag
             from mlflow.tracking import MlflowClient
 
             client = MlflowClient(tracking_uri=run.tracking_uri)
@@ -348,14 +355,20 @@ class TrackingSession:
             with TrackingConnection(run.tracking_uri).errors():
                 mlflow.flush_async_logging()
                 try:
-                    snapshot = take_snapshot(run.notebook)
+                    snapshot = run_snapshot(run.notebook, since=run.recorded_from)
                 except NotFound as exc:
                     snapshot = None
                     notes.append(f"No notebook snapshot: {exc.message}")
                 if snapshot is not None:
                     _log_snapshot(client, run.run_id, snapshot.name, snapshot.data)
-                    client.set_tag(run.run_id, links.NOTEBOOK_SHA256, snapshot.sha256)
-                    client.set_tag(run.run_id, links.NOTEBOOK_SNAPSHOT, snapshot.artifact_path)
+                    tags = {
+                        links.NOTEBOOK_SHA256: snapshot.sha256,
+                        links.NOTEBOOK_SNAPSHOT: snapshot.artifact_path,
+                    }
+                    if snapshot.warning:
+                        tags[links.NOTEBOOK_SNAPSHOT_WARNING] = snapshot.warning
+                        notes.append(f"Snapshot: {snapshot.warning}")
+                    client.log_batch(run.run_id, tags=[RunTag(k, v) for k, v in tags.items()])
                 active = mlflow.active_run()
                 if active is not None and active.info.run_id == run.run_id:
                     mlflow.end_run(status)
@@ -371,18 +384,6 @@ class TrackingSession:
                 sha256=snapshot.sha256 if snapshot else None,
                 notes=tuple(notes),
             )
-
-
-@contextlib.contextmanager
-def _quiet_store_setup() -> Iterator[None]:
-    """Keep MLflow's one-time "Creating initial MLflow database tables" lines out of outputs."""
-    logger = logging.getLogger("mlflow.store.db.utils")
-    level = logger.level
-    logger.setLevel(logging.WARNING)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
 
 
 def _params(values: Mapping[str, Any]) -> Any:
