@@ -1,18 +1,26 @@
 """``jupyter mlx``: the command line face of jupyter-mlx.
 
 Each noun is a subcommand; without a running server the CLI builds the same services from
-the same configuration (``c.MLXApp.*`` in ``jupyter_server_config``).
+the same configuration (``c.MLXApp.*`` in ``jupyter_server_config``). Reads create nothing: a
+folder without a workspace stays without one.
+
+Every command follows one convention. It prints its result on stdout (JSON with ``--json``)
+and exits 0; when the work it ran failed (the tracking store cannot be reached) it exits 1;
+when its input is refused (an unknown command, option or run, a bad value, no workspace) it
+exits 2. A failure or refusal is one line on stderr, ``error: <what to do>``.
 """
 
 from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from jupyter_core.application import JupyterApp, base_aliases, base_flags
-from traitlets import Bool, Integer, Unicode
+from traitlets import Bool, Integer, TraitError, Unicode
+from traitlets.config.loader import KVArgParseConfigLoader
 
 from . import __version__
 from .config import Settings
@@ -24,6 +32,13 @@ if TYPE_CHECKING:
 #: Schema fields whose command-line option has another name.
 OPTIONS = {"max_results": "max"}
 
+#: Arguments traitlets answers itself (help and version).
+HELP_ARGS = frozenset({"-h", "--help", "--help-all", "--version", "-V"})
+
+#: Exit status of a command whose work failed, and of one whose input was refused.
+EXIT_FAILED = 1
+EXIT_REFUSED = 2
+
 _WORKSPACE_ALIASES = {
     "root-dir": "MLXCommandBase.root_dir",
     "workspace": "MLXCommandBase.workspace",
@@ -31,11 +46,131 @@ _WORKSPACE_ALIASES = {
     "tracking-uri": "MLXCommandBase.tracking_uri",
 }
 
+_READ_EXIT_STATUS = (
+    "Exit status: 0 on success; 1 when the tracking store cannot be reached; 2 when the input "
+    "is refused{what}, or when there is no workspace there (a read creates none)."
+)
 
-class MLXCommandBase(JupyterApp):
-    """A subcommand working on one workspace, configured like the server extension."""
+
+def _names(keys: Iterable[str | tuple[str, ...]]) -> set[str]:
+    """The option names of a traitlets ``aliases`` or ``flags`` table (keys may be tuples)."""
+    return {name for key in keys for name in ((key,) if isinstance(key, str) else key)}
+
+
+class _OneLineLoader(KVArgParseConfigLoader):
+    """traitlets' command-line loader, reporting what argparse refuses as one line.
+
+    :meth:`MLXApplication.check_options` refuses bad options first; this covers what is left
+    of argparse's own checks, which would print a usage screen.
+    """
+
+    def __init__(self, *args: Any, refuse: Callable[[str], NoReturn], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._refuse = refuse
+
+    def _create_parser(self) -> None:
+        super()._create_parser()
+        self.parser.error = self._refuse  # type: ignore[assignment,method-assign]
+
+
+class MLXApplication(JupyterApp):
+    """A ``jupyter mlx`` command: refuses unknown options and bad values in one line.
+
+    traitlets warns about an unknown ``--name=value`` and goes on, prints a usage screen for
+    an unknown ``--name``, and logs a bad value as a critical error exiting 1; here each is one
+    ``error:`` line on stderr and exit status 2, before any work starts.
+    """
 
     version = __version__
+    #: The words after ``jupyter mlx`` that run this command ("" for ``jupyter mlx`` itself).
+    command = ""
+
+    @property
+    def command_line(self) -> str:
+        """How a user types this command: ``jupyter mlx runs list``."""
+        return f"jupyter mlx {self.command}".rstrip()
+
+    def refuse(self, message: str) -> NoReturn:
+        """Print ``error: message`` on stderr and exit with :data:`EXIT_REFUSED`."""
+        print(f"error: {message}", file=sys.stderr)
+        self.exit(EXIT_REFUSED)
+        raise SystemExit(EXIT_REFUSED)  # Application.exit raises it; its signature does not say so
+
+    def parse_command_line(self, argv: list[str] | None = None) -> None:
+        args = list(sys.argv[1:] if argv is None else argv)
+        if not (self.subcommands and args and args[0] in self.subcommands):
+            self.check_options(args)
+        super().parse_command_line(argv)
+
+    def check_options(self, args: list[str]) -> None:
+        """Refuse an option this command does not have, or a value its trait rejects.
+
+        ``--Class.trait=value`` is traitlets' own configuration syntax and is left to it.
+        """
+        flags, aliases = self.flatten_flags()
+        flag_names, alias_names = _names(flags), _names(aliases)
+        targets = {name: target for key, target in aliases.items() for name in _names([key])}
+        remaining = iter(args)
+        for arg in remaining:
+            if arg == "--":
+                break
+            if not arg.startswith("-") or arg == "-" or arg in HELP_ARGS:
+                continue
+            option, has_value, value = arg.partition("=")
+            name = option.lstrip("-")
+            if "." in name and option.startswith("--"):
+                continue
+            if option != ("-" if len(name) == 1 else "--") + name or not (
+                name in alias_names or name in flag_names
+            ):
+                self.refuse(f"unknown option '{option}'; see `{self.command_line} --help`")
+            if name in flag_names:
+                if has_value and name not in alias_names:
+                    self.refuse(f"option '{option}' takes no value")
+                continue
+            if not has_value:
+                following = next(remaining, None)
+                if following is None or following.startswith("-"):
+                    # argparse takes a following "-x" for an option, not for a value.
+                    self.refuse(f"option '{option}' needs a value (`{option}=VALUE`)")
+                value = following
+            self._check_value(option, targets[name], value)
+
+    def _check_value(self, option: str, target: str, value: str) -> None:
+        owner, _, trait_name = target.rpartition(".")
+        trait = self.traits(config=True).get(trait_name)
+        if trait is None or owner not in {cls.__name__ for cls in type(self).mro()}:
+            return
+        # Only some trait types validate (Unicode, Integer, Enum do); the rest take any value.
+        validate = getattr(trait, "validate", None)
+        try:
+            parsed = trait.from_string(value)
+            if validate is not None:
+                validate(self, parsed)
+        except (TraitError, ValueError):
+            self.refuse(f"{option}: expected {trait.info()}, not {value!r}")
+
+    def _create_loader(
+        self,
+        argv: list[str] | None,
+        aliases: dict[Any, Any],
+        flags: dict[Any, Any],
+        classes: Any,
+    ) -> KVArgParseConfigLoader:
+        return _OneLineLoader(
+            argv,
+            aliases,
+            flags,
+            classes=classes,
+            log=self.log,
+            subcommands=self.subcommands,
+            refuse=self.refuse,
+        )
+
+
+class MLXCommandBase(MLXApplication):
+    """A subcommand working on one workspace, configured like the server extension."""
+
     # The server's configuration files carry c.MLXApp.*: read the same ones.
     config_file_name = Unicode("jupyter_server_config")
     aliases = {**base_aliases, **_WORKSPACE_ALIASES}
@@ -43,6 +178,8 @@ class MLXCommandBase(JupyterApp):
         **base_flags,
         "json": ({"MLXCommandBase": {"json": True}}, "Print JSON instead of text."),
     }
+    #: Whether the command takes positional arguments (it checks them itself).
+    takes_arguments = False
 
     root_dir = Unicode(
         "",
@@ -66,11 +203,17 @@ class MLXCommandBase(JupyterApp):
         )
 
     def start(self) -> None:
+        if self.extra_args and not self.takes_arguments:
+            self.refuse(
+                f"unexpected argument '{self.extra_args[0]}'; see `{self.command_line} --help`"
+            )
         try:
             code = self.run()
         except MLXError as exc:
+            # A 4xx error (bad input, unknown run, no workspace) is refused input; the rest
+            # (a store that cannot be reached) is work that failed.
             print(f"error: {exc.message}", file=sys.stderr)
-            code = 2
+            code = EXIT_REFUSED if exc.status < 500 else EXIT_FAILED
         self.exit(code)
 
     def run(self) -> int:
@@ -82,7 +225,12 @@ class StatusCommand(MLXCommandBase):
     """Show version, workspace, tracking URI and store health (exit 1 if unhealthy)."""
 
     name = "jupyter-mlx-status"
-    description = __doc__
+    command = "status"
+    description = (
+        f"{__doc__}\n\nAsks the server that serves the root when one runs, else reads the "
+        "workspace without creating anything. Exit status: 0 when the store is healthy; 1 when "
+        "it is missing, behind this version or cannot be reached; 2 when an option is refused."
+    )
 
     def run(self) -> int:
         from .client import workspace_status
@@ -90,14 +238,17 @@ class StatusCommand(MLXCommandBase):
 
         status = workspace_status(self.workspace_settings())
         print(status.model_dump_json(indent=2) if self.json else format_status(status))
-        return 0 if status.store.healthy else 1
+        return 0 if status.store.healthy else EXIT_FAILED
 
 
 class RunsListCommand(MLXCommandBase):
     """List the MLflow runs of a notebook (or of the recent experiments), newest first."""
 
     name = "jupyter-mlx-runs-list"
-    description = __doc__
+    command = "runs list"
+    description = f"{__doc__}\n\n" + _READ_EXIT_STATUS.format(
+        what=" (an unknown option, a bad --filter or --max)"
+    )
     aliases = {
         **MLXCommandBase.aliases,
         "notebook": "RunsListCommand.notebook",
@@ -128,7 +279,11 @@ class RunsShowCommand(MLXCommandBase):
     """Show one run: status, notebook, environment, params, metrics and tags."""
 
     name = "jupyter-mlx-runs-show"
-    description = __doc__
+    command = "runs show"
+    description = f"{__doc__}\n\nUsage: jupyter mlx runs show RUN_ID [--json]\n\n" + (
+        _READ_EXIT_STATUS.format(what=" (no RUN_ID or an unknown one, an unknown option)")
+    )
+    takes_arguments = True
 
     def run(self) -> int:
         from .services import Services
@@ -141,16 +296,24 @@ class RunsShowCommand(MLXCommandBase):
         return 0
 
 
-class CommandGroup(JupyterApp):
-    """A noun whose verbs are subcommands; without one it prints help and exits 1."""
+class CommandGroup(MLXApplication):
+    """A noun whose verbs are subcommands; without one it prints help and exits 1.
 
-    version = __version__
+    A word that names none of them is refused in one line (exit 2).
+    """
 
     def start(self) -> None:
         if self.subapp is None:
+            prefix = f"{self.command} " if self.command else ""
+            commands = ", ".join(prefix + name for name in sorted(self.subcommands))
+            if self.extra_args:
+                word = self.extra_args[0]
+                if word in self.subcommands:
+                    self.refuse(f"the command comes first: `{self.command_line} {word} [options]`")
+                self.refuse(f"unknown command '{prefix}{word}'; commands: {commands}")
             self.print_help()
             print(f"\nSubcommands: {', '.join(sorted(self.subcommands))}", file=sys.stderr)
-            self.exit(1)
+            self.exit(EXIT_FAILED)
         super().start()
 
 
@@ -158,6 +321,7 @@ class RunsCommand(CommandGroup):
     """MLflow runs of the workspace's notebooks."""
 
     name = "jupyter-mlx-runs"
+    command = "runs"
     description = __doc__
     subcommands: dict[str, Any] = {
         "list": (RunsListCommand, RunsListCommand.__doc__),
@@ -236,7 +400,11 @@ class MLXCommand(CommandGroup):
     """jupyter mlx: environments, experiments, jobs and models from the command line."""
 
     name = "jupyter-mlx"
-    description = __doc__
+    description = (
+        f"{__doc__}\n\nEach command prints its result on stdout (JSON with --json) and exits 0; "
+        "1 when the work it ran failed; 2 when its input is refused (an unknown command, option "
+        "or run, a bad value, no workspace), with one line on stderr."
+    )
     subcommands: dict[str, Any] = {
         "status": (StatusCommand, StatusCommand.__doc__),
         "runs": (RunsCommand, RunsCommand.__doc__),

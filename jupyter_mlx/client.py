@@ -165,5 +165,5 @@ def workspace_status(settings: Settings) -> DescribeServer:
     server = find_server(settings)
     if server is not None:
         return DescribeServer.model_validate(ServerClient(server).get("config"))
-    with Services.opened(settings) as services:
+    with Services.opened(settings, allow_missing=True) as services:
         return services.describe()

@@ -2,6 +2,8 @@
 
 All state of a workspace lives under ``<server root>/.mlx/`` unless configured otherwise:
 ``mlx.db`` (the jupyter-mlx store), ``mlflow.db`` and ``artifacts/`` (the embedded MLflow).
+An embedded (SQLite) tracking store keeps the artifacts of the experiments jupyter-mlx creates
+in ``artifacts/`` of the workspace it belongs to (:attr:`Settings.tracking_workspace`).
 
 :meth:`Settings.resolve` is the only code that works out the server root, the workspace, the
 store URL and the tracking URI. The server, the CLI, the magics in a kernel and the children the
@@ -173,19 +175,49 @@ class Settings:
 
     @property
     def artifacts_dir(self) -> Path:
-        """Where the embedded MLflow store keeps artifacts."""
+        """The workspace's ``artifacts/`` folder."""
         return self.workspace / "artifacts"
 
     @property
-    def embedded_tracking(self) -> bool:
-        """Whether the tracking store is the workspace's own SQLite file."""
+    def tracking_db_path(self) -> Path | None:
+        """The SQLite file of a local tracking store (absolute); None for any other store."""
         prefix = "sqlite:///"
         if not self.tracking_uri.startswith(prefix):
-            return False
+            return None
         db_path = self.tracking_uri[len(prefix) :].split("?", 1)[0]
         if not db_path or db_path == ":memory:":
-            return False
-        return Path(db_path).resolve().is_relative_to(self.workspace)
+            return None
+        # As SQLAlchemy opens it: relative to the current folder, "~" not expanded.
+        return Path(db_path).resolve()
+
+    @property
+    def embedded_tracking(self) -> bool:
+        """Whether the tracking store is a local SQLite file (MLflow runs in the process)."""
+        return self.tracking_db_path is not None
+
+    @property
+    def tracking_workspace(self) -> Path | None:
+        """The workspace an embedded tracking store belongs to; None for any other store.
+
+        This workspace when the store's file is in it (the default ``<workspace>/mlflow.db``),
+        else the folder holding the file: ``sqlite:///<ws>/mlflow.db`` is the store of ``<ws>``
+        even for a process whose current folder resolves to another workspace (a notebook run
+        by ``jupyter nbconvert --execute`` elsewhere with ``MLFLOW_TRACKING_URI`` set).
+        """
+        db_path = self.tracking_db_path
+        if db_path is None:
+            return None
+        return self.workspace if db_path.is_relative_to(self.workspace) else db_path.parent
+
+    @property
+    def tracking_artifacts_dir(self) -> Path | None:
+        """Where experiments that jupyter-mlx creates on the tracking store keep artifacts.
+
+        ``artifacts/`` of :attr:`tracking_workspace` for an embedded store; None for any other
+        store (a tracking server chooses).
+        """
+        workspace = self.tracking_workspace
+        return None if workspace is None else workspace / "artifacts"
 
     def exists(self) -> bool:
         """Whether the workspace has been created (a read never creates it)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import logging
 from collections.abc import Iterator
@@ -9,12 +10,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from .blocking import BlockingPool, default_workers
-from .config import Settings
+from .config import WORKSPACE_DIRNAME, Settings
+from .errors import NotFound
 from .status import DescribeRunningServer, DescribeServer, describe_server
 from .store import Store
 from .supervisor import Supervisor
 from .tasks import TaskGroup
 from .tracking.service import TrackingService
+from .tracking.workspace import create_tracking_store
 
 log = logging.getLogger("jupyter_mlx")
 
@@ -35,6 +38,39 @@ def settle_heap() -> None:
     gc.collect()
     gc.freeze()
     log.info("Settled %d long-lived objects out of full garbage collections", gc.get_freeze_count())
+
+
+def require_tracking_store(settings: Settings) -> None:
+    """Refuse to read an embedded tracking store that does not exist.
+
+    Args:
+        settings: The workspace.
+
+    Raises:
+        NotFound: The workspace the store belongs to does not exist (``field`` is
+            ``workspace``), or it exists without a tracking store yet (``tracking_uri``). The
+            message names the folder and what creates it: the server's start (JupyterLab)
+            or a tracked run (``%mlx_track``).
+    """
+    db_path = settings.tracking_db_path
+    workspace = settings.tracking_workspace
+    if db_path is None or workspace is None or db_path.exists():
+        return
+    if workspace.is_dir():
+        raise NotFound(
+            f"No MLflow tracking store at {db_path} yet: track a run with %mlx_track, or start "
+            "JupyterLab on this workspace, to create it.",
+            field="tracking_uri",
+        )
+    if workspace == settings.root_dir / WORKSPACE_DIRNAME:
+        where, start = f"in {settings.root_dir} (no {WORKSPACE_DIRNAME}/ folder)", "there"
+    else:
+        where, start = f"at {workspace}", "on it"
+    raise NotFound(
+        f"No jupyter-mlx workspace {where}: start JupyterLab {start}, or track a run with "
+        "%mlx_track, to create one.",
+        field="workspace",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +102,8 @@ class Services:
 
     The server builds one at start (:meth:`from_settings`), calls :meth:`start` once its event
     loop runs and :meth:`stop` when it stops. The CLI and magics build their own from the same
-    :class:`~jupyter_mlx.config.Settings` with :meth:`opened`, which closes them after use.
+    :class:`~jupyter_mlx.config.Settings` with :meth:`opened`, which closes them after use and,
+    for a read, refuses a workspace that does not exist instead of creating it.
     """
 
     settings: Settings
@@ -86,12 +123,15 @@ class Services:
 
         Args:
             settings: The resolved workspace configuration.
-            migrate: Create the store and apply pending migrations (the server and any
-                command that writes state); False leaves the workspace untouched.
+            migrate: Create the workspace and apply the store's pending migrations (the server
+                and any command that writes state); an embedded MLflow store is then created
+                with the workspace's artifact root before its first use. False leaves the
+                workspace untouched.
             pools: Sizes of the blocking pools; default: sized for this machine.
 
         Raises:
-            Unavailable: ``migrate`` is set and the store cannot be migrated.
+            Unavailable: ``migrate`` is set and the store cannot be migrated, or the MLflow
+                store cannot be created.
         """
         sizes = pools or PoolSizes()
         store = Store(settings.db_url)
@@ -100,10 +140,15 @@ class Services:
             settings.artifacts_dir.mkdir(exist_ok=True)
             store.upgrade()
         quick = BlockingPool("quick", workers=QUICK_WORKERS, queue=QUICK_QUEUE)
+        tracking = TrackingService(settings.tracking_uri)
+        if migrate:
+            # Created by jupyter-mlx before MLflow's first use (off the event loop, in the
+            # first read), which would give the Default experiment <cwd>/mlruns.
+            tracking.connection.prepare = functools.partial(create_tracking_store, settings)
         return cls(
             settings=settings,
             store=store,
-            tracking=TrackingService(settings.tracking_uri),
+            tracking=tracking,
             blocking=BlockingPool("blocking", workers=sizes.workers, queue=sizes.queue),
             quick=quick,
             tasks=TaskGroup(),
@@ -112,8 +157,29 @@ class Services:
 
     @classmethod
     @contextmanager
-    def opened(cls, settings: Settings, *, migrate: bool = False) -> Iterator[Services]:
-        """The services of ``settings`` for one command, closed when the block ends."""
+    def opened(
+        cls, settings: Settings, *, migrate: bool = False, allow_missing: bool = False
+    ) -> Iterator[Services]:
+        """The services of ``settings`` for one command, closed when the block ends.
+
+        A read (``migrate`` unset) creates nothing. Where the tracking store is an embedded
+        SQLite file that does not exist, MLflow would create it (and a workspace around it)
+        on the first query, so a read refuses it instead (:func:`require_tracking_store`). A
+        remote tracking store needs no local workspace.
+
+        Args:
+            settings: The resolved workspace configuration.
+            migrate: Create and migrate the workspace first (see :meth:`from_settings`).
+            allow_missing: Build read services even where the tracking store does not exist,
+                for a caller that reads no runs (``status`` reports what is missing).
+
+        Raises:
+            NotFound: A read, without ``allow_missing``, of a workspace or embedded tracking
+                store that does not exist (``field`` is ``workspace`` or ``tracking_uri``).
+            Unavailable: ``migrate`` is set and the workspace cannot be migrated.
+        """
+        if not migrate and not allow_missing:
+            require_tracking_store(settings)
         services = cls.from_settings(settings, migrate=migrate)
         try:
             yield services

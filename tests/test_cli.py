@@ -1,8 +1,11 @@
-"""`jupyter mlx status`: the same facts as GET /mlx/api/config, from a shell."""
+"""`jupyter mlx`: the facts of GET /mlx/api/config and the workspace's runs, from a shell, with
+one exit-status convention (0 done, 1 failed, 2 refused input in one line on stderr)."""
 
 from __future__ import annotations
 
 import json
+import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +24,30 @@ def jupyter_mlx(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=60,
     )
+
+
+def jupyter_mlx_each(*commands: str, cwd: Path) -> list[subprocess.CompletedProcess[str]]:
+    """Run several command lines at once, each in its own process (the CLI's start dominates)."""
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-m", "jupyter_mlx.cli", *shlex.split(command)],
+            cwd=cwd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for command in commands
+    ]
+    try:
+        results = []
+        for command, child in zip(commands, children, strict=True):
+            out, err = child.communicate(timeout=60)
+            results.append(subprocess.CompletedProcess(command, child.returncode, out, err))
+        return results
+    finally:
+        for child in children:
+            child.kill()
+            child.wait()
 
 
 def test_status_json_of_a_migrated_workspace(tmp_path: Path) -> None:
@@ -66,10 +93,46 @@ def test_status_reads_the_server_configuration_file(tmp_path: Path) -> None:
 
 
 def test_without_a_subcommand_the_help_lists_them(tmp_path: Path) -> None:
-    result = jupyter_mlx(cwd=tmp_path)
+    top, runs = jupyter_mlx_each("", "runs", cwd=tmp_path)
 
-    assert result.returncode == 1
-    assert "Subcommands: runs, status" in result.stderr
+    assert (top.returncode, runs.returncode) == (1, 1)
+    assert "Subcommands: runs, status" in top.stderr
+    assert "Subcommands: list, show" in runs.stderr
+
+
+#: Command lines refused before any work, and the one line each prints on stderr.
+REFUSED = {
+    "foo": "unknown command 'foo'; commands: runs, status",
+    "runs lst": "unknown command 'runs lst'; commands: runs list, runs show",
+    "--log-level=ERROR status": "the command comes first: `jupyter mlx status [options]`",
+    "runs list --bogus": "unknown option '--bogus'; see `jupyter mlx runs list --help`",
+    "runs list --bogus=3": "unknown option '--bogus'; see `jupyter mlx runs list --help`",
+    "status -json": "unknown option '-json'; see `jupyter mlx status --help`",
+    "runs list --max=x": "--max: expected an int, not 'x'",
+    "runs list --max": "option '--max' needs a value (`--max=VALUE`)",
+    "runs list --notebook -a.ipynb": "option '--notebook' needs a value (`--notebook=VALUE`)",
+    "status --json=yes": "option '--json' takes no value",
+    "status extra": "unexpected argument 'extra'; see `jupyter mlx status --help`",
+    "runs show": "Give exactly one RUN_ID.",
+}
+
+
+def test_refused_input_is_one_line_on_stderr_and_exit_2(tmp_path: Path) -> None:
+    results = jupyter_mlx_each(*REFUSED, cwd=tmp_path)
+
+    outcomes = {r.args: (r.returncode, r.stdout, r.stderr) for r in results}
+    assert outcomes == {command: (2, "", f"error: {line}\n") for command, line in REFUSED.items()}
+    assert os.listdir(tmp_path) == []
+
+
+def test_each_command_documents_its_exit_status(tmp_path: Path) -> None:
+    results = jupyter_mlx_each("--help", "status --help", "runs list --help", cwd=tmp_path)
+
+    assert [r.returncode for r in results] == [0, 0, 0]
+    top, status, runs_list = (" ".join(r.stdout.split()) for r in results)
+    assert "1 when the work it ran failed; 2 when its input is refused" in top
+    assert "Exit status: 0 when the store is healthy; 1 when it is missing" in status
+    assert "Exit status: 0 on success; 1 when the tracking store cannot be reached" in runs_list
 
 
 def test_runs_list_json_and_text_of_a_notebook(tmp_path: Path) -> None:

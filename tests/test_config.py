@@ -182,6 +182,34 @@ def test_defaults_keep_everything_under_the_workspace(tmp_path: Path) -> None:
     assert settings.embedded_tracking
 
 
+@pytest.mark.parametrize(
+    ("tracking", "store_workspace"),
+    [
+        ("default", "ws"),
+        ("sqlite:///{tmp}/ws/sub/mlflow.db", "ws"),
+        ("sqlite:///{tmp}/project/.mlx/mlflow.db", "project/.mlx"),
+        ("http://mlflow:5000", None),
+        ("sqlite://", None),
+        ("sqlite:///:memory:", None),
+        ("postgresql://mlflow@db/mlflow", None),
+    ],
+)
+def test_an_embedded_tracking_store_belongs_to_the_workspace_that_holds_it(
+    tmp_path: Path, tracking: str, store_workspace: str | None
+) -> None:
+    uri = None if tracking == "default" else tracking.format(tmp=tmp_path)
+
+    settings = Settings.resolve(tmp_path, workspace=tmp_path / "ws", tracking_uri=uri, environ={})
+
+    if store_workspace is None:
+        assert not settings.embedded_tracking
+        assert (settings.tracking_workspace, settings.tracking_artifacts_dir) == (None, None)
+    else:
+        assert settings.embedded_tracking
+        assert settings.tracking_workspace == tmp_path.resolve() / store_workspace
+        assert settings.tracking_artifacts_dir == settings.tracking_workspace / "artifacts"
+
+
 def test_the_default_root_is_the_nearest_folder_holding_a_workspace(tmp_path: Path) -> None:
     (tmp_path / "team" / ".mlx").mkdir(parents=True)
     deep = tmp_path / "team" / "notebooks" / "week1"

@@ -16,6 +16,7 @@ import psutil
 import pytest
 
 from jupyter_mlx.config import Settings
+from jupyter_mlx.errors import NotFound
 from jupyter_mlx.services import Services
 from jupyter_mlx.supervisor import ProcessSpec
 
@@ -111,9 +112,71 @@ def _running(pid: int) -> bool:
         return False
 
 
-def test_read_only_services_create_nothing(tmp_path: Path) -> None:
-    with Services.opened(Settings.resolve(tmp_path, environ={})) as services:
+def test_a_read_refuses_a_missing_workspace_and_creates_nothing(tmp_path: Path) -> None:
+    settings = Settings.resolve(tmp_path, environ={})
+
+    with pytest.raises(NotFound) as refused, Services.opened(settings):
+        pass
+    with Services.opened(settings, allow_missing=True) as services:
         assert services.describe().store.healthy is False
 
-    assert not (tmp_path / ".mlx").exists()
+    assert refused.value.field == "workspace"
+    assert refused.value.message == (
+        f"No jupyter-mlx workspace in {tmp_path.resolve()} (no .mlx/ folder): start JupyterLab "
+        "there, or track a run with %mlx_track, to create one."
+    )
     assert os.listdir(tmp_path) == []
+
+
+def test_a_read_of_a_workspace_without_a_tracking_store_creates_none(tmp_path: Path) -> None:
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+
+    settings = Settings.resolve(tmp_path, workspace=workspace, environ={})
+
+    with pytest.raises(NotFound) as refused, Services.opened(settings):
+        pass
+
+    assert refused.value.field == "tracking_uri"
+    assert refused.value.message.startswith(
+        f"No MLflow tracking store at {workspace.resolve() / 'mlflow.db'} yet: "
+    )
+    assert os.listdir(workspace) == []
+
+
+def test_a_read_of_a_remote_tracking_store_needs_no_local_workspace(tmp_path: Path) -> None:
+    settings = Settings.resolve(tmp_path, tracking_uri="http://127.0.0.1:1", environ={})
+
+    with Services.opened(settings) as services:
+        assert services.tracking.connection.tracking_uri == "http://127.0.0.1:1"
+
+    assert os.listdir(tmp_path) == []
+
+
+# MLflow 3.17's SQLAlchemy store uses the ``noload`` loader strategy that SQLAlchemy 2.1
+# deprecates; the warning is raised inside MLflow when the process first opens a SQLite store.
+@pytest.mark.filterwarnings(
+    "ignore:The ``noload`` loader strategy is deprecated:sqlalchemy.exc.SADeprecationWarning"
+)
+def test_the_server_creates_the_tracking_store_with_the_workspace_artifact_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mlflow.tracking import MlflowClient
+
+    from jupyter_mlx.tracking.schemas import ListExperimentsQuery
+
+    # Given a server started from another folder than its root,
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    settings = Settings.resolve(tmp_path / "root", environ={})
+
+    # when it migrates its new workspace and first reads from MLflow,
+    services = Services.from_settings(settings)
+    services.tracking.list_experiments(ListExperimentsQuery())
+    services.close()
+
+    # then MLflow's Default experiment keeps its artifacts in the workspace, not in ./mlruns.
+    default = MlflowClient(tracking_uri=settings.tracking_uri).get_experiment("0")
+    assert default.artifact_location == (settings.workspace / "artifacts" / "0").as_uri()
+    assert os.listdir(elsewhere) == []

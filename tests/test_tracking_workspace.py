@@ -1,14 +1,20 @@
-"""Kernel-side tracking set-up: the experiment, its artifact folder, the fluent tracking URI."""
+"""MLflow set-up of a workspace: its embedded store, the experiment, its artifact folder, the
+fluent tracking URI."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from jupyter_mlx.config import Settings
 from jupyter_mlx.tracking import workspace as ws_mod
-from jupyter_mlx.tracking.workspace import experiment_artifact_dir, use_workspace_tracking
+from jupyter_mlx.tracking.workspace import (
+    create_tracking_store,
+    experiment_artifact_dir,
+    use_workspace_tracking,
+)
 
 # MLflow 3.17's SQLAlchemy tracking store configures a relationship with the ``noload`` loader
 # strategy, which SQLAlchemy 2.1 deprecates; the warning comes from MLflow's code on the first
@@ -119,8 +125,11 @@ def test_exported_workspace_uri_still_keeps_artifacts_in_workspace(
 
 @ignore_mlflow_noload
 @pytest.mark.usefixtures("mlflow_state")
-def test_other_store_chooses_artifact_location(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """With a store that is not the workspace's (as a team server), the store picks the place."""
+def test_a_sqlite_store_outside_the_workspace_keeps_artifacts_beside_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A store in another folder (a shared one, or a workspace the current folder does not
+    resolve to) belongs to that folder: artifacts go to its artifacts/, not to ./mlruns."""
     import mlflow
     from mlflow.tracking import MlflowClient
 
@@ -135,5 +144,64 @@ def test_other_store_chooses_artifact_location(tmp_path: Path, monkeypatch: pyte
 
     assert mlflow.get_tracking_uri() == uri
     location = MlflowClient(tracking_uri=uri).get_experiment(experiment_id).artifact_location
-    assert not location.startswith((tmp_path / "ws").as_uri())
+    assert location == (shared / "artifacts" / "exp").as_uri()
     assert not (tmp_path / "ws").exists()
+    assert not (tmp_path / "mlruns").exists()
+
+
+@ignore_mlflow_noload
+@pytest.mark.usefixtures("mlflow_state")
+def test_the_workspace_store_of_a_tracking_uri_keeps_artifacts_from_any_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """As under ``jupyter nbconvert --execute`` of a notebook outside the project, with
+    MLFLOW_TRACKING_URI set to the project's store."""
+    import mlflow
+    from mlflow.tracking import MlflowClient
+
+    # Given a kernel whose folder resolves to no workspace, told the project's store,
+    workspace = tmp_path / "project" / ".mlx"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    uri = f"sqlite:///{workspace.as_posix()}/mlflow.db"
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+
+    # when it sets up tracking and logs an artifact,
+    experiment_id = use_workspace_tracking("exp")
+    with mlflow.start_run() as run:
+        mlflow.log_text("hello", "note.txt")
+
+    # then the store, its Default experiment and the new one all keep artifacts in the
+    # project's workspace, and the kernel's folder gets neither .mlx/ nor mlruns/.
+    client = MlflowClient(tracking_uri=uri)
+    artifacts = workspace / "artifacts"
+    assert client.get_experiment("0").artifact_location == (artifacts / "0").as_uri()
+    assert client.get_experiment(experiment_id).artifact_location == (artifacts / "exp").as_uri()
+    assert (artifacts / "exp" / run.info.run_id / "artifacts" / "note.txt").read_text() == "hello"
+    assert os.listdir(elsewhere) == []
+
+
+@ignore_mlflow_noload
+def test_create_tracking_store_gives_the_default_experiment_the_workspace_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from mlflow.tracking import MlflowClient
+
+    monkeypatch.chdir(tmp_path)
+    settings = Settings.resolve(tmp_path / "root", environ={})
+
+    created = create_tracking_store(settings)
+    again = create_tracking_store(settings)
+
+    assert (created, again) == (True, False)
+    default = MlflowClient(tracking_uri=settings.tracking_uri).get_experiment("0")
+    assert default.artifact_location == (settings.workspace / "artifacts" / "0").as_uri()
+    assert not (tmp_path / "mlruns").exists()
+
+
+def test_create_tracking_store_leaves_a_tracking_server_alone(tmp_path: Path):
+    settings = Settings.resolve(tmp_path, tracking_uri="http://127.0.0.1:1", environ={})
+
+    assert create_tracking_store(settings) is False
+    assert os.listdir(tmp_path) == []
