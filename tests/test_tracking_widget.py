@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import socket
 import time
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from jupyter_mlx.tracking.notebook import NotebookRef
-from jupyter_mlx.tracking.session import TrackedRun
-from jupyter_mlx.tracking.widget import RunMonitor, RunState, RunWidget
+from jupyter_mlx.tracking.session import RunComparison, TrackedRun
+from jupyter_mlx.tracking.widget import (
+    ComparisonView,
+    RunMonitor,
+    RunState,
+    RunWidget,
+    command_link,
+    header_html,
+)
 
 # MLflow 3.17's SQLAlchemy tracking store configures a relationship with the ``noload`` loader
 # strategy, which SQLAlchemy 2.1 deprecates; the warning comes from MLflow's code.
@@ -126,3 +135,93 @@ def test_a_run_that_ends_stops_the_refresh_without_a_note(tmp_path: Path, store_
     assert monitor.stopped_because is None
     assert widget.state.status == "FINISHED"
     assert "jp-mlx-RunWidget-note" not in widget.header.value
+
+
+# -- command links -------------------------------------------------------------------------------
+
+
+class Elements(HTMLParser):
+    """The start tags of an HTML fragment, with their (unescaped) attributes and text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: dict[int, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        if self.tags:
+            index = len(self.tags) - 1
+            self.text[index] = self.text.get(index, "") + data
+
+    def command_links(self) -> list[tuple[dict[str, str | None], str]]:
+        """The elements that JupyterLab's command linker runs a command for, and their text."""
+        return [
+            (attrs, self.text.get(i, ""))
+            for i, (_, attrs) in enumerate(self.tags)
+            if "data-commandlinker-command" in attrs
+        ]
+
+
+def parse(html: str) -> Elements:
+    elements = Elements()
+    elements.feed(html)
+    elements.close()
+    return elements
+
+
+def assert_navigates_nowhere(elements: Elements) -> None:
+    """No element of the fragment is a link JupyterLab's link handler would open."""
+    assert [tag for tag, attrs in elements.tags if "href" in attrs or tag == "a"] == []
+
+
+def test_a_command_link_is_a_button_that_navigates_nowhere() -> None:
+    # Given a command whose arguments need escaping in an HTML attribute
+    args = {"run_ids": ["a'b", 'c"d', "<e>&"]}
+
+    # When it becomes a command link
+    elements = parse(command_link("mlx:compare-runs", args, "Compare <runs>"))
+
+    # Then it is one keyboard-reachable button, not a link, carrying the command and its args
+    assert_navigates_nowhere(elements)
+    ((attrs, text),) = elements.command_links()
+    assert elements.tags[0][0] == "button"
+    assert attrs["type"] == "button"
+    assert attrs["data-commandlinker-command"] == "mlx:compare-runs"
+    assert json.loads(attrs["data-commandlinker-args"] or "") == args
+    assert text == "Compare <runs>"
+    # Styled as a link inline (output HTML cannot rely on the extension's CSS), with a plain
+    # colour that JupyterLab's sanitizer keeps in untrusted output before the theme's.
+    style = attrs["style"] or ""
+    assert "cursor:pointer" in style and "border:none" in style
+    assert style.index("color:#1976d2") < style.index("color:var(--jp-content-link-color")
+
+
+def test_the_run_header_opens_the_run_with_a_command_link() -> None:
+    state = RunState("abc123", "bright-owl", "team/train.ipynb", "RUNNING")
+
+    elements = parse(header_html(state))
+
+    assert_navigates_nowhere(elements)
+    ((attrs, text),) = elements.command_links()
+    assert attrs["data-commandlinker-command"] == "mlx:open-run"
+    assert json.loads(attrs["data-commandlinker-args"] or "") == {"run_id": "abc123"}
+    assert text == "Open in MLX panel"
+
+
+def test_the_comparison_opens_in_the_panel_with_a_command_link() -> None:
+    import pandas as pd
+
+    comparison = RunComparison(
+        labels={"a" * 32: "slow", "b" * 32: "fast"}, histories={}, params=pd.DataFrame()
+    )
+
+    elements = parse(ComparisonView(comparison)._repr_mimebundle_()["text/html"])
+
+    assert_navigates_nowhere(elements)
+    ((attrs, text),) = elements.command_links()
+    assert attrs["data-commandlinker-command"] == "mlx:compare-runs"
+    assert json.loads(attrs["data-commandlinker-args"] or "") == {"run_ids": ["a" * 32, "b" * 32]}
+    assert text == "Compare in MLX panel"

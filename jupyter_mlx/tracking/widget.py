@@ -77,17 +77,35 @@ def fetch_state(client: Any, run: TrackedRun) -> RunState:
     return RunState.of(run, found.info.status, found.data.metrics)
 
 
+COMMAND_LINK_STYLE = (
+    "background:none;border:none;padding:0;cursor:pointer;font-size:100%;font-family:inherit;"
+    "text-decoration:underline;color:#1976d2;color:var(--jp-content-link-color,#1976d2)"
+)
+"""Inline style making a command button look like a link (output HTML cannot rely on our CSS).
+
+The plain colour comes first for JupyterLab's sanitizer, which drops ``var()`` values from
+untrusted output; browsers use the theme's link colour that follows it."""
+
+
 def command_link(command: str, args: Mapping[str, Any], text: str) -> str:
-    """An HTML link that JupyterLab's command linker turns into a run of ``command``."""
+    """A link-styled button that JupyterLab's command linker turns into a run of ``command``.
+
+    The command linker runs the command of any clicked element carrying
+    ``data-commandlinker-command``. A button rather than ``<a href="#">``: JupyterLab's link
+    handler for rendered HTML opens a relative ``href`` as a file (``GET /api/contents/%23``),
+    while a button navigates nowhere, stays reachable by keyboard, and is the one element whose
+    command-linker attributes JupyterLab's sanitizer keeps in untrusted output.
+    """
     encoded = escape(json.dumps(dict(args)), quote=False).replace("'", "&#x27;")
     return (
-        f'<a href="#" data-commandlinker-command="{escape(command)}" '
-        f"data-commandlinker-args='{encoded}'>{escape(text)}</a>"
+        f'<button type="button" class="jp-mlx-CommandLink" style="{COMMAND_LINK_STYLE}" '
+        f'data-commandlinker-command="{escape(command)}" '
+        f"data-commandlinker-args='{encoded}'>{escape(text)}</button>"
     )
 
 
 def open_run_link(run_id: str, text: str = "Open in MLX panel") -> str:
-    """A link that runs the front-end command ``mlx:open-run`` for a run when clicked."""
+    """A command link (:func:`command_link`) running ``mlx:open-run`` for a run when clicked."""
     return command_link(OPEN_RUN_COMMAND, {"run_id": run_id}, text)
 
 

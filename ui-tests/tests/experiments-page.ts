@@ -81,6 +81,18 @@ export class ExperimentsPage {
   }
 
   /**
+   * The command link named `name` in the output of the active notebook's
+   * cell `cellIndex`: a link-styled button that runs a JupyterLab command.
+   */
+  async commandLink(cellIndex: number, name: string): Promise<Locator> {
+    const output = await this.page.notebook.getCellOutputLocator(cellIndex);
+    if (!output) {
+      throw new Error(`Cell ${cellIndex} has no output`);
+    }
+    return output.getByRole('button', { name, exact: true });
+  }
+
+  /**
    * The table of the parameters of the compared runs.
    */
   get paramsTable(): Locator {

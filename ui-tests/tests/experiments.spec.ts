@@ -27,6 +27,67 @@ function parametersCell(): number {
 }
 
 /**
+ * Index of the example's cell that is exactly `source`.
+ */
+function cellWithSource(source: string): number {
+  const notebook = JSON.parse(fs.readFileSync(EXAMPLE, 'utf-8'));
+  return notebook.cells.findIndex(
+    (cell: { source: string | string[] }) =>
+      [cell.source].flat().join('') === source
+  );
+}
+
+/**
+ * A request for the file `#` in any folder: what a command link with
+ * `href="#"` makes JupyterLab's link handler open.
+ */
+const HASH_FILE = /\/api\/contents\/(.*\/)?%23(\?|$)/;
+
+/**
+ * Record, from now on, every request for the file `#` and every response
+ * with an error status.
+ */
+function recordBadRequests(page: IJupyterLabPageFixture): string[] {
+  const bad: string[] = [];
+  page.on('request', request => {
+    if (HASH_FILE.test(request.url())) {
+      bad.push(`${request.method()} ${request.url()}`);
+    }
+  });
+  page.on('response', response => {
+    if (response.status() >= 400) {
+      bad.push(`${response.status()} ${response.url()}`);
+    }
+  });
+  return bad;
+}
+
+/**
+ * Whether the active notebook is modified once its kernel's `kernel_info`
+ * has arrived (JupyterLab then writes the kernel's `language_info` into the
+ * notebook's metadata, which modifies it unless the notebook already has
+ * exactly that).
+ */
+async function modifiedOnceKernelInfo(
+  page: IJupyterLabPageFixture
+): Promise<boolean> {
+  return page.evaluate(async () => {
+    const panel = window.jupyterapp.shell.currentWidget as unknown as {
+      context: { model: { dirty: boolean } };
+      sessionContext: {
+        ready: Promise<void>;
+        session: { kernel: { info: Promise<unknown> } | null } | null;
+      };
+    };
+    await panel.sessionContext.ready;
+    await panel.sessionContext.session?.kernel?.info;
+    // Let the notebook panel's own handler of the same reply run first.
+    await new Promise(resolve => setTimeout(resolve, 0));
+    return panel.context.model.dirty;
+  });
+}
+
+/**
  * Save a screenshot as an artifact of the test.
  */
 async function keepScreenshot(
@@ -52,7 +113,7 @@ async function uiFontColor(page: IJupyterLabPageFixture): Promise<string> {
 }
 
 test.describe('Experiments', () => {
-  test('lists the runs of the open notebook and compares two of them', async ({
+  test('lists the runs of the open notebook, compares two of them and opens them from command links', async ({
     page,
     tmpPath
   }, testInfo) => {
@@ -61,14 +122,26 @@ test.describe('Experiments', () => {
     const notebookPath = `${tmpPath}/train_classifier.ipynb`;
     const cell = parametersCell();
     expect(cell).toBeGreaterThanOrEqual(0);
+    const trackCell = cellWithSource('%mlx_track');
+    expect(trackCell).toBeGreaterThanOrEqual(0);
 
     // Given the example notebook, open, and the Experiments section
     await page.contents.uploadFile(EXAMPLE, notebookPath);
     await page.notebook.openByPath(notebookPath);
     await page.notebook.activate('train_classifier.ipynb');
+
+    // Then it is not modified once its kernel has said which language it runs
+    expect(await modifiedOnceKernelInfo(page)).toBe(false);
+
     await experiments.open();
     await expect(experiments.section).toContainText(`Runs of ${notebookPath}`);
-    await expect(experiments.section).toContainText('No runs of this notebook');
+    // The first listing of a fresh workspace waits for MLflow to create its store.
+    await expect(experiments.section).toContainText(
+      'No runs of this notebook',
+      {
+        timeout: 30_000
+      }
+    );
 
     // When the notebook runs twice with different learning rates
     for (const lr of ['0.01', '0.05']) {
@@ -190,5 +263,44 @@ test.describe('Experiments', () => {
       await page.locator('#main').screenshot(),
       testInfo
     );
+
+    // When the notebook compares its runs with `%mlx_runs --compare`
+    const badRequests = recordBadRequests(page);
+    await page.notebook.activate('train_classifier.ipynb');
+    await expect(experiments.comparison).toBeHidden();
+    await page.notebook.addCell(
+      'code',
+      'runs = %mlx_runs\nids = " ".join(runs.run_id)\n%mlx_runs --compare $ids'
+    );
+    const compareCell = (await page.notebook.getCellCount()) - 1;
+    await page.notebook.runCell(compareCell);
+
+    // And the output's "Compare in MLX panel" link is clicked
+    const compareLink = await experiments.commandLink(
+      compareCell,
+      'Compare in MLX panel'
+    );
+    await compareLink.click();
+
+    // Then the comparison of those runs is shown again
+    await expect(experiments.comparison).toBeVisible({ timeout: 20_000 });
+
+    // When the run widget's "Open in MLX panel" link is clicked
+    await page.notebook.activate('train_classifier.ipynb');
+    await expect(runView).toBeHidden();
+    const openLink = await experiments.commandLink(
+      trackCell,
+      'Open in MLX panel'
+    );
+    await openLink.click();
+
+    // Then the view of the run it shows (the latest) is shown again
+    await expect(runView.getByRole('heading', { name: names[0] })).toBeVisible({
+      timeout: 20_000
+    });
+
+    // And neither link navigated: no request for the file "#", no failed request
+    expect(badRequests).toEqual([]);
+    await expect(page.locator('.jp-Dialog')).toHaveCount(0);
   });
 });
