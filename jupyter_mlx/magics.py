@@ -201,10 +201,13 @@ class MLXMagics(Magics):
 
     def _stop_run(self, status: str = "FINISHED") -> None:
         from .tracking.session import kernel_session
-        from .tracking.widget import finish_run
+        from .tracking.widget import finish_run, settle_run
 
+        session = kernel_session()
         try:
-            stopped = kernel_session().stop(status)
+            if session.run is not None:
+                settle_run(session.run, status)
+            stopped = session.stop(status)
         except MLXError as exc:
             say(exc.message)
             return

@@ -70,7 +70,7 @@ class TrackingConnection:
         #: Called once MLflow has set up this URI's store (the server settles its heap then).
         self.after_first_call: Callable[[], None] | None = None
         #: Called before the client is first built (the server creates its embedded store).
-        self.prepare: Callable[[], None] | None = None
+        self.prepare: Callable[[], object] | None = None
         self._http_settings: Mapping[str, str] | None = None
         if request_timeout_s is not None:
             self._http_settings = {

@@ -410,7 +410,8 @@ def build_snapshot(
     def code_cell(execution: CellExecution, cell: Any = None) -> Any:
         nonlocal truncated
         cell = cell if cell is not None else nbformat.v4.new_code_cell()
-        cell.source = execution.source
+        if cell.get("source", "").rstrip() != execution.source.rstrip():
+            cell.source = execution.source
         cell.execution_count = execution.execution_count
         cell.outputs = [_node(output, render_widget) for output in execution.outputs]
         if not execution.recorded:
@@ -475,7 +476,9 @@ def _same_source(
     cells: list[Any], source: str, anchor: int, placed: Mapping[int, CellExecution]
 ) -> int | None:
     """The saved code cell an execution without cell id ran as: same source, next in order."""
-    same = [i for i, c in enumerate(cells) if c.cell_type == "code" and c.source == source]
+    # IPython's history (cells run before the recorder) keeps sources without trailing newlines.
+    source = source.rstrip()
+    same = [i for i, c in enumerate(cells) if c.cell_type == "code" and c.source.rstrip() == source]
     free = [i for i in same if i not in placed]
     after = [i for i in free if i > anchor]
     if after:

@@ -326,8 +326,28 @@ def show_run(run: TrackedRun, *, resumed: bool = False) -> None:
     monitor.start()
 
 
+def settle_run(run: TrackedRun, status: str) -> None:
+    """Stop a run's live refresh and show its final metrics with ``status``, as it ends.
+
+    Called before the run's notebook snapshot is taken, so the snapshot shows the widget as
+    the run ended, not as it was at the last refresh.
+    """
+    live = _LIVE.get(run.run_id)
+    if live is None:
+        return
+    live.monitor.stop()
+    from mlflow.exceptions import MlflowException
+    from mlflow.tracking import MlflowClient
+
+    try:
+        metrics = fetch_state(MlflowClient(tracking_uri=run.tracking_uri), run).metrics
+    except MlflowException:
+        metrics = live.widget.state.metrics
+    live.widget.update(RunState.of(run, status, metrics))
+
+
 def finish_run(result: StopResult) -> None:
-    """Stop a run's live refresh and show its final status and metrics."""
+    """Show a run's final status and metrics once it has ended."""
     live = _LIVE.pop(result.run.run_id, None)
     if live is None:
         return

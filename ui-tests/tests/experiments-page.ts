@@ -81,6 +81,16 @@ export class ExperimentsPage {
   }
 
   /**
+   * The body of the artifact viewer showing the artifact `path` (rendered in
+   * a sandboxed frame).
+   */
+  artifactFrame(path: string): Locator {
+    return this.page
+      .frameLocator(`iframe.jp-mlx-ArtifactViewer-frame[title="${path}"]`)
+      .locator('body');
+  }
+
+  /**
    * The command link named `name` in the output of the active notebook's
    * cell `cellIndex`: a link-styled button that runs a JupyterLab command.
    */

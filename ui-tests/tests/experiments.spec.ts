@@ -264,6 +264,24 @@ test.describe('Experiments', () => {
       testInfo
     );
 
+    // When its notebook snapshot is opened
+    await runView.getByRole('button', { name: 'Open snapshot' }).click();
+
+    // Then it is the notebook as this run ran: its own parameters and outputs
+    const snapshot = experiments.artifactFrame(
+      'notebook/train_classifier.ipynb'
+    );
+    await expect(snapshot).toContainText('lr = 0.05', { timeout: 20_000 });
+    await expect(snapshot).not.toContainText('lr = 0.01');
+    await expect(snapshot).toContainText(/epoch\s+5\s+train loss/);
+    await expect(snapshot).toContainText(names[0]);
+    await expect(snapshot).not.toContainText(names[1]);
+    await keepScreenshot(
+      'experiments-snapshot',
+      await page.locator('#main').screenshot(),
+      testInfo
+    );
+
     // When the notebook compares its runs with `%mlx_runs --compare`
     const badRequests = recordBadRequests(page);
     await page.notebook.activate('train_classifier.ipynb');
