@@ -78,6 +78,13 @@ class Busy(Unavailable):
         self.retry_after = retry_after
 
 
+class Cancelled(MLXError):
+    """The caller went away before the work finished; nobody reads the answer (499)."""
+
+    status = 499
+    code = "cancelled"
+
+
 class ProcessTimeout(MLXError):
     """A command did not finish within its time limit and was stopped (HTTP 504).
 
@@ -113,7 +120,8 @@ class ProcessTimeout(MLXError):
 
 #: Error codes on the wire and the class each one comes back as (see :func:`from_json`).
 ERRORS_BY_CODE: dict[str, type[MLXError]] = {
-    cls.code: cls for cls in (InvalidInput, NotFound, Conflict, Unavailable, Busy, ProcessTimeout)
+    cls.code: cls
+    for cls in (InvalidInput, NotFound, Conflict, Unavailable, Busy, Cancelled, ProcessTimeout)
 }
 
 

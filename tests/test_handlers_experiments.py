@@ -209,7 +209,7 @@ async def test_compare_aligns_histories_on_the_union_of_steps(jp_fetch, runs: Se
     [
         ({"run_ids": []}, 400, "run_ids"),
         ({"runs": ["x"]}, 400, "run_ids"),
-        ({"run_ids": ["0" * 32]}, 404, "run_ids"),
+        ({"run_ids": ["0" * 32, "1" * 32]}, 404, "run_ids"),
     ],
 )
 async def test_compare_rejects_bad_requests(

@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from IPython.core.error import UsageError
-from IPython.testing.globalipapp import start_ipython
+from IPython.testing import globalipapp
 
 from jupyter_mlx.config import Settings
 from jupyter_mlx.services import Services
@@ -17,7 +17,8 @@ from jupyter_mlx.store import Store
 
 @pytest.fixture(scope="module")
 def ip():
-    shell = start_ipython()
+    globalipapp.start_ipython()  # once per process; later calls return None
+    shell = globalipapp.get_ipython()
     yield shell
     shell.run_line_magic("unload_ext", "jupyter_mlx")
 

@@ -52,7 +52,7 @@ class Shell:
     """A real IPython shell with a kernel attached: cells run, outputs go over the wire."""
 
     def __init__(self) -> None:
-        self.ip = InteractiveShell.instance()
+        self.ip = new_shell()
         self.kernel = Kernel()
         self.ip.kernel = self.kernel  # type: ignore[attr-defined]
         self.recorder = CellRecorder.install(self.ip)
@@ -74,13 +74,20 @@ class Shell:
             self.ip.events.unregister("pre_run_cell", publish)
 
 
+def new_shell() -> InteractiveShell:
+    """A shell of its own (not IPython's process-wide one), with its history in memory."""
+    from traitlets.config import Config
+
+    config = Config()
+    config.HistoryManager.hist_file = ":memory:"
+    return InteractiveShell(config=config)
+
+
 @pytest.fixture
 def shell() -> Iterator[Shell]:
-    InteractiveShell.clear_instance()
     shell = Shell()
     yield shell
     shell.recorder.uninstall()
-    InteractiveShell.clear_instance()
 
 
 def stream(text: str, name: str = "stdout") -> tuple[str, dict]:
@@ -224,42 +231,34 @@ def test_outputs_past_the_limit_are_cut_and_the_snapshot_says_so(shell: Shell):
 
 
 def test_cells_that_ran_before_the_recorder_are_flagged():
-    InteractiveShell.clear_instance()
-    ip = InteractiveShell.instance()
+    ip = new_shell()
     ip.kernel = Kernel()  # type: ignore[attr-defined]
-    try:
-        ip.run_cell("lr = 0.01", store_history=True)
-        ip.run_cell("seed = 0", store_history=True)
-        recorder = CellRecorder.install(ip)
-        saved = saved_notebook(code("lr = 0.01", "p"), code("seed = 0", "s"))
+    ip.run_cell("lr = 0.01", store_history=True)
+    ip.run_cell("seed = 0", store_history=True)
+    recorder = CellRecorder.install(ip)
+    saved = saved_notebook(code("lr = 0.01", "p"), code("seed = 0", "s"))
 
-        built = build_snapshot(saved, recorder.executions())
+    built = build_snapshot(saved, recorder.executions())
 
-        assert [c.source for c in built.notebook.cells] == ["lr = 0.01", "seed = 0"]
-        assert built.warning == (
-            "In [1]-[2] ran before `%load_ext jupyter_mlx`: their sources are as run, "
-            "their outputs were not recorded."
-        )
-        recorder.uninstall()
-    finally:
-        InteractiveShell.clear_instance()
+    assert [c.source for c in built.notebook.cells] == ["lr = 0.01", "seed = 0"]
+    assert built.warning == (
+        "In [1]-[2] ran before `%load_ext jupyter_mlx`: their sources are as run, "
+        "their outputs were not recorded."
+    )
+    recorder.uninstall()
 
 
 def test_a_shell_without_a_kernel_records_sources_only():
-    InteractiveShell.clear_instance()
-    ip = InteractiveShell.instance()
-    try:
-        recorder = CellRecorder.install(ip)
-        ip.run_cell("print('hi')", store_history=True)
+    ip = new_shell()
+    recorder = CellRecorder.install(ip)
+    ip.run_cell("print('hi')", store_history=True)
 
-        built = build_snapshot(None, recorder.executions(), hears_outputs=recorder.hears_outputs)
+    built = build_snapshot(None, recorder.executions(), hears_outputs=recorder.hears_outputs)
 
-        (cell,) = built.notebook.cells
-        assert cell.source == "print('hi')" and cell.outputs == []
-        assert (built.warning or "").startswith("This shell publishes no outputs")
-        recorder.uninstall()
-    finally:
-        InteractiveShell.clear_instance()
+    (cell,) = built.notebook.cells
+    assert cell.source == "print('hi')" and cell.outputs == []
+    assert (built.warning or "").startswith("This shell publishes no outputs")
+    recorder.uninstall()
 
 
 def test_a_failed_recording_is_flagged_not_raised(shell: Shell):

@@ -1,5 +1,6 @@
 """TrackingService on real SQLite MLflow stores: which experiments a search reads, artifacts
-whose size is unknown, and which errors mean the store cannot be reached."""
+whose size is unknown, bounded and cancelled comparisons, and which errors mean the store
+cannot be reached."""
 
 from __future__ import annotations
 
@@ -17,12 +18,16 @@ from mlflow_data import SeededRuns, seed_runs
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 
-from jupyter_mlx.errors import InvalidInput, Unavailable
+from jupyter_mlx.errors import Cancelled, InvalidInput, NotFound, Unavailable
 from jupyter_mlx.tracking import links
 from jupyter_mlx.tracking import service as service_module
 from jupyter_mlx.tracking.client import SERVER_REQUEST_TIMEOUT_S, TrackingConnection
-from jupyter_mlx.tracking.schemas import CompareRunsRequest, ListRunsQuery
-from jupyter_mlx.tracking.service import RECENT_EXPERIMENTS, TrackingService
+from jupyter_mlx.tracking.schemas import MAX_COMPARED_METRICS, CompareRunsRequest, ListRunsQuery
+from jupyter_mlx.tracking.service import (
+    RECENT_EXPERIMENTS,
+    TrackingService,
+    store_kind,
+)
 
 # MLflow 3.17's SQLAlchemy tracking store configures a relationship with the ``noload`` loader
 # strategy, which SQLAlchemy 2.1 deprecates; the warning comes from MLflow's code.
@@ -303,8 +308,14 @@ def seeded(tmp_path: Path) -> SeededRuns:
 
 
 @pytest.fixture
-def sizes_unknown(monkeypatch: pytest.MonkeyPatch) -> None:
-    """An artifact store that lists files without their size (as some stores do)."""
+def listed_by_mlflow(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Artifacts read as from a remote store: through MLflow's listing, not from disk."""
+    monkeypatch.setattr(service_module, "local_artifact_folder", lambda uri: None)
+
+
+@pytest.fixture
+def sizes_unknown(monkeypatch: pytest.MonkeyPatch, listed_by_mlflow: None) -> None:
+    """A remote artifact store that lists files without their size (as some stores do)."""
     from mlflow.entities import FileInfo
     from mlflow.store.artifact.local_artifact_repo import LocalArtifactRepository
 
@@ -361,6 +372,108 @@ def test_an_artifact_of_listed_size_above_the_limit_is_refused_before_download(
         )
 
     assert list(into.iterdir()) == []
+
+
+def test_a_store_listing_missing_folders_and_files_as_empty_tells_them_apart(
+    seeded: SeededRuns, listed_by_mlflow: None
+) -> None:
+    # Given a remote-style listing, which answers [] for a missing folder and for a file
+    from mlflow.tracking import MlflowClient
+    from mlflow.utils.file_utils import local_file_uri_to_path
+
+    run = MlflowClient(tracking_uri=seeded.tracking_uri).get_run(seeded.first)
+    (Path(local_file_uri_to_path(run.info.artifact_uri)) / "empty").mkdir()
+    service = TrackingService(seeded.tracking_uri)
+
+    # When a missing folder, a file and an empty folder are listed
+    with pytest.raises(NotFound) as missing:
+        service.list_artifacts(seeded.first, "notebook/missing")
+    with pytest.raises(InvalidInput) as file:
+        service.list_artifacts(seeded.first, "notes-0.txt")
+    empty = service.list_artifacts(seeded.first, "empty")
+
+    # Then each answer says which it was
+    assert (missing.value.field, file.value.field) == ("path", "path")
+    assert empty.files == []
+
+
+# -- bounded comparisons -------------------------------------------------------------------------
+
+
+def test_a_comparison_of_very_many_metrics_and_steps_is_bounded(seeded: SeededRuns) -> None:
+    from mlflow.entities import Metric
+    from mlflow.tracking import MlflowClient
+
+    # Given a run with 1,001 metrics beyond the seeded ones, one of them 1,000 steps long
+    client = MlflowClient(tracking_uri=seeded.tracking_uri)
+    long = [Metric("long", float(step), 0, step) for step in range(1000)]
+    client.log_batch(seeded.first, metrics=long)
+    many = [Metric(f"m{i:04}", 1.0, 0, 0) for i in range(1000)]
+    client.log_batch(seeded.first, metrics=many)
+
+    # When the two runs are compared on every metric
+    compared = TrackingService(seeded.tracking_uri).compare(
+        CompareRunsRequest(run_ids=[seeded.first, seeded.second])
+    )
+
+    # Then the first 1,000 metrics by key are aligned, each thinned to max_steps, ends kept
+    keys = sorted(["accuracy", "loss", "long", *(m.key for m in many)])
+    assert [m.key for m in compared.metrics] == keys[:MAX_COMPARED_METRICS]
+    assert compared.omitted_metrics == len(keys) - MAX_COMPARED_METRICS
+    series = next(m for m in compared.metrics if m.key == "long")
+    assert (len(series.steps), series.total_steps) == (compared.max_steps, 1000)
+    assert (series.steps[0], series.steps[-1]) == (0, 999)
+    values = sum(len(v) for m in compared.metrics for v in m.values.values())
+    assert values <= service_module.MAX_HISTORY_VALUES
+
+
+class CancelAtFirstHistoryQuery(threading.Event):
+    """Set as soon as a query of the ``metrics`` table runs (the client has just left)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.history_queries = 0
+
+    def __call__(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if "FROM metrics" in statement:
+            self.history_queries += 1
+            self.set()
+
+
+def test_a_cancelled_comparison_stops_at_its_next_batch(seeded: SeededRuns) -> None:
+    # Given a comparison of 1,000 metrics (five queries of 200 keys) whose client leaves
+    # during the first query
+    service = TrackingService(seeded.tracking_uri)
+    cancelled = CancelAtFirstHistoryQuery()
+    request = CompareRunsRequest(
+        run_ids=[seeded.first, seeded.second], metric_keys=[f"m{i}" for i in range(1000)]
+    )
+    event.listen(Engine, "before_cursor_execute", cancelled)
+
+    # When it runs
+    try:
+        with pytest.raises(Cancelled):
+            service.compare(request, cancelled)
+    finally:
+        event.remove(Engine, "before_cursor_execute", cancelled)
+
+    # Then it stops after that query instead of running the four others
+    assert cancelled.history_queries == 1
+
+
+@pytest.mark.parametrize(
+    ("uri", "kind"),
+    [
+        ("sqlite:///mlflow.db", "database"),
+        ("postgresql+psycopg://mlflow@db/mlflow", "database"),
+        ("file:///srv/mlruns", "file"),
+        ("/srv/mlruns", "file"),
+        ("http://mlflow.internal:5000", "remote"),
+        ("databricks", "remote"),
+    ],
+)
+def test_only_local_stores_have_page_tokens_of_a_known_form(uri: str, kind: str) -> None:
+    assert store_kind(uri) == kind
 
 
 # -- which errors mean "cannot be reached" ---------------------------------------------------------

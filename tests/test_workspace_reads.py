@@ -12,7 +12,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from IPython.testing.globalipapp import start_ipython
+from IPython.testing import globalipapp
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -92,7 +92,8 @@ def test_a_remote_tracking_store_needs_no_workspace_and_its_failure_exits_1(
 
 @pytest.fixture(scope="module")
 def ip() -> Iterator[object]:
-    shell = start_ipython()
+    globalipapp.start_ipython()  # once per process; later calls return None
+    shell = globalipapp.get_ipython()
     shell.run_line_magic("load_ext", "jupyter_mlx")
     yield shell
     shell.run_line_magic("unload_ext", "jupyter_mlx")

@@ -5,7 +5,13 @@ from __future__ import annotations
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
-from ..tracking.schemas import CompareRunsRequest, ListExperimentsQuery, ListRunsQuery
+from ..tracking.schemas import (
+    CompareRunsRequest,
+    ListArtifactsQuery,
+    ListExperimentsQuery,
+    ListRunsQuery,
+    ReadArtifactQuery,
+)
 from .base import MLXHandler
 
 RUN_ID = r"(?P<run_id>[^/]+)"
@@ -50,14 +56,24 @@ class RunHandler(TrackingHandler):
         self.write_model(await self.in_thread(self.tracking.get_run, run_id))
 
 
+class RunMetricsHandler(TrackingHandler):
+    """``GET /mlx/api/runs/{run_id}/metrics``: the history of each metric of one run."""
+
+    @web.authenticated
+    @authorized
+    async def get(self, run_id: str) -> None:
+        metrics = self.tracking.run_metrics
+        self.write_model(await self.in_thread(metrics, run_id, self.disconnected))
+
+
 class RunArtifactsHandler(TrackingHandler):
     """``GET /mlx/api/runs/{run_id}/artifacts?path=``: one folder of a run's artifacts."""
 
     @web.authenticated
     @authorized
     async def get(self, run_id: str) -> None:
-        path = self.get_query_argument("path", "")
-        self.write_model(await self.in_thread(self.tracking.list_artifacts, run_id, path))
+        query = self.parse_query(ListArtifactsQuery)
+        self.write_model(await self.in_thread(self.tracking.list_artifacts, run_id, query.path))
 
 
 class RunArtifactContentHandler(TrackingHandler):
@@ -70,15 +86,14 @@ class RunArtifactContentHandler(TrackingHandler):
     @web.authenticated
     @authorized
     async def get(self, run_id: str) -> None:
-        path = self.get_query_argument("path", "")
-        as_html = self.get_query_argument("format", "") == "html"
-        render = self.tracking.read_artifact
-        if as_html:
+        query = self.parse_query(ReadArtifactQuery)
+        read = self.tracking.read_artifact
+        if query.format == "html":
             from ..tracking.render import notebook_html
 
-            data, media_type = await self.in_thread(notebook_html, render, run_id, path)
+            data, media_type = await self.in_thread(notebook_html, read, run_id, query.path)
         else:
-            data, media_type = await self.in_thread(render, run_id, path)
+            data, media_type = await self.in_thread(read, run_id, query.path)
         self.set_header("Content-Security-Policy", "sandbox allow-scripts")
         self.set_header("X-Content-Type-Options", "nosniff")
         self.finish(data, set_content_type=media_type)
@@ -91,7 +106,8 @@ class CompareRunsHandler(TrackingHandler):
     @authorized
     async def post(self) -> None:
         request = self.parse_body(CompareRunsRequest)
-        self.write_model(await self.in_thread(self.tracking.compare, request))
+        compare = self.tracking.compare
+        self.write_model(await self.in_thread(compare, request, self.disconnected))
 
 
 ROUTES: list[tuple[str, type]] = [
@@ -100,5 +116,6 @@ ROUTES: list[tuple[str, type]] = [
     (r"/mlx/api/runs/compare", CompareRunsHandler),
     (rf"/mlx/api/runs/{RUN_ID}/artifacts/content", RunArtifactContentHandler),
     (rf"/mlx/api/runs/{RUN_ID}/artifacts", RunArtifactsHandler),
+    (rf"/mlx/api/runs/{RUN_ID}/metrics", RunMetricsHandler),
     (rf"/mlx/api/runs/{RUN_ID}", RunHandler),
 ]

@@ -11,6 +11,10 @@ call per run. A tracking server (``http(s)://``) is read through the client.
 A database whose tables are not MLflow's (a schema MLflow changed) is read through the client
 too, after one warning naming the reason; a database that cannot be reached is
 :class:`~jupyter_mlx.errors.Unavailable`, as it is for the client.
+
+Keys are read :data:`KEYS_PER_QUERY` at a time, within the bound parameters of any SQLite
+build, and a caller's ``check`` runs between queries, row chunks and client calls, so work
+whose caller has gone stops early.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import bindparam, create_engine, text
@@ -32,8 +36,14 @@ from .client import TrackingConnection
 
 log = logging.getLogger(__name__)
 
-#: Points of one (run, metric): step -> value (None for NaN), the latest write per step.
+#: Points of one (run, metric): step -> value (None for NaN or infinity), the latest write
+#: per step.
 History = dict[int, float | None]
+
+#: Metric keys per query: with up to 50 run ids, under the 999 parameters of old SQLite builds.
+KEYS_PER_QUERY = 200
+#: Rows fetched between two calls of the caller's ``check``.
+ROWS_PER_CHECK = 10_000
 
 DATABASE_BACKENDS = frozenset({"sqlite", "postgresql", "mysql", "mssql"})
 
@@ -72,23 +82,34 @@ class MetricHistoryReader:
         if self._engine is not None:
             self._engine.dispose()
 
-    def read(self, run_ids: list[str], keys: list[str]) -> dict[tuple[str, str], History]:
+    def read(
+        self, run_ids: list[str], keys: list[str], *, check: Callable[[], None] | None = None
+    ) -> dict[tuple[str, str], History]:
         """The history of every (run, metric) pair; an absent metric gives an empty history.
+
+        Args:
+            run_ids: The runs.
+            keys: The metrics.
+            check: Called between batches of work; what it raises stops the read.
 
         Raises:
             Unavailable: The tracking store cannot be reached.
         """
+        check = check or _go_on
         histories: dict[tuple[str, str], History] = {(r, k): {} for k in keys for r in run_ids}
         if not run_ids or not keys:
             return histories
-        points: Iterable[tuple[Any, ...]] | None = None
-        rows = self._rows(_POINTS, {"run_ids": run_ids, "keys": keys})
-        if rows is not None:
-            points = [(r, k, int(s), None if nan else float(v)) for r, k, s, v, nan in rows]
-        else:
-            points = self._through_client(run_ids, keys)
-        for run_id, key, step, value in points:
-            histories[(run_id, key)][step] = value
+
+        def add(rows: Sequence[Any]) -> None:
+            for run_id, key, step, value, is_nan in rows:
+                histories[(run_id, key)][int(step)] = None if is_nan else _finite(value)
+
+        for start in range(0, len(keys), KEYS_PER_QUERY):
+            batch = keys[start : start + KEYS_PER_QUERY]
+            check()
+            if not self._each_chunk(_POINTS, {"run_ids": run_ids, "keys": batch}, add, check):
+                for run_id, key, step, value in self._through_client(run_ids, batch, check):
+                    histories[(run_id, key)][step] = value
         return histories
 
     def run_experiments(self, run_ids: list[str]) -> dict[str, str] | None:
@@ -100,22 +121,41 @@ class MetricHistoryReader:
         """
         if not run_ids:
             return {}
-        rows = self._rows(_RUN_EXPERIMENTS, {"run_ids": run_ids})
-        if rows is None:
-            return None
-        return {str(run_id): str(experiment_id) for run_id, experiment_id in rows}
+        found: dict[str, str] = {}
 
-    def _rows(self, statement: TextClause, params: dict[str, Any]) -> list[Any] | None:
-        """The rows of one query; None when there is no database of MLflow's schema to ask."""
-        if self._engine is None:
+        def add(rows: Sequence[Any]) -> None:
+            found.update((str(run_id), str(experiment_id)) for run_id, experiment_id in rows)
+
+        if not self._each_chunk(_RUN_EXPERIMENTS, {"run_ids": run_ids}, add, _go_on):
             return None
+        return found
+
+    def _each_chunk(
+        self,
+        statement: TextClause,
+        params: dict[str, Any],
+        handle: Callable[[Sequence[Any]], None],
+        check: Callable[[], None],
+    ) -> bool:
+        """Run one query, handing its rows to ``handle`` :data:`ROWS_PER_CHECK` at a time (so
+        memory holds one chunk) and calling ``check`` after each.
+
+        Returns:
+            False when there is no database of MLflow's schema to ask.
+        """
+        if self._engine is None:
+            return False
         try:
             connection = self._engine.connect()
         except SQLAlchemyError as exc:
             raise self.connection.unavailable(exc) from exc
         try:
             with connection:
-                return list(connection.execute(statement, params).all())
+                result = connection.execute(statement, params)
+                while chunk := result.fetchmany(ROWS_PER_CHECK):
+                    handle(chunk)
+                    check()
+                return True
         except (OperationalError, ProgrammingError) as exc:
             reason = str(exc.orig or exc).splitlines()[0]
             if _NOT_MLFLOW_SCHEMA.search(reason):
@@ -127,20 +167,31 @@ class MetricHistoryReader:
                 )
                 self.close()
                 self._engine = None
-                return None
+                return False
             if isinstance(exc, OperationalError):
                 raise self.connection.unavailable(exc) from exc
             raise
 
-    def _through_client(self, run_ids: list[str], keys: list[str]) -> Iterable[tuple[Any, ...]]:
+    def _through_client(
+        self, run_ids: list[str], keys: list[str], check: Callable[[], None]
+    ) -> Iterator[tuple[str, str, int, float | None]]:
         client = self.connection.client
         for run_id in run_ids:
             for key in keys:
+                check()
                 with self.connection.errors(field="metric_keys"):
                     metrics = client.get_metric_history(run_id, key)
                 for metric in sorted(metrics, key=lambda m: m.timestamp):
-                    value = None if math.isnan(metric.value) else metric.value
-                    yield run_id, key, metric.step, value
+                    yield run_id, key, metric.step, _finite(metric.value)
+
+
+def _go_on() -> None:
+    """The ``check`` of a caller that never stops a read."""
+
+
+def _finite(value: Any) -> float | None:
+    number = float(value)
+    return number if math.isfinite(number) else None
 
 
 def _database_engine(uri: str) -> Engine | None:

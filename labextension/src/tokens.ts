@@ -7,6 +7,7 @@ import type {
   IDescribeConfig,
   IDescribeRun,
   IListArtifactsResponse,
+  IListRunMetricsResponse,
   IListExperimentsQuery,
   IListExperimentsResponse,
   IListRunsQuery,
@@ -57,6 +58,14 @@ export interface IMLXClient {
   getRun(runId: string): Promise<IDescribeRun>;
 
   /**
+   * The metric histories of one run, one series per metric.
+   *
+   * @param runId - The MLflow run id.
+   * @throws {MLXResponseError} 404 for an unknown run.
+   */
+  listRunMetrics(runId: string): Promise<IListRunMetricsResponse>;
+
+  /**
    * List one folder of a run's artifacts.
    *
    * @param runId - The MLflow run id.
@@ -84,7 +93,7 @@ export interface IMLXClient {
   /**
    * Align the metric histories and parameters of runs.
    *
-   * @param request - The runs (1 to 50) and, optionally, the metrics.
+   * @param request - The runs (2 to 50 distinct) and, optionally, the metrics.
    * @throws {MLXResponseError} 400 for a bad request, 404 for an unknown run.
    */
   compareRuns(request: ICompareRunsRequest): Promise<ICompareRunsResponse>;

@@ -57,6 +57,7 @@ export function makeDescribeRun(
     lifecycle_stage: 'active',
     metric_keys: ['accuracy', 'loss'],
     notebook_snapshot: 'notebook/train.ipynb',
+    snapshot_warning: null,
     environment: null,
     job: null,
     models: [],
@@ -103,6 +104,7 @@ export function makeClient(): jest.Mocked<IMLXClient> {
     listExperiments: unexpected('listExperiments'),
     listRuns: unexpected('listRuns'),
     getRun: unexpected('getRun'),
+    listRunMetrics: unexpected('listRunMetrics'),
     listArtifacts: unexpected('listArtifacts'),
     getArtifact: unexpected('getArtifact'),
     compareRuns: unexpected('compareRuns')

@@ -8,6 +8,7 @@ import type {
   IDescribeConfig,
   IDescribeRun,
   IListArtifactsResponse,
+  IListRunMetricsResponse,
   IListExperimentsQuery,
   IListExperimentsResponse,
   IListRunsQuery,
@@ -68,6 +69,19 @@ export class MLXClient implements IMLXClient {
   getRun(runId: string): Promise<IDescribeRun> {
     return requestAPI(
       `runs/${encodeURIComponent(runId)}`,
+      {},
+      this.serverSettings
+    );
+  }
+
+  /**
+   * `GET /mlx/api/runs/{run_id}/metrics`: the metric histories of one run.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  listRunMetrics(runId: string): Promise<IListRunMetricsResponse> {
+    return requestAPI(
+      `runs/${encodeURIComponent(runId)}/metrics`,
       {},
       this.serverSettings
     );

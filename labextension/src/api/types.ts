@@ -41,9 +41,12 @@ export interface IDescribeConfig {
  * Body of every error answered by a `/mlx/api` route (4xx and 5xx).
  */
 export interface IErrorBody {
-  /** A sentence a user can act on. */
+  /**
+   * A sentence a user can act on; `"internal error"` for a 500, whose
+   * details are in the server log only.
+   */
   message: string;
-  /** Stable machine-readable code, e.g. `"invalid_input"`. */
+  /** Stable machine-readable code, e.g. `"invalid_input"`, `"internal"`. */
   code: string;
   /** The request field at fault, when there is one. */
   field: string | null;
@@ -81,7 +84,10 @@ export interface IDescribeExperiment {
 export interface IListExperimentsQuery {
   /** Page size, 1 to 1000 (default 100). */
   max_results?: number;
-  /** Token of the page to fetch, from a previous answer. */
+  /**
+   * The page to fetch: the opaque `next_page_token` of a previous answer;
+   * absent or empty for the first page.
+   */
   page_token?: string | null;
 }
 
@@ -137,8 +143,8 @@ export interface IRunSummary {
   user: string | null;
   /** Parameters, as strings. */
   params: Record<string, string>;
-  /** Last value of each metric. */
-  metrics: Record<string, number>;
+  /** Last value of each metric; `null` for NaN or an infinite value. */
+  metrics: Record<string, number | null>;
   /** The run's tags. */
   tags: Record<string, string>;
 }
@@ -157,7 +163,10 @@ export interface IListRunsQuery {
   order_by?: string[];
   /** Page size, 1 to 1000 (default 50). */
   max_results?: number;
-  /** Token of the page to fetch, from a previous answer. */
+  /**
+   * The page to fetch: the opaque `next_page_token` of a previous answer;
+   * absent or empty for the first page.
+   */
   page_token?: string | null;
 }
 
@@ -195,6 +204,11 @@ export interface IDescribeRun extends IRunSummary {
   metric_keys: string[];
   /** Artifact path of the notebook snapshot, when one was logged. */
   notebook_snapshot: string | null;
+  /**
+   * Why the notebook snapshot cannot be fully trusted, in one sentence (tag
+   * `mlx.notebook.snapshot_warning`); `null` when it can.
+   */
+  snapshot_warning: string | null;
   /** The environment the run's kernel ran in, when recorded. */
   environment: IRunEnvironment | null;
   /** The job run that produced the run, when there is one. */
@@ -204,15 +218,21 @@ export interface IDescribeRun extends IRunSummary {
 }
 
 /**
- * A file or folder among a run's artifacts.
+ * A file, folder or outward link among a run's artifacts.
  */
 export interface IArtifactEntry {
   /** Path relative to the run's artifact root. */
   path: string;
-  /** Whether the entry is a folder. */
+  /** Whether the entry is a folder (never for a link). */
   is_dir: boolean;
-  /** Size in bytes of a file; `null` for folders. */
+  /** Size in bytes of a file; `null` for folders and links. */
   file_size: number | null;
+  /**
+   * Whether the entry is a symbolic link leading out of the run's artifacts
+   * (or nowhere): listed without its target's facts, it cannot be opened.
+   * Absent means `false`.
+   */
+  is_link?: boolean;
 }
 
 /**
@@ -231,22 +251,34 @@ export interface IListArtifactsResponse {
  * Body of `POST /mlx/api/runs/compare`.
  */
 export interface ICompareRunsRequest {
-  /** The runs to compare, 1 to 50. */
+  /** The runs to compare: 2 to 50 distinct ids. */
   run_ids: string[];
-  /** Metrics to align; `null` or absent: every metric of the runs. */
+  /**
+   * Metrics to align, at most 1000; `null` or absent: the first 1000 metrics
+   * of the runs by key.
+   */
   metric_keys?: string[] | null;
 }
 
 /**
- * One metric's histories, aligned on the union of steps.
+ * One metric's histories, aligned on the union of steps; a long history is
+ * thinned to evenly spaced steps, its first and last kept.
  */
 export interface IMetricSeries {
   /** Metric key. */
   key: string;
-  /** Every step any run logged the metric at, ascending. */
+  /** The steps shown, ascending: at most the answer's `max_steps`. */
   steps: number[];
-  /** Per run id, the value at each step (`null` where the run has none). */
+  /**
+   * Per run id, the value at each step (`null` where the run has none, or
+   * logged NaN or an infinite value).
+   */
   values: Record<string, (number | null)[]>;
+  /**
+   * Distinct steps logged; more than `steps` holds when it was thinned.
+   * Absent: `steps` holds them all.
+   */
+  total_steps?: number;
 }
 
 /**
@@ -271,4 +303,26 @@ export interface ICompareRunsResponse {
   metrics: IMetricSeries[];
   /** One comparison per parameter. */
   params: IParamComparison[];
+  /** Most steps a series of this answer holds. */
+  max_steps?: number;
+  /**
+   * Without `metric_keys`, the metrics beyond the first 1000 left out;
+   * absent: none.
+   */
+  omitted_metrics?: number;
+}
+
+/**
+ * `GET /mlx/api/runs/{run_id}/metrics`: the history of each metric of one
+ * run, bounded as a comparison's are.
+ */
+export interface IListRunMetricsResponse {
+  /** The run. */
+  run_id: string;
+  /** One series per metric, its values under the run's id. */
+  metrics: IMetricSeries[];
+  /** Most steps a series of this answer holds. */
+  max_steps: number;
+  /** Metrics of the run beyond the first 1000 by key, left out. */
+  omitted_metrics: number;
 }

@@ -189,6 +189,12 @@ describe('experiments commands opening views', () => {
       metrics: [],
       params: []
     }));
+    client.listRunMetrics.mockImplementation(async runId => ({
+      run_id: runId,
+      metrics: [],
+      max_steps: 1000,
+      omitted_metrics: 0
+    }));
     client.listArtifacts.mockResolvedValue({
       run_id: 'run-1',
       path: '',

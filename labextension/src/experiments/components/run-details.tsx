@@ -3,6 +3,7 @@ import {
   Button,
   fileIcon,
   folderIcon,
+  linkIcon,
   notebookIcon,
   refreshIcon
 } from '@jupyterlab/ui-components';
@@ -78,7 +79,8 @@ export interface IRunDetailsProps {
 
 /**
  * Everything about one run: header, params, metric charts, tags, artifacts,
- * notebook snapshot and environment.
+ * notebook snapshot (with the server's warning when it cannot be fully
+ * trusted) and environment.
  */
 export function RunDetails(props: IRunDetailsProps): JSX.Element {
   const { run, error, trans } = props;
@@ -179,6 +181,15 @@ export function RunDetails(props: IRunDetailsProps): JSX.Element {
           ) : (
             trans.__('not recorded')
           )}
+          {run.snapshot_warning && (
+            <p
+              className="jp-mlx-RunDetails-warning"
+              role="note"
+              aria-label={trans.__('Snapshot warning')}
+            >
+              {trans.__('Warning: %1', run.snapshot_warning)}
+            </p>
+          )}
         </dd>
       </dl>
       {error !== null && (
@@ -238,7 +249,7 @@ function MetricCharts(props: {
   runId: string;
   name: string;
   metrics: ReadonlyArray<IMetricSeries>;
-  latest: Record<string, number>;
+  latest: Record<string, number | null>;
   colors: IChartColors;
   trans: TranslationBundle;
 }): JSX.Element {
@@ -319,6 +330,7 @@ export function formatSize(bytes: number | null): string {
 
 /**
  * The entries of one artifact folder, with a way up; files open in a viewer.
+ * A link out of the run's artifacts is listed as such and cannot be opened.
  */
 function ArtifactBrowser(props: {
   folder: string;
@@ -354,28 +366,48 @@ function ArtifactBrowser(props: {
         )}
         {entries.map(entry => (
           <li key={entry.path}>
-            <button
-              type="button"
-              className="jp-mlx-ArtifactBrowser-entry"
-              title={entry.path}
-              onClick={() =>
-                entry.is_dir
-                  ? onBrowse(entry.path)
-                  : onOpen(entry.path, entry.path.endsWith('.ipynb'))
-              }
-            >
-              {entry.is_dir ? (
-                <folderIcon.react tag="span" className="jp-mlx-Icon" />
-              ) : (
-                <fileIcon.react tag="span" className="jp-mlx-Icon" />
-              )}
-              <span className="jp-mlx-ArtifactBrowser-name">
-                {baseName(entry.path)}
-              </span>
-              <span className="jp-mlx-ArtifactBrowser-size">
-                {formatSize(entry.file_size)}
-              </span>
-            </button>
+            {entry.is_link ? (
+              <button
+                type="button"
+                className="jp-mlx-ArtifactBrowser-entry jp-mod-link"
+                title={trans.__(
+                  '%1 links out of the run’s artifacts and cannot be opened',
+                  entry.path
+                )}
+                disabled
+              >
+                <linkIcon.react tag="span" className="jp-mlx-Icon" />
+                <span className="jp-mlx-ArtifactBrowser-name">
+                  {baseName(entry.path)}
+                </span>
+                <span className="jp-mlx-ArtifactBrowser-size">
+                  {trans.__('link')}
+                </span>
+              </button>
+            ) : (
+              <button
+                type="button"
+                className="jp-mlx-ArtifactBrowser-entry"
+                title={entry.path}
+                onClick={() =>
+                  entry.is_dir
+                    ? onBrowse(entry.path)
+                    : onOpen(entry.path, entry.path.endsWith('.ipynb'))
+                }
+              >
+                {entry.is_dir ? (
+                  <folderIcon.react tag="span" className="jp-mlx-Icon" />
+                ) : (
+                  <fileIcon.react tag="span" className="jp-mlx-Icon" />
+                )}
+                <span className="jp-mlx-ArtifactBrowser-name">
+                  {baseName(entry.path)}
+                </span>
+                <span className="jp-mlx-ArtifactBrowser-size">
+                  {formatSize(entry.file_size)}
+                </span>
+              </button>
+            )}
           </li>
         ))}
       </ul>

@@ -84,13 +84,13 @@ export class RunState extends PolledState {
    */
   protected async load(): Promise<void> {
     const folder = this._folder;
-    const [run, comparison, listing] = await Promise.all([
+    const [run, histories, listing] = await Promise.all([
       this._client.getRun(this.runId),
-      this._client.compareRuns({ run_ids: [this.runId] }),
+      this._client.listRunMetrics(this.runId),
       this._client.listArtifacts(this.runId, folder)
     ]);
     this._run = run;
-    this._metrics = comparison.metrics;
+    this._metrics = histories.metrics;
     if (folder === this._folder) {
       this._artifacts = [...listing.files].sort(
         (a, b) =>

@@ -3,22 +3,18 @@ import { waitFor } from '@testing-library/react';
 
 import type {
   IArtifactEntry,
-  ICompareRunsResponse,
-  IListArtifactsResponse
+  IListArtifactsResponse,
+  IListRunMetricsResponse
 } from '../../../api/types';
 import { RunState } from '../../../experiments/state/run';
-import {
-  makeAPIError,
-  makeClient,
-  makeDescribeRun,
-  makeRun
-} from '../../fixtures';
+import { makeAPIError, makeClient, makeDescribeRun } from '../../fixtures';
 
-function metrics(runId = 'run-1'): ICompareRunsResponse {
+function metrics(runId = 'run-1'): IListRunMetricsResponse {
   return {
-    runs: [makeRun({ run_id: runId })],
+    run_id: runId,
     metrics: [{ key: 'loss', steps: [0, 1], values: { [runId]: [0.9, 0.4] } }],
-    params: []
+    max_steps: 1000,
+    omitted_metrics: 0
   };
 }
 
@@ -45,7 +41,7 @@ describe('RunState', () => {
   beforeEach(() => {
     client = makeClient();
     client.getRun.mockResolvedValue(makeDescribeRun());
-    client.compareRuns.mockResolvedValue(metrics());
+    client.listRunMetrics.mockResolvedValue(metrics());
     client.listArtifacts.mockResolvedValue(folder('', []));
     state = new RunState({
       client,
@@ -75,7 +71,7 @@ describe('RunState', () => {
     await state.start();
 
     expect(client.getRun).toHaveBeenCalledWith('run-1');
-    expect(client.compareRuns).toHaveBeenCalledWith({ run_ids: ['run-1'] });
+    expect(client.listRunMetrics).toHaveBeenCalledWith('run-1');
     expect(client.listArtifacts).toHaveBeenCalledWith('run-1', '');
     expect(state.loaded).toBe(true);
     expect(state.error).toBeNull();
