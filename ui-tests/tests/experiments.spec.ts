@@ -281,6 +281,10 @@ test.describe('Experiments', () => {
       await page.locator('#main').screenshot(),
       testInfo
     );
+    // (its viewer is named after the notebook too: close it)
+    await page.evaluate(() =>
+      window.jupyterapp.commands.execute('application:close')
+    );
 
     // When the notebook compares its runs with `%mlx_runs --compare`
     const badRequests = recordBadRequests(page);
