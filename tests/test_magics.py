@@ -89,14 +89,20 @@ def notebook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mlflow_state: None
         kernel_session().stop()
 
 
-def test_track_without_a_notebook_path_says_so_in_one_line(
-    ip, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def notebook_unknown(ip, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
+    """A kernel that cannot tell its notebook, with the magics loaded."""
     for name in KERNEL_VARS:
         monkeypatch.delenv(name, raising=False)
     ip.run_line_magic("load_ext", "jupyter_mlx")
     capsys.readouterr()
+    return ip
 
+
+def test_track_without_a_notebook_path_says_so_in_one_line(
+    notebook_unknown, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ip = notebook_unknown
     assert ip.run_line_magic("mlx_track", "") is None
 
     assert capsys.readouterr().out == (
@@ -130,13 +136,9 @@ def test_bad_arguments_are_usage_errors_naming_the_argument(ip) -> None:
 
 
 def test_cell_magic_always_runs_its_cell(
-    ip, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    notebook_unknown, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    for name in KERNEL_VARS:
-        monkeypatch.delenv(name, raising=False)
-    ip.run_line_magic("load_ext", "jupyter_mlx")
-    capsys.readouterr()
-
+    ip = notebook_unknown
     # Given a kernel that cannot tell its notebook, or arguments tracking cannot use,
     value = ip.run_cell_magic("mlx_track", "", "ran = 'yes'\nran * 2")
     ip.run_cell_magic("mlx_track", "--stop", "stopped = True")

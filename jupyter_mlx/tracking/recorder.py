@@ -205,20 +205,23 @@ class CellRecorder:
             return kernel.get_parent("shell") or {}
         return {}
 
+    def _execution(self, info: Any) -> CellExecution:
+        """A new execution of the cell IPython is running, for the request running it."""
+        return CellExecution(
+            source=info.raw_cell,
+            cell_id=info.cell_id,
+            msg_id=self._request().get("header", {}).get("msg_id"),
+            recorded=self.hears_outputs,
+        )
+
     def _pre_run_cell(self, info: Any) -> None:
         if info.silent:
             return
-        msg_id = self._request().get("header", {}).get("msg_id")
+        execution = self._execution(info)
         with self._lock:
-            if msg_id is not None and msg_id in self._by_msg:
+            if execution.msg_id is not None and execution.msg_id in self._by_msg:
                 self._nested += 1  # a cell running code with run_cell(): outputs stay the cell's
                 return
-            execution = CellExecution(
-                source=info.raw_cell,
-                cell_id=info.cell_id,
-                msg_id=msg_id,
-                recorded=self.hears_outputs,
-            )
             self._keep(execution)
             self._current = execution
 
@@ -237,13 +240,7 @@ class CellRecorder:
                 for early in [e for e in self._executions if not e.recorded and e.msg_id is None]:
                     if early.execution_count == result.execution_count:
                         self._drop(early)
-                msg_id = self._request().get("header", {}).get("msg_id")
-                execution = CellExecution(
-                    source=info.raw_cell,
-                    cell_id=info.cell_id,
-                    msg_id=msg_id,
-                    recorded=self.hears_outputs,
-                )
+                execution = self._execution(info)
                 self._keep(execution)
             execution.execution_count = result.execution_count
 
