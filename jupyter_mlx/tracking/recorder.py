@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 _RECORDERS: weakref.WeakKeyDictionary[Any, CellRecorder] = weakref.WeakKeyDictionary()
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Output:
     """One output of an execution: the message type and content the kernel sent."""
 
@@ -61,7 +61,7 @@ class Output:
         return sum(len(str(value)) for value in self.content.get("data", {}).values())
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class CellExecution:
     """One execution of a cell, as the kernel saw it.
 
@@ -130,6 +130,8 @@ class CellRecorder:
         self._lock = threading.Lock()
         self._executions: list[CellExecution] = []
         self._by_msg: dict[str, CellExecution] = {}
+        #: Display id -> the outputs showing it, with their execution (some may be cleared).
+        self._displays: dict[str, list[tuple[CellExecution, Output]]] = {}
         self._current: CellExecution | None = None
         self._nested = 0
         self._last_seq = 0
@@ -285,24 +287,33 @@ class CellRecorder:
                 return
             transient = content.get("transient") or {}
             kept = {k: v for k, v in content.items() if k != "transient"}
-            execution.add(Output(msg_type, kept, transient.get("display_id")))
+            output = Output(msg_type, kept, transient.get("display_id"))
+            execution.add(output)
+            if output.display_id is not None:
+                self._index_display(execution, output)
 
     def _missed(self) -> None:
         with self._lock:
             self.missed += 1
 
+    def _index_display(self, execution: CellExecution, output: Output) -> None:
+        shown = self._displays.setdefault(output.display_id or "", [])
+        shown.append((execution, output))
+        if len(shown) >= 16 and len(shown) & (len(shown) - 1) == 0:  # at 16, 32, 64...
+            # Forget outputs cleared or let go since, so a display re-shown in a loop stays small.
+            alive = set(map(id, self._executions))
+            owners = {id(e): e for e, _ in shown if id(e) in alive}
+            present = {id(o) for e in owners.values() for o in e.outputs}
+            shown[:] = [(e, o) for e, o in shown if id(e) in owners and id(o) in present]
+
     def _update_display(self, content: Mapping[str, Any]) -> None:
         display_id = (content.get("transient") or {}).get("display_id")
-        if display_id is None:
-            return
-        for execution in self._executions:
-            for output in execution.outputs:
-                if output.display_id == display_id:
-                    output.content = {
-                        **output.content,
-                        "data": content.get("data", {}),
-                        "metadata": content.get("metadata", {}),
-                    }
+        for _, output in self._displays.get(display_id or "", []):
+            output.content = {
+                **output.content,
+                "data": content.get("data", {}),
+                "metadata": content.get("metadata", {}),
+            }
 
 
 class _Tap:
