@@ -281,7 +281,7 @@ test.describe('Experiments', () => {
       await page.locator('#main').screenshot(),
       testInfo
     );
-    // (its viewer is named after the notebook too: close it)
+    // (close its viewer to go back to the notebook)
     await page.evaluate(() =>
       window.jupyterapp.commands.execute('application:close')
     );

@@ -148,7 +148,8 @@ export class ExperimentsViews implements IDisposable {
       kind: asNotebook ? 'notebook' : undefined,
       trans: this._trans
     });
-    content.title.label = path.split('/').pop() || path;
+    // The run's short id tells a snapshot's tab from its notebook's own.
+    content.title.label = `${path.split('/').pop() || path} · ${runId.slice(0, 8)}`;
     content.title.caption = this._trans.__('%1 of run %2', path, runId);
     await this._add(
       this.trackers.artifacts,

@@ -277,7 +277,7 @@ describe('experiments commands opening views', () => {
     expect(made.main).toHaveLength(2);
   });
 
-  it('open an artifact in a viewer named after the file', async () => {
+  it('open an artifact in a viewer named after the file and its run', async () => {
     client.getArtifact.mockRejectedValue(
       makeAPIError(404, "No artifact 'notebook/train.ipynb'")
     );
@@ -290,7 +290,7 @@ describe('experiments commands opening views', () => {
 
     const widget = made.main[0] as MainAreaWidget;
     expect(widget.content.hasClass('jp-mlx-ArtifactViewer')).toBe(true);
-    expect(widget.title.label).toBe('train.ipynb');
+    expect(widget.title.label).toBe('train.ipynb · run-1');
     expect(client.getArtifact).toHaveBeenCalledWith(
       'run-1',
       'notebook/train.ipynb',
