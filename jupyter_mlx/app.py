@@ -12,7 +12,7 @@ from . import __version__
 from .blocking import default_workers
 from .config import Settings, redact_url
 from .handlers import ROUTES
-from .services import PoolSizes, Services
+from .services import JobSizes, PoolSizes, Services
 from .status import DescribeRunningServer
 
 
@@ -66,6 +66,27 @@ class MLXApp(ExtensionApp):
         ),
     )
 
+    max_concurrent_runs = Integer(
+        config=True,
+        help=(
+            "Job run attempts executing at once; more wait in a first-in, first-out queue. "
+            "Default: the number of cores. Example: 4"
+        ),
+    )
+    warm_kernels = Integer(
+        1,
+        config=True,
+        help=(
+            "Kernels kept started ahead for the most used kernelspecs, so a small job run "
+            "does not wait for a kernel to start (each serves one run and is shut down). "
+            "0 turns it off. Default: 1."
+        ),
+    )
+
+    @default("max_concurrent_runs")
+    def _default_max_concurrent_runs(self) -> int:
+        return os.cpu_count() or 1
+
     @default("blocking_workers")
     def _default_blocking_workers(self) -> int:
         return default_workers()
@@ -84,7 +105,11 @@ class MLXApp(ExtensionApp):
         """Build the workspace services and migrate the store before any request."""
         settings = self.resolve_settings()
         self.services = Services.from_settings(
-            settings, pools=PoolSizes(workers=self.blocking_workers, queue=self.blocking_queue)
+            settings,
+            pools=PoolSizes(workers=self.blocking_workers, queue=self.blocking_queue),
+            job_sizes=JobSizes(
+                max_concurrent_runs=self.max_concurrent_runs, warm_kernels=self.warm_kernels
+            ),
         )
         self.settings["mlx"] = self.services
         self._record_address()
@@ -110,13 +135,16 @@ class MLXApp(ExtensionApp):
         manager = serverapp.kernel_manager
         start_kernel = manager.start_kernel
 
-        async def start_kernel_in_workspace(*args: Any, **kwargs: Any) -> Any:
+        def kernel_env() -> dict[str, str]:
             token = getattr(serverapp.identity_provider, "token", "") or ""
-            variables = settings.process_env(server_url=serverapp.connection_url, token=token)
-            kwargs["env"] = {**(kwargs.get("env") or os.environ), **variables}
+            return settings.process_env(server_url=serverapp.connection_url, token=token)
+
+        async def start_kernel_in_workspace(*args: Any, **kwargs: Any) -> Any:
+            kwargs["env"] = {**(kwargs.get("env") or os.environ), **kernel_env()}
             return await start_kernel(*args, **kwargs)
 
         manager.start_kernel = start_kernel_in_workspace  # type: ignore[method-assign]
+        self.services.kernel_env = kernel_env  # job kernels get the same
 
     def initialize_handlers(self) -> None:
         """Register every route; ExtensionApp puts them under the server's base URL."""

@@ -5,13 +5,17 @@ from __future__ import annotations
 import functools
 import gc
 import logging
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from .blocking import BlockingPool, default_workers
 from .config import WORKSPACE_DIRNAME, Settings
 from .errors import NotFound
+from .jobs.executor import LocalExecutor
+from .jobs.kernels import KernelPool
+from .jobs.service import JobService
 from .status import DescribeRunningServer, DescribeServer, describe_server
 from .store import Store
 from .supervisor import Supervisor
@@ -24,6 +28,9 @@ log = logging.getLogger("jupyter_mlx")
 #: Threads and queue of the pool for cheap work (status, store health).
 QUICK_WORKERS = 2
 QUICK_QUEUE = 64
+#: Threads and queue of the job service's pool (store, files, MLflow of job runs).
+JOBS_WORKERS = 4
+JOBS_QUEUE = 4096
 
 
 def settle_heap() -> None:
@@ -86,6 +93,19 @@ class PoolSizes:
     queue: int = 64
 
 
+@dataclass(frozen=True, slots=True)
+class JobSizes:
+    """How job runs execute on this machine.
+
+    Attributes:
+        max_concurrent_runs: Attempts executing at once; the rest wait, first in first out.
+        warm_kernels: Kernels kept started ahead for the most used kernelspecs; 0 for none.
+    """
+
+    max_concurrent_runs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    warm_kernels: int = 1
+
+
 @dataclass
 class Services:
     """Every service of a workspace, and what they share.
@@ -98,7 +118,10 @@ class Services:
         quick: The pool for cheap blocking work (status), never behind heavy reads.
         tasks: Background loops (scheduler, health checks), restarted when they crash.
         processes: Supervised children (job runners, endpoints) in their own process groups.
+        jobs: Job runs: notebooks executed with parameters, in kernels of their own.
         server: The Jupyter server these services run in, when they do.
+        kernel_env: Returns the variables a kernel started for this workspace gets (the
+            server sets one that adds its address and token).
 
     The server builds one at start (:meth:`from_settings`), calls :meth:`start` once its event
     loop runs and :meth:`stop` when it stops. The CLI and magics build their own from the same
@@ -113,11 +136,18 @@ class Services:
     quick: BlockingPool
     tasks: TaskGroup
     processes: Supervisor
+    jobs: JobService
     server: DescribeRunningServer | None = None
+    kernel_env: Callable[[], dict[str, str]] | None = None
 
     @classmethod
     def from_settings(
-        cls, settings: Settings, *, migrate: bool = True, pools: PoolSizes | None = None
+        cls,
+        settings: Settings,
+        *,
+        migrate: bool = True,
+        pools: PoolSizes | None = None,
+        job_sizes: JobSizes | None = None,
     ) -> Services:
         """Build the services of ``settings``.
 
@@ -128,6 +158,8 @@ class Services:
                 with the workspace's artifact root before its first use. False leaves the
                 workspace untouched.
             pools: Sizes of the blocking pools; default: sized for this machine.
+            job_sizes: Concurrency and kernels started ahead of job runs; default: one run
+                per core, one kernel ahead.
 
         Raises:
             Unavailable: ``migrate`` is set and the store cannot be migrated, or the MLflow
@@ -145,7 +177,14 @@ class Services:
             # Created by jupyter-mlx before MLflow's first use (off the event loop, in the
             # first read), which would give the Default experiment <cwd>/mlruns.
             tracking.connection.prepare = functools.partial(create_tracking_store, settings)
-        return cls(
+        jobs = job_sizes or JobSizes()
+        services: Services
+
+        def kernel_env() -> dict[str, str]:
+            return services.kernel_env() if services.kernel_env else settings.process_env()
+
+        kernels = KernelPool(cwd=settings.root_dir, env=kernel_env, warm=jobs.warm_kernels)
+        services = cls(
             settings=settings,
             store=store,
             tracking=tracking,
@@ -153,7 +192,15 @@ class Services:
             quick=quick,
             tasks=TaskGroup(),
             processes=Supervisor(store, blocking=quick.run),
+            jobs=JobService(
+                settings,
+                store,
+                tracking.connection,
+                LocalExecutor(kernels, capacity=jobs.max_concurrent_runs),
+                BlockingPool("jobs", workers=JOBS_WORKERS, queue=JOBS_QUEUE),
+            ),
         )
+        return services
 
     @classmethod
     @contextmanager
@@ -194,9 +241,12 @@ class Services:
         """Take over what a previous server left, then start background work.
 
         The server calls it once its event loop runs and the store is migrated. Children that
-        a killed server left running are stopped: no capability adopts any yet.
+        a killed server left running are stopped: no capability adopts any yet. Job runs it
+        left running are settled (interrupted, or queued again for a retry), then the job
+        dispatcher starts.
         """
         self.tracking.connection.after_first_call = settle_heap
+        await self.jobs.start(self.tasks)
         recovery = await self.processes.recover()
         for orphan in recovery.stopped:
             log.warning(
@@ -210,6 +260,7 @@ class Services:
         """Stop background loops first (they may start children), then the children, then
         release every resource."""
         await self.tasks.stop()
+        await self.jobs.close()
         await self.processes.stop()
         self.close()
 
@@ -217,5 +268,6 @@ class Services:
         """Release the pools' threads and every pooled connection."""
         self.blocking.shutdown()
         self.quick.shutdown()
+        self.jobs.pool.shutdown()
         self.tracking.close()
         self.store.dispose()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from . import experiments
+from . import experiments, jobs
 from .config import ConfigHandler
 
 #: Route patterns (relative to the server's base URL) and their handlers.
 ROUTES: list[tuple[str, type]] = [
     (r"/mlx/api/config", ConfigHandler),
     *experiments.ROUTES,
+    *jobs.ROUTES,
 ]

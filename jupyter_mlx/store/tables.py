@@ -7,8 +7,9 @@ released migration.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -48,3 +49,64 @@ class ProcessRecord(Base):
     owner_pid: Mapped[int] = mapped_column(Integer)
     owner_create_time: Mapped[float] = mapped_column(Float)
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class JobRunRecord(Base):
+    """A job run: one execution of a notebook with its parameters (see :mod:`jupyter_mlx.jobs`).
+
+    The job service is its only writer. While an attempt executes, ``host``, ``owner_pid`` and
+    ``owner_create_time`` name the process executing it, so a server started after a killed
+    one can tell the runs that lost their executor.
+    """
+
+    __tablename__ = "mlx_job_runs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    job_id: Mapped[str] = mapped_column(String(64), index=True)
+    notebook: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    parameters: Mapped[dict[str, Any]] = mapped_column(JSON)
+    kernel: Mapped[str] = mapped_column(String(255))
+    timeout: Mapped[float | None] = mapped_column(Float, nullable=True)
+    retries: Mapped[int] = mapped_column(Integer)
+    retry_backoff: Mapped[float] = mapped_column(Float)
+    output_formats: Mapped[list[str]] = mapped_column(JSON)
+    experiment: Mapped[str] = mapped_column(Text)
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), nullable=True, unique=True)
+    attempt: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    output_path: Mapped[str | None] = mapped_column(Text, nullable=True)
+    html_path: Mapped[str | None] = mapped_column(Text, nullable=True)
+    mlflow_experiment_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    mlflow_run_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    error: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    host: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    owner_pid: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    owner_create_time: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+    __table_args__ = (
+        Index("ix_mlx_job_runs_notebook_created", "notebook", "created_at"),
+        Index("ix_mlx_job_runs_created_at", "created_at"),
+    )
+
+
+class JobAttemptRecord(Base):
+    """One try of a job run, with the kernel process that ran it while it runs."""
+
+    __tablename__ = "mlx_job_attempts"
+
+    run_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("mlx_job_runs.id", ondelete="CASCADE"), primary_key=True
+    )
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(String(20))
+    kernel: Mapped[str] = mapped_column(String(255))
+    warm_kernel: Mapped[bool] = mapped_column(Boolean)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    error: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    pid: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    create_time: Mapped[float | None] = mapped_column(Float, nullable=True)

@@ -57,6 +57,9 @@ JOB_ID = "mlx.job.id"
 JOB_RUN_ID = "mlx.job.run_id"
 """Id of the job run (one execution) that executed the notebook."""
 
+JOB_MLFLOW_RUN_ENV = "MLX_JOB_MLFLOW_RUN_ID"
+"""Variable a job run's kernel gets: the id of the MLflow run ``%mlx_track`` resumes there."""
+
 NOTEBOOK_EXPERIMENT_PREFIX = "mlx.notebook."
 """Prefix of the experiment tags naming the notebooks whose runs an experiment holds."""
 

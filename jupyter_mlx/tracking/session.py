@@ -288,23 +288,37 @@ class TrackingSession:
         else:
             notebook = locate_notebook(options.notebook, environ=env)
         params = parameter_values(read_parameter_names(notebook.path), namespace)
-        if options.experiment:
-            experiment_name = options.experiment
-        elif parent is not None:
-            experiment_name = parent.experiment_name
+        job_run = env.get(links.JOB_MLFLOW_RUN_ENV) if parent is None else None
+        if job_run:
+            # A job run: its MLflow run was made by the job service; this kernel resumes it.
+            active = mlflow.start_run(run_id=job_run, run_name=options.run_name)
+            experiment_id = active.info.experiment_id
+            experiment_name = mlflow.MlflowClient(uri).get_experiment(experiment_id).name
+            if options.experiment and options.experiment != experiment_name:
+                notes.append(
+                    f"Logging to the job's experiment {experiment_name!r}, not "
+                    f"{options.experiment!r}."
+                )
         else:
-            experiment_name = notebook.relative
-        experiment_id = use_workspace_tracking(experiment_name)
-        links.tag_notebook_experiment(mlflow.MlflowClient(uri), experiment_id, notebook.relative)
-        tags = links.notebook_run_tags(
-            notebook.relative, sha256=take_snapshot(notebook).sha256, environ=env
-        )
-        active = mlflow.start_run(
-            experiment_id=experiment_id,
-            run_name=options.run_name,
-            tags=tags,
-            nested=parent is not None,
-        )
+            if options.experiment:
+                experiment_name = options.experiment
+            elif parent is not None:
+                experiment_name = parent.experiment_name
+            else:
+                experiment_name = notebook.relative
+            experiment_id = use_workspace_tracking(experiment_name)
+            links.tag_notebook_experiment(
+                mlflow.MlflowClient(uri), experiment_id, notebook.relative
+            )
+            tags = links.notebook_run_tags(
+                notebook.relative, sha256=take_snapshot(notebook).sha256, environ=env
+            )
+            active = mlflow.start_run(
+                experiment_id=experiment_id,
+                run_name=options.run_name,
+                tags=tags,
+                nested=parent is not None,
+            )
         autolog = options.autolog and not any(r.autolog for r in self._runs)
         run = TrackedRun(
             run_id=active.info.run_id,

@@ -28,6 +28,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from ..config import Settings, redact_url
 from ..errors import Unavailable
@@ -128,36 +129,51 @@ def use_workspace_tracking(experiment: str, settings: Settings | None = None) ->
             tracking store cannot be reached.
     """
     import mlflow
-    from mlflow.exceptions import MlflowException
-    from mlflow.protos.databricks_pb2 import RESOURCE_ALREADY_EXISTS, ErrorCode
     from mlflow.tracking import MlflowClient
 
     settings = settings or Settings.for_process()
     uri = settings.tracking_uri
     create_tracking_store(settings)
     mlflow.set_tracking_uri(uri)
-    client = MlflowClient(tracking_uri=uri)
+    experiment_id = ensure_experiment(MlflowClient(tracking_uri=uri), settings, experiment)
+    mlflow.set_experiment(experiment_id=experiment_id)
+    return experiment_id
+
+
+def ensure_experiment(client: Any, settings: Settings, experiment: str) -> str:
+    """The id of the experiment named ``experiment``, created if it does not exist.
+
+    With an embedded SQLite store a new experiment's artifact location is
+    ``<workspace>/artifacts/<folder>`` of the workspace the store belongs to; any other store
+    chooses it. Sets no fluent state, so a server may call it.
+
+    Args:
+        client: An ``MlflowClient`` of the workspace's tracking store.
+        settings: The workspace.
+        experiment: The experiment's name.
+
+    Raises:
+        mlflow.exceptions.MlflowException: The tracking store refused.
+    """
+    from mlflow.exceptions import MlflowException
+    from mlflow.protos.databricks_pb2 import RESOURCE_ALREADY_EXISTS, ErrorCode
 
     found = client.get_experiment_by_name(experiment)
     if found is not None:
-        experiment_id = found.experiment_id
-    else:
-        artifact_location = None
-        store_workspace = settings.tracking_workspace
-        if store_workspace is not None:
-            artifact_dir = experiment_artifact_dir(store_workspace, experiment)
-            artifact_dir.mkdir(parents=True, exist_ok=True)
-            artifact_location = artifact_dir.as_uri()
-        try:
-            experiment_id = client.create_experiment(experiment, artifact_location)
-        except MlflowException as exc:
-            # Another process created it between our lookup and our insert.
-            if exc.error_code != ErrorCode.Name(RESOURCE_ALREADY_EXISTS):
-                raise
-            again = client.get_experiment_by_name(experiment)
-            if again is None:
-                raise
-            experiment_id = again.experiment_id
-
-    mlflow.set_experiment(experiment_id=experiment_id)
-    return experiment_id
+        return str(found.experiment_id)
+    artifact_location = None
+    store_workspace = settings.tracking_workspace
+    if store_workspace is not None:
+        artifact_dir = experiment_artifact_dir(store_workspace, experiment)
+        artifact_dir.mkdir(parents=True, exist_ok=True)
+        artifact_location = artifact_dir.as_uri()
+    try:
+        return str(client.create_experiment(experiment, artifact_location))
+    except MlflowException as exc:
+        # Another process created it between our lookup and our insert.
+        if exc.error_code != ErrorCode.Name(RESOURCE_ALREADY_EXISTS):
+            raise
+        again = client.get_experiment_by_name(experiment)
+        if again is None:
+            raise
+        return str(again.experiment_id)

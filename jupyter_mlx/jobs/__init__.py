@@ -1,0 +1,1 @@
+"""Jobs: notebooks run as papermill jobs, with parameters, logs, stop, timeouts and retries."""

@@ -1,0 +1,635 @@
+"""The job service: the one writer of job run state.
+
+A create validates the notebook and its parameters, copies the notebook into the run's folder
+and queues the run; nothing is written for a refused request. A dispatcher starts queued runs
+first in, first out, as many at once as the executor takes, and records how each attempt ends:
+succeeded, failed (the cell pinpointed), stopped, timed_out, or interrupted when the server
+stopped under it. A failed, timed-out or interrupted attempt with retries left queues the run
+again after a backoff that doubles with each attempt.
+
+When a server starts, runs another server left ``running`` whose process is gone are settled
+(:meth:`JobService.recover`): a kernel still alive is killed with its process group, and the run
+is queued again if it has retries left, else ends ``interrupted``. No run stays ``running``
+without a process executing it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import time
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from ..blocking import BlockingPool
+from ..config import Settings
+from ..errors import Conflict, InvalidInput, MLXError, NotFound
+from ..processes import create_time_of, process_alive, terminate_group
+from ..store import Store
+from ..store.tables import JobRunRecord
+from ..tasks import TaskGroup
+from ..tracking import links
+from ..tracking.client import TrackingConnection
+from ..tracking.notebook import PARAMETERS_TAG, notebook_parameters
+from .execution import AttemptOutcome
+from .executor import AttemptTicket, Executor
+from .files import RunFiles, load_notebook, resolve_notebook, write_atomic, write_notebook
+from .kernels import JobKernel, KernelSpecs
+from .log import RunLog, read_chunk
+from .parameters import check_parameters, parameter_spec
+from .records import JobRecords, Owner, now, to_schema
+from .schemas import (
+    FINAL_STATUSES,
+    CreateJobRunRequest,
+    JobRun,
+    JobRunError,
+    JobRunLog,
+    JobRunProgress,
+    ListJobRunsQuery,
+    ListJobRunsResponse,
+    NotebookParameterSpec,
+    NotebookParametersResponse,
+)
+from .tracking import end_mlflow_run, resume_mlflow_run, start_mlflow_run
+
+log = logging.getLogger("jupyter_mlx")
+
+#: Seconds between looks at the store for runs queued by another process or due retries.
+POLL_INTERVAL_S = 2.0
+#: Seconds a stop waits for the attempt to record its end.
+STOP_WAIT_S = 15.0
+#: Statuses whose attempt is retried when retries are left.
+RETRIED = frozenset({"failed", "timed_out", "interrupted"})
+#: Kernelspec of a notebook that names none.
+FALLBACK_KERNEL = "python3"
+
+
+@dataclass
+class _Active:
+    """An attempt executing in this process."""
+
+    ticket: AttemptTicket
+    task: asyncio.Task[None] | None = None
+    progress: JobRunProgress | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    notebook: Any
+    mlflow_run_id: str | None
+    error: JobRunError | None = None
+
+
+class JobService:
+    """Job runs of one workspace: create, list, stop, logs, outputs, and their execution.
+
+    Args:
+        settings: The workspace.
+        store: The jupyter-mlx store.
+        tracking: The workspace's MLflow tracking store.
+        executor: Where attempts execute.
+        pool: Threads for the service's blocking work (store, files, MLflow).
+        kernel_env: Variables every job kernel gets (the workspace, the server's address).
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        tracking: TrackingConnection,
+        executor: Executor,
+        pool: BlockingPool,
+    ) -> None:
+        self.settings = settings
+        self.records = JobRecords(store)
+        self.tracking = tracking
+        self.executor = executor
+        self.pool = pool
+        self.kernelspecs = KernelSpecs()
+        self.owner = Owner(socket.gethostname(), os.getpid(), create_time_of(os.getpid()))
+        self._active: dict[str, _Active] = {}
+        self._wake = asyncio.Event()
+        self._closing = False
+        self._finished = asyncio.Condition()
+
+    # --- reads ---------------------------------------------------------------------------
+
+    async def notebook_parameters(self, path: str) -> NotebookParametersResponse:
+        """The parameters of a notebook and the kernels it may run in; a kernel of its
+        kernelspec is started ahead for the run likely to follow."""
+        answer = await self.pool.run(self._read_parameters, path)
+        self.executor.prepare(answer.default_kernel)
+        return answer
+
+    async def list_runs(self, query: ListJobRunsQuery) -> ListJobRunsResponse:
+        records, attempts, token, total = await self.pool.run(self.records.page, query)
+        runs = [self._schema(record, attempts[record.id]) for record in records]
+        return ListJobRunsResponse(runs=runs, next_page_token=token, total=total)
+
+    async def get(self, run_id: str) -> JobRun:
+        record, attempts = await self.pool.run(self.records.get, run_id)
+        return self._schema(record, attempts)
+
+    async def read_log(self, run_id: str, offset: int, max_bytes: int) -> JobRunLog:
+        record, _ = await self.pool.run(self.records.get, run_id)
+        path = RunFiles.of(self.settings.workspace, run_id).log
+        text, next_offset = await self.pool.run(read_chunk, path, offset, max_bytes)
+        size = await self.pool.run(_size, path)
+        complete = record.status in FINAL_STATUSES and next_offset >= size
+        return JobRunLog(
+            run_id=run_id, offset=offset, next_offset=next_offset, text=text, complete=complete
+        )
+
+    async def output(self, run_id: str, fmt: str) -> tuple[bytes, str]:
+        """The output notebook as ipynb bytes, or rendered as an HTML page.
+
+        Raises:
+            NotFound: No such run, or no output notebook yet.
+        """
+        record, _ = await self.pool.run(self.records.get, run_id)
+        return await self.pool.run(_read_output, record, fmt)
+
+    # --- changes -------------------------------------------------------------------------
+
+    async def create(self, request: CreateJobRunRequest) -> tuple[JobRun, bool]:
+        """Validate and queue a run.
+
+        Returns:
+            The run, and whether it was created now (False: the idempotency key's run).
+
+        Raises:
+            InvalidInput: A bad path, notebook, parameter, value or kernel (``field`` names it).
+            NotFound: No such notebook or job.
+        """
+        record, created = await self.pool.run(self._queue, request)
+        if created:
+            self._wake.set()
+        return await self.get(record.id), created
+
+    async def stop(self, run_id: str) -> JobRun:
+        """Stop a queued or running run; its kernel's process group is killed.
+
+        Raises:
+            NotFound: No such run.
+            Conflict: It has ended, or another process executes it.
+        """
+        active = self._active.get(run_id)
+        if active is None and not await self.pool.run(self.records.stop_queued, run_id):
+            record, _ = await self.pool.run(self.records.get, run_id)
+            if record.status in FINAL_STATUSES:
+                raise Conflict(f"Job run {run_id} has ended already ({record.status}).")
+            if record.status == "running":
+                raise Conflict(
+                    f"Job run {run_id} runs in another process (pid {record.owner_pid} on "
+                    f"{record.host}): stop it through the server that runs it."
+                )
+            active = self._active.get(run_id)  # claimed here in the meantime
+        if active is not None:
+            active.ticket.stop.set()
+            if active.task is not None:
+                await asyncio.wait({active.task}, timeout=STOP_WAIT_S)
+        else:
+            await self._notify()
+        return await self.get(run_id)
+
+    async def delete(self, run_id: str) -> None:
+        """Delete a run that has ended, with its folder; its MLflow run is kept.
+
+        Raises:
+            NotFound: No such run.
+            Conflict: It is queued or running.
+        """
+        record, _ = await self.pool.run(self.records.get, run_id)
+        if record.status not in FINAL_STATUSES:
+            raise Conflict(f"Job run {run_id} is {record.status}: stop it before deleting it.")
+        await self.pool.run(self._delete, run_id)
+
+    async def wait(self, run_id: str, timeout: float | None = None) -> JobRun:
+        """The run once it has ended (or as it is when ``timeout`` seconds have passed)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            run = await self.get(run_id)
+            if run.status in FINAL_STATUSES:
+                return run
+            remaining = POLL_INTERVAL_S
+            if deadline is not None:
+                remaining = min(remaining, deadline - time.monotonic())
+                if remaining <= 0:
+                    return run
+            async with self._finished:
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(self._finished.wait(), remaining)
+
+    # --- execution -----------------------------------------------------------------------
+
+    async def recover(self) -> list[str]:
+        """Settle the runs a process that is gone left ``running`` on this host.
+
+        Returns:
+            Their ids.
+        """
+        settled = []
+        for record, attempt in await self.pool.run(self.records.running_on, self.owner.host):
+            if record.owner_pid is None or process_alive(
+                record.owner_pid, record.owner_create_time or 0.0
+            ):
+                continue
+            kernel_alive = (
+                attempt is not None
+                and attempt.pid is not None
+                and process_alive(attempt.pid, attempt.create_time or 0.0)
+            )
+            if kernel_alive:
+                assert attempt is not None and attempt.pid is not None
+                await terminate_group(attempt.pid, attempt.create_time or 0.0, 2.0)
+            what = "its kernel was stopped" if kernel_alive else "its kernel had exited"
+            error = JobRunError(
+                message=f"The server executing this run stopped during attempt "
+                f"{record.attempt}; {what}."
+            )
+            runlog = RunLog(RunFiles.of(self.settings.workspace, record.id).log, self.pool.run)
+            runlog.line(f"interrupted: {error.message}")
+            await runlog.close()
+            final = await self._end_attempt(record, record.attempt, "interrupted", error, None)
+            log.warning(
+                "Job run %s was left running by pid %s: %s",
+                record.id,
+                record.owner_pid,
+                final.status,
+            )
+            settled.append(record.id)
+        return settled
+
+    async def dispatch(self, *, only: set[str] | None = None) -> None:
+        """Start queued runs as the executor has room, until cancelled (the server's loop).
+
+        Args:
+            only: Start only these runs (a command running its own run in-process).
+        """
+        while True:
+            free = self.executor.capacity - len(self._active)
+            if free > 0 and not self._closing:
+                claimed = await self.pool.run(self.records.claim_due, self.owner, free, only)
+                for record, number in claimed:
+                    self._begin(record, number)
+            self._wake.clear()
+            wait = await self._next_look()
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), wait)
+
+    async def close(self) -> None:
+        """Stop the attempts executing here (each ends ``interrupted``, queued again when it
+        has retries left), then release the executor."""
+        self._closing = True
+        for active in list(self._active.values()):
+            active.ticket.stop.set()
+        tasks = [a.task for a in self._active.values() if a.task is not None]
+        if tasks:
+            await asyncio.wait(tasks, timeout=STOP_WAIT_S)
+        await self.executor.close()
+
+    async def start(self, tasks: TaskGroup) -> None:
+        """Settle what a server that is gone left running, get a kernel ready for the most
+        used kernelspec, and start the dispatcher as the background task ``jobs``."""
+        await self.recover()
+        uses = await self.pool.run(self.records.kernel_uses)
+        for kernel, _ in uses.most_common(1):
+            self.executor.prepare(kernel)
+        tasks.start("jobs", self.dispatch)
+
+    # --- internals -----------------------------------------------------------------------
+
+    async def _next_look(self) -> float:
+        due = await self.pool.run(self.records.next_due)
+        if due is None:
+            return POLL_INTERVAL_S
+        return max(0.01, min(POLL_INTERVAL_S, (due - now()).total_seconds()))
+
+    def _schema(self, record: JobRunRecord, attempts: list[Any]) -> JobRun:
+        active = self._active.get(record.id)
+        progress = active.progress if active is not None else None
+        return to_schema(
+            record, attempts, RunFiles.of(self.settings.workspace, record.id), progress
+        )
+
+    def _begin(self, record: JobRunRecord, number: int) -> None:
+        files = RunFiles.of(self.settings.workspace, record.id)
+        active = _Active(
+            AttemptTicket(
+                run_id=record.id,
+                number=number,
+                notebook=None,
+                kernel=record.kernel,
+                timeout=record.timeout,
+                env={},
+                cwd=self.settings.root_dir,
+                log=RunLog(files.log, self.pool.run),
+            )
+        )
+
+        def progress(cell: int, total: int) -> None:
+            active.progress = JobRunProgress(cell=cell, total=total)
+
+        async def on_kernel(kernel: JobKernel) -> None:
+            await self.pool.run(
+                self.records.set_kernel,
+                record.id,
+                number,
+                kernel.pid,
+                kernel.create_time,
+                kernel.warm,
+            )
+
+        active.ticket.on_progress = progress
+        active.ticket.on_kernel = on_kernel
+        self._active[record.id] = active
+        active.task = asyncio.ensure_future(self._attempt(record, number, active))
+
+    async def _attempt(self, record: JobRunRecord, number: int, active: _Active) -> None:
+        ticket = active.ticket
+        try:
+            ticket.log.line(f"attempt {number} of {record.retries + 1}, kernel {record.kernel}")
+            prepared = await self.pool.run(self._prepare, record, number)
+            notebook = prepared.notebook
+            if prepared.error is not None:
+                outcome = AttemptOutcome("failed", prepared.error)
+            else:
+                ticket.notebook = notebook
+                ticket.env = self._run_env(record, prepared.mlflow_run_id)
+                ticket.cwd = _notebook_folder(self.settings, record.notebook)
+                outcome, notebook = await self.executor.execute(ticket)
+            if outcome.status == "stopped" and self._closing:
+                outcome = AttemptOutcome(
+                    "interrupted",
+                    JobRunError(message="The server stopped while this attempt ran."),
+                )
+            ticket.log.line(_summary(outcome))
+        except Exception as exc:  # the run must end whatever went wrong
+            log.exception("Job run %s: attempt %d failed unexpectedly", record.id, number)
+            notebook = ticket.notebook
+            outcome = AttemptOutcome(
+                "failed", JobRunError(message=f"The attempt failed: {type(exc).__name__}: {exc}")
+            )
+            ticket.log.line(outcome.error.message if outcome.error else "failed")
+        try:
+            await ticket.log.close()
+            await self._end_attempt(record, number, outcome.status, outcome.error, notebook)
+        finally:
+            self._active.pop(record.id, None)
+            self._wake.set()
+            await self._notify()
+
+    async def _end_attempt(
+        self,
+        record: JobRunRecord,
+        number: int,
+        status: str,
+        error: JobRunError | None,
+        notebook: Any,
+    ) -> JobRunRecord:
+        retry_at = None
+        if status in RETRIED and number < record.retries + 1:
+            wait = 0.0 if status == "interrupted" else record.retry_backoff * 2 ** (number - 1)
+            retry_at = now() + timedelta(seconds=wait)
+        return await self.pool.run(
+            self._record_end, record, number, status, error, notebook, retry_at
+        )
+
+    async def _notify(self) -> None:
+        async with self._finished:
+            self._finished.notify_all()
+
+    def _run_env(self, record: JobRunRecord, mlflow_run_id: str | None) -> dict[str, str]:
+        env = {
+            "MLX_JOB_ID": record.job_id,
+            "MLX_JOB_RUN_ID": record.id,
+            "MLX_NOTEBOOK_PATH": record.notebook,
+            "JPY_SESSION_NAME": str(self.settings.root_dir / record.notebook),
+        }
+        if mlflow_run_id:
+            env[links.JOB_MLFLOW_RUN_ENV] = mlflow_run_id
+        return env
+
+    # --- blocking work, in the pool's threads --------------------------------------------
+
+    def _read_parameters(self, path: str) -> NotebookParametersResponse:
+        resolved, relative = resolve_notebook(self.settings.root_dir, path)
+        notebook = load_notebook(resolved)
+        specs, has_cell = _specs(notebook)
+        kernels = self.kernelspecs.all()
+        named = notebook.metadata.get("kernelspec", {}).get("name")
+        return NotebookParametersResponse(
+            path=relative,
+            has_parameters_cell=has_cell,
+            parameters=specs,
+            kernel=named,
+            kernels=list(kernels.values()),
+            default_kernel=_default_kernel(named, kernels),
+        )
+
+    def _queue(self, request: CreateJobRunRequest) -> tuple[JobRunRecord, bool]:
+        if request.idempotency_key is not None:
+            existing = self.records.by_idempotency_key(request.idempotency_key)
+            if existing is not None:
+                return existing, False
+        resolved, relative = resolve_notebook(self.settings.root_dir, request.notebook)
+        notebook = load_notebook(resolved)
+        specs, has_cell = _specs(notebook)
+        parameters = check_parameters(
+            specs, request.parameters, has_cell=has_cell, allow_extra=request.allow_extra
+        )
+        named = notebook.metadata.get("kernelspec", {}).get("name")
+        if request.kernel is not None:
+            kernel = self.kernelspecs.check(request.kernel)
+        elif named and named not in self.kernelspecs.all():
+            raise InvalidInput(
+                f"The notebook's kernel {named!r} is not installed: choose a kernel.",
+                field="kernel",
+            )
+        else:
+            kernel = _default_kernel(named, self.kernelspecs.all())
+            self.kernelspecs.check(kernel)
+        if request.job_id is not None and not self.records.job_exists(request.job_id):
+            raise NotFound(f"No job {request.job_id!r}.", field="job_id")
+        run_id = uuid.uuid4().hex
+        files = RunFiles.of(self.settings.workspace, run_id)
+        write_notebook(files.input, notebook)
+        record = JobRunRecord(
+            id=run_id,
+            job_id=request.job_id or uuid.uuid4().hex,
+            notebook=relative,
+            status="queued",
+            parameters=parameters,
+            kernel=kernel,
+            timeout=request.timeout,
+            retries=request.retries,
+            retry_backoff=request.retry_backoff,
+            output_formats=list(request.output_formats),
+            experiment=request.experiment or relative,
+            idempotency_key=request.idempotency_key,
+            attempt=0,
+            created_at=now(),
+        )
+        try:
+            stored, created = self.records.insert(record)
+        except BaseException:
+            files.remove()
+            raise
+        if not created:
+            files.remove()
+        return stored, created
+
+    def _prepare(self, record: JobRunRecord, number: int) -> _Prepared:
+        """The parameterized notebook of an attempt, and its MLflow run (made on the first)."""
+        import nbformat
+        import papermill
+        from papermill.parameterize import parameterize_notebook
+
+        files = RunFiles.of(self.settings.workspace, record.id)
+        notebook = nbformat.read(files.input, as_version=4)
+        for cell in notebook.cells:  # as papermill's loader leaves them
+            cell.metadata.setdefault("tags", [])
+            cell.metadata.setdefault("papermill", {})
+        specs, _ = _specs(notebook)
+        notebook.metadata["papermill"] = {
+            "default_parameters": {s.name: s.default for s in specs},
+            "parameters": {},
+            "environment_variables": {},
+            "version": papermill.__version__,
+            "input_path": record.notebook,
+            "output_path": str(files.output),
+        }
+        if record.parameters:
+            language = notebook.metadata.get("kernelspec", {}).get("language")
+            notebook = parameterize_notebook(
+                notebook, record.parameters, kernel_name=record.kernel, language=language
+            )
+        mlflow_run_id = record.mlflow_run_id
+        try:
+            if mlflow_run_id is None:
+                values: dict[str, Any] = {s.name: s.default_source for s in specs}
+                values.update({s.name: s.default for s in specs if s.default is not None})
+                values.update(record.parameters)
+                experiment_id, mlflow_run_id = start_mlflow_run(
+                    self.tracking,
+                    self.settings,
+                    job_id=record.job_id,
+                    run_id=record.id,
+                    notebook=record.notebook,
+                    experiment=record.experiment,
+                    input_path=files.input,
+                    params=values,
+                )
+                self.records.set_mlflow_run(record.id, experiment_id, mlflow_run_id)
+                record.mlflow_run_id = mlflow_run_id
+            elif number > 1:
+                resume_mlflow_run(self.tracking, mlflow_run_id)
+        except MLXError as exc:
+            return _Prepared(notebook, None, JobRunError(message=exc.message))
+        return _Prepared(notebook, mlflow_run_id)
+
+    def _record_end(
+        self,
+        record: JobRunRecord,
+        number: int,
+        status: str,
+        error: JobRunError | None,
+        notebook: Any,
+        retry_at: Any,
+    ) -> JobRunRecord:
+        files = RunFiles.of(self.settings.workspace, record.id)
+        output_path = html_path = None
+        if notebook is not None:
+            write_notebook(files.output, notebook)
+            output_path = str(files.output)
+            if "html" in record.output_formats:
+                write_atomic(files.html, _html(notebook))
+                html_path = str(files.html)
+        ended = self.records.finish_attempt(
+            record.id,
+            number,
+            status,
+            error,
+            retry_at=retry_at,
+            output_path=output_path,
+            html_path=html_path,
+        )
+        mlflow_run_id = ended.mlflow_run_id
+        if ended.status in FINAL_STATUSES and mlflow_run_id:
+            try:
+                outputs = [files.output] + ([files.html] if html_path else [])
+                end_mlflow_run(self.tracking, mlflow_run_id, ended.status, outputs)
+            except MLXError as exc:
+                log.warning("Cannot end MLflow run %s: %s", mlflow_run_id, exc.message)
+        return ended
+
+    def _delete(self, run_id: str) -> None:
+        self.records.delete(run_id)
+        RunFiles.of(self.settings.workspace, run_id).remove()
+
+
+def _specs(notebook: Any) -> tuple[list[NotebookParameterSpec], bool]:
+    has_cell = any(
+        cell.cell_type == "code" and PARAMETERS_TAG in cell.metadata.get("tags", [])
+        for cell in notebook.cells
+    )
+    return [parameter_spec(p) for p in notebook_parameters(notebook)], has_cell
+
+
+def _default_kernel(named: str | None, kernels: Mapping[str, Any]) -> str:
+    if named and named in kernels:
+        return named
+    if FALLBACK_KERNEL in kernels or not kernels:
+        return FALLBACK_KERNEL
+    return next(iter(kernels))
+
+
+def _notebook_folder(settings: Settings, notebook: str) -> Any:
+    return (settings.root_dir / notebook).parent
+
+
+def _summary(outcome: AttemptOutcome) -> str:
+    if outcome.error is None:
+        return outcome.status
+    return f"{outcome.status}: {outcome.error.message}"
+
+
+def _size(path: Any) -> int:
+    try:
+        return int(path.stat().st_size)
+    except FileNotFoundError:
+        return 0
+
+
+def _html(notebook: Any) -> bytes:
+    from ..tracking.render import snapshot_exporter
+
+    html, _ = snapshot_exporter().from_notebook_node(notebook)
+    return html.encode("utf-8")
+
+
+def _read_output(record: JobRunRecord, fmt: str) -> tuple[bytes, str]:
+    if record.output_path is None:
+        raise NotFound(f"Job run {record.id} has no output notebook yet.", field="format")
+    if fmt == "html" and record.html_path is not None:
+        try:
+            with open(record.html_path, "rb") as file:
+                return file.read(), "text/html; charset=utf-8"
+        except FileNotFoundError:
+            pass
+    try:
+        with open(record.output_path, "rb") as file:
+            data = file.read()
+    except FileNotFoundError as exc:
+        raise NotFound(f"The output notebook of job run {record.id} is gone.") from exc
+    if fmt == "ipynb":
+        return data, "application/x-ipynb+json"
+    import nbformat
+
+    return _html(nbformat.reads(data.decode("utf-8"), as_version=4)), "text/html; charset=utf-8"
