@@ -12,14 +12,16 @@ exits 2. A failure or refusal is one line on stderr, ``error: <what to do>``.
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from jupyter_core.application import JupyterApp, base_aliases, base_flags
-from traitlets import Bool, Integer, TraitError, Unicode
+from traitlets import Bool, Float, Integer, TraitError, Unicode
 from traitlets.config.loader import KVArgParseConfigLoader
 
 from . import __version__
@@ -27,6 +29,7 @@ from .config import Settings
 from .errors import InvalidInput, MLXError, invalid_input
 
 if TYPE_CHECKING:
+    from .jobs.schemas import JobRun
     from .tracking.schemas import DescribeRun, RunSummary
 
 #: Schema fields whose command-line option has another name.
@@ -296,6 +299,231 @@ class RunsShowCommand(MLXCommandBase):
         return 0
 
 
+_JOB_EXIT_STATUS = (
+    "Exit status: 0 for a succeeded run; 1 for one that failed, was stopped, timed out or was "
+    "interrupted; 2 when the input is refused (a missing notebook, a path outside the root, an "
+    "unknown parameter or a value of the wrong type, an unknown kernel)."
+)
+
+
+class RunCommand(MLXCommandBase):
+    """Run a notebook as a job with parameters (papermill injects them)."""
+
+    name = "jupyter-mlx-run"
+    command = "run"
+    description = (
+        f"{__doc__}\n\nUsage: jupyter mlx run NOTEBOOK [-p NAME VALUE]... [-f PARAMS.yaml] "
+        "[--kernel K] [--timeout S] [--retries N] [--wait] [--json]\n\n"
+        "-p values are JSON where they parse (5 is an integer, true a boolean, 2024-01-01 stays "
+        "a string) and must fit the type of the parameter's default. When a server with "
+        "jupyter-mlx serves the root, the run is submitted to it (--wait follows it to its "
+        "end); otherwise it runs here, and the command waits for it.\n\n" + _JOB_EXIT_STATUS
+    )
+    takes_arguments = True
+    aliases = {
+        **MLXCommandBase.aliases,
+        "kernel": "RunCommand.kernel",
+        "timeout": "RunCommand.timeout",
+        "retries": "RunCommand.retries",
+        "experiment": "RunCommand.experiment",
+    }
+    flags = {
+        **MLXCommandBase.flags,
+        "wait": (
+            {"RunCommand": {"wait": True}},
+            "Wait for the run to end (exit 1 unless it succeeds).",
+        ),
+        "allow-extra": (
+            {"RunCommand": {"allow_extra": True}},
+            "Accept parameters the notebook's parameters cell does not have.",
+        ),
+    }
+    kernel = Unicode("", config=True, help="Kernelspec (default: the notebook's).")
+    timeout = Float(0.0, config=True, help="Seconds an attempt may take (default: no limit).")
+    retries = Integer(0, config=True, help="Attempts after a failed first one.")
+    experiment = Unicode("", config=True, help="MLflow experiment (default: the notebook path).")
+    wait = Bool(False, config=True, help="Wait for the run to end.")
+    allow_extra = Bool(False, config=True, help="Accept unknown parameters.")
+
+    def parse_command_line(self, argv: list[str] | None = None) -> None:
+        args = list(sys.argv[1:] if argv is None else argv)
+        self.parameter_pairs: list[tuple[str, str]] = []
+        self.parameter_files: list[str] = []
+        rest: list[str] = []
+        words = iter(args)
+        for word in words:
+            if word in ("-p", "--parameter"):
+                name, value = next(words, None), next(words, None)
+                if name is None or value is None:
+                    self.refuse(f"{word} takes a name and a value: `{word} NAME VALUE`")
+                self.parameter_pairs.append((name, value))
+            elif word in ("-f", "--parameters-file"):
+                path = next(words, None)
+                if path is None:
+                    self.refuse(f"{word} takes a file: `{word} PARAMS.yaml`")
+                self.parameter_files.append(path)
+            else:
+                rest.append(word)
+        super().parse_command_line(rest)
+
+    def run(self) -> int:
+        from .jobs.client import ServerJobs, given_parameters, run_here
+        from .jobs.schemas import CreateJobRunRequest
+
+        if len(self.extra_args) != 1:
+            raise InvalidInput("Give exactly one NOTEBOOK.", field="notebook")
+        settings = self.workspace_settings()
+        notebook = _server_path(settings.root_dir, self.extra_args[0])
+        request = _validated(
+            CreateJobRunRequest,
+            notebook=notebook,
+            parameters=dict(given_parameters(self.parameter_pairs, self.parameter_files)),
+            kernel=self.kernel or None,
+            timeout=self.timeout or None,
+            retries=self.retries,
+            experiment=self.experiment or None,
+            allow_extra=self.allow_extra,
+        )
+        progress = _progress_printer() if not self.json else None
+        server = ServerJobs.find(settings)
+        if server is None:
+            run = run_here(settings, request, progress)
+        else:
+            run = server.create(request)
+            if self.wait:
+                run = server.wait(run, progress)
+        print(run.model_dump_json(indent=2) if self.json else format_job_run(run))
+        if run.status in ("queued", "running", "succeeded"):
+            return 0
+        reason = run.error.message if run.error else run.status
+        print(f"error: job run {run.id} {run.status}: {reason}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+class JobRunsListCommand(MLXCommandBase):
+    """List job runs, newest first."""
+
+    name = "jupyter-mlx-jobs-runs"
+    command = "jobs runs"
+    description = f"{__doc__}\n\n" + _READ_EXIT_STATUS.format(
+        what=" (an unknown option, a bad --status or --max)"
+    )
+    aliases = {
+        **MLXCommandBase.aliases,
+        "notebook": "JobRunsListCommand.notebook",
+        "status": "JobRunsListCommand.status",
+        "max": "JobRunsListCommand.max_results",
+    }
+    notebook = Unicode("", config=True, help="Only runs of this notebook (path from the root).")
+    status = Unicode("", config=True, help="Only runs in this status (e.g. failed).")
+    max_results = Integer(50, config=True, help="How many runs to list (at most 1000).")
+
+    def run(self) -> int:
+        from .jobs.client import ServerJobs, read_here
+        from .jobs.schemas import ListJobRunsQuery
+
+        query = _validated(
+            ListJobRunsQuery,
+            notebook=self.notebook or None,
+            status=[self.status] if self.status else [],
+            max_results=self.max_results,
+        )
+        settings = self.workspace_settings()
+        server = ServerJobs.find(settings)
+        if server is not None:
+            page = server.list_runs(query)
+        else:
+            page = read_here(settings, lambda jobs: jobs.list_runs(query))
+        if self.json:
+            print(json.dumps([run.model_dump(mode="json") for run in page.runs], indent=2))
+        else:
+            print(format_job_runs(page.runs))
+        return 0
+
+
+class JobRunShowCommand(MLXCommandBase):
+    """Show one job run: status, parameters, attempts, outputs, MLflow run and error."""
+
+    name = "jupyter-mlx-jobs-show"
+    command = "jobs show"
+    description = f"{__doc__}\n\nUsage: jupyter mlx jobs show RUN_ID [--json]\n\n" + (
+        _READ_EXIT_STATUS.format(what=" (no RUN_ID or an unknown one)")
+    )
+    takes_arguments = True
+
+    def run(self) -> int:
+        from .jobs.client import ServerJobs, read_here
+
+        run_id = _one_run_id(self.extra_args)
+        settings = self.workspace_settings()
+        server = ServerJobs.find(settings)
+        run = server.get(run_id) if server else read_here(settings, lambda j: j.get(run_id))
+        print(run.model_dump_json(indent=2) if self.json else format_job_run(run))
+        return 0
+
+
+class JobRunStopCommand(MLXCommandBase):
+    """Stop a queued or running job run; its kernel's whole process tree is killed."""
+
+    name = "jupyter-mlx-jobs-stop"
+    command = "jobs stop"
+    description = f"{__doc__}\n\nUsage: jupyter mlx jobs stop RUN_ID [--json]\n\n" + (
+        "Exit status: 0 when the run is stopped; 2 for an unknown run, or one that has ended."
+    )
+    takes_arguments = True
+
+    def run(self) -> int:
+        from .jobs.client import ServerJobs, read_here
+
+        run_id = _one_run_id(self.extra_args)
+        settings = self.workspace_settings()
+        server = ServerJobs.find(settings)
+
+        async def stop_here(jobs: Any) -> Any:
+            await jobs.recover()  # a run whose process is gone is settled first
+            return await jobs.stop(run_id)
+
+        run = server.stop(run_id) if server else read_here(settings, stop_here)
+        print(run.model_dump_json(indent=2) if self.json else format_job_run(run))
+        return 0
+
+
+def _one_run_id(args: list[str]) -> str:
+    if len(args) != 1:
+        raise InvalidInput("Give exactly one RUN_ID.", field="run_id")
+    return args[0]
+
+
+def _server_path(root: Path, given: str) -> str:
+    """A notebook argument as the server names it: relative to the root (a path typed from
+    the current folder, or an absolute one inside the root, is converted)."""
+    path = Path(given).expanduser()
+    candidate = path if path.is_absolute() else Path.cwd() / path
+    try:
+        return candidate.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return given  # outside the root: the service refuses it, naming the path
+
+
+def _progress_printer() -> Callable[[JobRun], None] | None:
+    """Prints a run's progress on stderr when that is a terminal, each change once."""
+    if not sys.stderr.isatty():
+        return None
+    last: list[str] = []
+
+    def show(run: JobRun) -> None:
+        text: str = run.status
+        if run.progress is not None:
+            text += f" cell {run.progress.cell} of {run.progress.total}"
+        if run.attempt > 1:
+            text += f" (attempt {run.attempt})"
+        if not last or last[-1] != text:
+            last.append(text)
+            print(f"{run.id[:8]} {text}", file=sys.stderr)
+
+    return show
+
+
 class CommandGroup(MLXApplication):
     """A noun whose verbs are subcommands; without one it prints help and exits 1.
 
@@ -326,6 +554,19 @@ class RunsCommand(CommandGroup):
     subcommands: dict[str, Any] = {
         "list": (RunsListCommand, RunsListCommand.__doc__),
         "show": (RunsShowCommand, RunsShowCommand.__doc__),
+    }
+
+
+class JobsCommand(CommandGroup):
+    """Job runs: notebooks run with parameters."""
+
+    name = "jupyter-mlx-jobs"
+    command = "jobs"
+    description = __doc__
+    subcommands: dict[str, Any] = {
+        "runs": (JobRunsListCommand, JobRunsListCommand.__doc__),
+        "show": (JobRunShowCommand, JobRunShowCommand.__doc__),
+        "stop": (JobRunStopCommand, JobRunStopCommand.__doc__),
     }
 
 
@@ -396,6 +637,69 @@ def format_run(run: DescribeRun) -> str:
     return "\n".join(lines)
 
 
+def _iso(moment: datetime | None) -> str:
+    return "-" if moment is None else moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _span(start: datetime | None, end: datetime | None) -> str:
+    if start is None:
+        return "-"
+    seconds = ((end or datetime.now(start.tzinfo)) - start).total_seconds()
+    return f"{seconds:.1f}s" if seconds < 120 else f"{seconds / 60:.1f}min"
+
+
+def format_job_runs(runs: list[JobRun]) -> str:
+    """A table of job runs, one a line."""
+    if not runs:
+        return "No job runs."
+    rows = [("RUN ID", "STATUS", "NOTEBOOK", "CREATED", "DURATION", "ATTEMPT")]
+    for run in runs:
+        rows.append(
+            (
+                run.id,
+                run.status,
+                run.notebook,
+                _iso(run.created_at),
+                _span(run.started_at, run.finished_at),
+                f"{run.attempt}/{run.retries + 1}",
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    )
+
+
+def format_job_run(run: JobRun) -> str:
+    """One job run, a fact a line, then its parameters and attempts."""
+    status: str = run.status
+    if run.progress is not None:
+        status += f" (cell {run.progress.cell} of {run.progress.total})"
+    lines = [
+        f"job run      {run.id} (job {run.job_id})",
+        f"status       {status}",
+        f"notebook     {run.notebook} (kernel {run.kernel})",
+        f"created      {_iso(run.created_at)}",
+        f"duration     {_span(run.started_at, run.finished_at)}",
+        f"output       {run.output_path or '-'}",
+        f"log          {run.log_path}",
+        f"mlflow run   {run.mlflow_run_id or '-'} (experiment {run.experiment})",
+    ]
+    if run.error is not None:
+        lines.append(f"error        {run.error.message}")
+    lines.append("parameters:")
+    lines.extend(f"  {key} = {json.dumps(value)}" for key, value in sorted(run.parameters.items()))
+    lines.append("attempts:")
+    for attempt in run.attempts:
+        warm = ", kernel started ahead" if attempt.warm_kernel else ""
+        lines.append(
+            f"  {attempt.number}  {attempt.status}  {_iso(attempt.started_at)}  "
+            f"{_span(attempt.started_at, attempt.finished_at)}{warm}"
+        )
+    return "\n".join(lines)
+
+
 class MLXCommand(CommandGroup):
     """jupyter mlx: environments, experiments, jobs and models from the command line."""
 
@@ -408,6 +712,8 @@ class MLXCommand(CommandGroup):
     subcommands: dict[str, Any] = {
         "status": (StatusCommand, StatusCommand.__doc__),
         "runs": (RunsCommand, RunsCommand.__doc__),
+        "run": (RunCommand, RunCommand.__doc__),
+        "jobs": (JobsCommand, JobsCommand.__doc__),
     }
 
 
