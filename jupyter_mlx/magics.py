@@ -266,11 +266,170 @@ class MLXMagics(Magics):
             return None
 
 
+class JobArgs(BaseModel):
+    """Arguments of ``%mlx_run``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    parameters: list[list[str]] = Field(default_factory=list)
+    files: list[str] = Field(default_factory=list)
+    notebook: str | None = None
+    kernel: str | None = None
+    timeout: float | None = None
+    retries: int = 0
+    wait: bool = False
+
+
+class JobsArgs(BaseModel):
+    """Arguments of ``%mlx_jobs``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    notebook: str | None = None
+    status: str | None = None
+    max: int = Field(default=20, ge=1, le=1000)
+
+
+@magics_class
+class JobMagics(Magics):
+    """``%mlx_run`` and ``%mlx_jobs``: job runs through the server that owns the workspace."""
+
+    @magic_arguments()
+    @argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        dest="parameters",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help="A parameter value (JSON where it parses: 5 is an integer, 2024-01-01 a string).",
+    )
+    @argument(
+        "-f",
+        "--parameters-file",
+        action="append",
+        dest="files",
+        default=[],
+        help="A YAML file of parameter values.",
+    )
+    @argument("--notebook", help="Notebook to run (default: this one, as saved).")
+    @argument("--kernel", help="Kernelspec (default: the notebook's).")
+    @argument("--timeout", type=float, help="Seconds an attempt may take.")
+    @argument("--retries", type=int, default=0, help="Attempts after a failed first one.")
+    @argument("--wait", action="store_true", help="Wait for the run to end.")
+    @line_magic
+    def mlx_run(self, line: str = "") -> None:
+        """Run this notebook (as saved) as a job with parameters; shows its live status."""
+        from .jobs.client import given_parameters
+        from .jobs.schemas import FINAL_STATUSES, CreateJobRunRequest
+        from .jobs.widget import JobRunWidget, Poller, run_line
+        from .tracking.notebook import locate_notebook
+        from .tracking.widget import widgets_available
+
+        args: JobArgs = _parse(JobArgs, self.mlx_run, line)
+        try:
+            jobs = _server_jobs()
+            request = CreateJobRunRequest(
+                notebook=locate_notebook(args.notebook).relative,
+                parameters=dict(given_parameters([(n, v) for n, v in args.parameters], args.files)),
+                kernel=args.kernel,
+                timeout=args.timeout,
+                retries=args.retries,
+            )
+            run = jobs.create(request)
+        except ValidationError as exc:
+            say(invalid_input(exc, name=lambda field: f"--{field}").message)
+            return
+        except MLXError as exc:
+            say(exc.message)
+            return
+        from IPython.display import display
+
+        if not widgets_available():
+            say(run_line(run))
+            if args.wait:
+                say(run_line(jobs.wait(run)))
+            return
+        widget = JobRunWidget(run)
+        poller = Poller(
+            read=lambda: jobs.get(run.id),
+            show=widget.update,
+            done=lambda current: current.status in FINAL_STATUSES,
+            on_give_up=widget.say,
+        )
+        display(widget)
+        poller.start()
+        if args.wait:
+            poller.join()
+
+    @magic_arguments()
+    @argument("--notebook", help="Only runs of this notebook.")
+    @argument("--status", help="Only runs in this status (e.g. failed).")
+    @argument("--max", type=int, default=20, help="Most runs shown (default 20).")
+    @line_magic
+    def mlx_jobs(self, line: str = "") -> Any:
+        """Show the recent job runs, live while any of them is queued or running."""
+        from .jobs.schemas import ListJobRunsQuery
+        from .jobs.widget import JobRunsWidget, Poller, all_ended, run_line
+        from .tracking.widget import widgets_available
+
+        args: JobsArgs = _parse(JobsArgs, self.mlx_jobs, line)
+        try:
+            query = ListJobRunsQuery.model_validate(
+                {
+                    "notebook": args.notebook,
+                    "status": [args.status] if args.status else [],
+                    "max_results": args.max,
+                }
+            )
+            jobs = _server_jobs()
+            runs = jobs.list_runs(query).runs
+        except ValidationError as exc:
+            say(invalid_input(exc, name=lambda field: f"--{field}").message)
+            return None
+        except MLXError as exc:
+            say(exc.message)
+            return None
+        if not widgets_available():
+            say("\n".join(run_line(run) for run in runs) or "No job runs.")
+            return None
+        widget = JobRunsWidget(runs)
+        if not all_ended(runs):
+            Poller(
+                read=lambda: jobs.list_runs(query).runs,
+                show=widget.update,
+                done=all_ended,
+                on_give_up=widget.say,
+            ).start()
+        return widget
+
+
+def _server_jobs() -> Any:
+    """The job runs of the server that owns this kernel's workspace.
+
+    Raises:
+        Unavailable: No server with jupyter-mlx serves it.
+    """
+    from .errors import Unavailable
+    from .jobs.client import ServerJobs
+
+    settings = Settings.for_process()
+    jobs = ServerJobs.find(settings)
+    if jobs is None:
+        raise Unavailable(
+            f"No jupyter-mlx server serves {settings.root_dir}: start JupyterLab there, or use "
+            "`jupyter mlx run` in a terminal."
+        )
+    return jobs
+
+
 def register_magics(ipython: Any) -> None:
     """Register the jupyter-mlx magics with an IPython shell and record what its cells run."""
     from .tracking.recorder import CellRecorder
 
     ipython.register_magics(MLXMagics)
+    ipython.register_magics(JobMagics)
     CellRecorder.install(ipython)
 
 
@@ -282,8 +441,9 @@ def unregister_magics(ipython: Any) -> None:
     if recorder is not None:
         recorder.uninstall()
     for kind in ("line", "cell"):
-        for name in MLXMagics.magics[kind]:
-            ipython.magics_manager.magics[kind].pop(name, None)
+        for magics in (MLXMagics, JobMagics):
+            for name in magics.magics[kind]:
+                ipython.magics_manager.magics[kind].pop(name, None)
 
 
-__all__ = ["MLXMagics", "register_magics"]
+__all__ = ["JobMagics", "MLXMagics", "register_magics"]

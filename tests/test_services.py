@@ -74,7 +74,10 @@ async def test_stop_ends_background_tasks_and_children(tmp_path: Path) -> None:
 
     # then the loop ran and ended, and the child is gone.
     assert ticks
-    assert [task.state.value for task in services.tasks.describe()] == ["stopped"]
+    assert {task.name: task.state.value for task in services.tasks.describe()} == {
+        "jobs": "stopped",
+        "ticker": "stopped",
+    }
     assert not _running(pid)
 
 
