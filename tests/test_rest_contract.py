@@ -13,11 +13,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-import os
 import re
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -27,6 +23,7 @@ from typing import Any
 
 import pytest
 import requests
+import servers
 import yaml
 from conftest import mlx_server_config
 from mlflow_data import SeededRuns, seed_runs
@@ -41,8 +38,6 @@ VERBS = ("get", "post", "put", "patch", "delete")
 TOKEN = "contract-token"
 BASE_URL = "/a%40b/"
 WARNING = "The notebook was edited after the run started; the snapshot may differ from it."
-#: Seconds the server process may take to answer its first request.
-START_WITHIN_S = 90.0
 
 
 @dataclass
@@ -93,104 +88,32 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
     return Store(runs, odd, outside)
 
 
-@dataclass
-class Server:
-    """A running ``jupyter server`` with jupyter-mlx, and its log."""
-
-    api: str
-    log: Path
-
-    def fetch(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Any = None,
-        body: bytes | str | None = None,
-        auth: bool = True,
-    ) -> requests.Response:
-        headers = {"Authorization": f"token {TOKEN}"} if auth else {}
-        return requests.request(
-            method, self.api + path, params=params, data=body, headers=headers, timeout=60
-        )
-
-    def get(self, route: str, /, **params: Any) -> requests.Response:
-        return self.fetch("GET", route, params=params)
-
-    def compare(self, body: Any) -> requests.Response:
-        raw = body if isinstance(body, bytes) else json.dumps(body)
-        return self.fetch("POST", "runs/compare", body=raw)
+Server = servers.Server
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def compare(server: Server, body: Any) -> requests.Response:
+    raw = body if isinstance(body, bytes) else json.dumps(body)
+    return server.fetch("POST", "runs/compare", body=raw)
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, store: Store) -> Iterator[Server]:
     """One server process for the module, answering under ``/a%40b/`` with a known token."""
     home = tmp_path_factory.mktemp("server")
-    for name in ("config", "data", "runtime", "root"):
-        (home / name).mkdir()
-    only_mlx = {"jupyter_mlx": True, "jupyterlab": False, "jupyter_lsp": False}
-    only_mlx |= {"notebook_shim": False, "jupyter_server_terminals": False}
-    (home / "config" / "jupyter_server_config.json").write_text(
-        json.dumps({"ServerApp": {"jpserver_extensions": only_mlx}})
-    )
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MLX_", "MLFLOW_", "JPY_"))}
-    env |= {
-        "JUPYTER_CONFIG_DIR": str(home / "config"),
-        "JUPYTER_DATA_DIR": str(home / "data"),
-        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
-    }
-    port = free_port()
-    log = home / "server.log"
-    argv = [
-        sys.executable,
-        "-m",
-        "jupyter_server",
-        f"--ServerApp.port={port}",
-        "--ServerApp.port_retries=0",
-        "--ServerApp.open_browser=False",
-        "--ServerApp.allow_root=True",
-        f"--ServerApp.base_url={BASE_URL}",
-        f"--ServerApp.root_dir={home / 'root'}",
-        f"--IdentityProvider.token={TOKEN}",
+    (home / "root").mkdir()
+    running = servers.start_server(
+        home,
+        home / "root",
         f"--MLXApp.workspace_dir={home / 'workspace'}",
         f"--MLXApp.tracking_uri={store.runs.tracking_uri}",
-    ]
-    with log.open("wb") as output:
-        process = subprocess.Popen(argv, env=env, stdout=output, stderr=subprocess.STDOUT)
-    running = Server(f"http://127.0.0.1:{port}{BASE_URL}mlx/api/", log)
+        base_url=BASE_URL,
+        token=TOKEN,
+        ready_route="runs",  # the first run search also loads MLflow
+    )
     try:
-        wait_until_answering(running, process)
         yield running
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def wait_until_answering(server: Server, process: subprocess.Popen) -> None:
-    """Wait for the server's first answer, and for MLflow to load (the first run search)."""
-    deadline = time.monotonic() + START_WITHIN_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"The server exited:\n{server.log.read_text()}")
-        try:
-            if server.get("runs").status_code == 200:
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(
-        f"The server did not answer in {START_WITHIN_S} s:\n{server.log.read_text()}"
-    )
+        running.stop()
 
 
 def refused(response: requests.Response, field: str | None, status: int = 400) -> dict:
@@ -289,8 +212,8 @@ def test_an_artifact_path_no_file_system_holds_is_refused(
 def test_comparing_fewer_than_two_distinct_runs_is_refused(server: Server, store: Store) -> None:
     first = store.runs.first
 
-    refused(server.compare({"run_ids": [first]}), "run_ids")
-    refused(server.compare({"run_ids": [first, first]}), "run_ids")
+    refused(compare(server, {"run_ids": [first]}), "run_ids")
+    refused(compare(server, {"run_ids": [first, first]}), "run_ids")
 
 
 @pytest.mark.parametrize(
@@ -307,7 +230,7 @@ def test_comparing_fewer_than_two_distinct_runs_is_refused(server: Server, store
     ids=["invalid-utf8", "deep-nesting", "huge-integer", "nan", "empty", "a-list", "a-string"],
 )
 def test_a_body_that_is_not_a_comparison_is_refused(server: Server, body: bytes) -> None:
-    response = server.compare(body)
+    response = compare(server, body)
 
     assert response.status_code == 400, response.text
     assert response.json()["code"] == "invalid_input"
@@ -317,13 +240,13 @@ def test_more_metric_keys_than_the_limit_are_refused(server: Server, store: Stor
     ids = [store.runs.first, store.runs.second]
     keys = [f"m{i}" for i in range(1001)]
 
-    refused(server.compare({"run_ids": ids, "metric_keys": keys}), "metric_keys")
+    refused(compare(server, {"run_ids": ids, "metric_keys": keys}), "metric_keys")
 
 
 def test_repeated_metric_keys_and_run_ids_count_once(server: Server, store: Store) -> None:
     ids = [store.runs.first, store.runs.second, store.runs.first]
 
-    body = server.compare({"run_ids": ids, "metric_keys": ["loss", "loss"]}).json()
+    body = compare(server, {"run_ids": ids, "metric_keys": ["loss", "loss"]}).json()
 
     assert [r["run_id"] for r in body["runs"]] == ids[:2]
     assert [m["key"] for m in body["metrics"]] == ["loss"]
