@@ -51,10 +51,15 @@ SPECS = [spec("3", name="epochs"), spec("0.1", name="lr"), spec("'2024-01-01'", 
 
 @pytest.mark.parametrize(
     "given",
-    [{"epochs": 5}, {"lr": 1}, {"lr": 0.5}, {"day": "2025-02-03"}, {}],
+    [{"epochs": 5}, {"lr": 0.5}, {"day": "2025-02-03"}, {}],
 )
 def test_values_that_fit_are_accepted_unchanged(given: dict) -> None:
     assert check_parameters(SPECS, given, has_cell=True) == given
+
+
+def test_an_integer_for_a_float_becomes_a_float() -> None:
+    checked = check_parameters(SPECS, {"lr": 1}, has_cell=True)
+    assert checked == {"lr": 1.0} and isinstance(checked["lr"], float)
 
 
 @pytest.mark.parametrize(

@@ -125,14 +125,17 @@ def check_parameters(
         allow_extra: Accept names the cell does not have (papermill injects them all the same).
 
     Returns:
-        The values given, unchanged.
+        The values given; an integer given to a float parameter becomes a float, so the
+        notebook computes with the type its default has.
 
     Raises:
         InvalidInput: Parameters for a notebook without a parameters cell, an unknown name,
             or a value that does not fit its type; ``field`` is ``parameters.<name>``.
     """
     by_name = {spec.name: spec for spec in specs}
+    checked: dict[str, Any] = {}
     for name, value in given.items():
+        checked[name] = value
         field = f"parameters.{name}"
         if not name.isidentifier():
             raise InvalidInput(f"{name!r} is not a valid parameter name.", field=field)
@@ -157,7 +160,9 @@ def check_parameters(
                 f"{spec.default_source}), not {_describe(value)}.",
                 field=field,
             )
-    return dict(given)
+        if spec.type == "float":
+            checked[name] = float(value)
+    return checked
 
 
 def _describe(value: Any) -> str:
