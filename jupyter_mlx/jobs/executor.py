@@ -62,6 +62,9 @@ class Executor(Protocol):
     def prepare(self, kernel: str) -> None:
         """A run of kernelspec ``kernel`` is likely soon: get ready for it."""
 
+    def expect(self, waiting: Mapping[str, int]) -> None:
+        """These many runs of each kernelspec wait in the queue: get ready for the next."""
+
     async def execute(self, ticket: AttemptTicket) -> tuple[AttemptOutcome, Any]:
         """Execute one attempt to its end, a stop or a timeout.
 
@@ -88,6 +91,11 @@ class LocalExecutor:
 
     def prepare(self, kernel: str) -> None:
         self.kernels.prepare(kernel)
+
+    def expect(self, waiting: Mapping[str, int]) -> None:
+        # Kernels for the runs next in line start while the running ones execute, at most as
+        # many as run at once.
+        self.kernels.expect({name: min(n, self.capacity) for name, n in waiting.items()})
 
     async def execute(self, ticket: AttemptTicket) -> tuple[AttemptOutcome, Any]:
         kernel = await self._take(ticket)

@@ -183,12 +183,19 @@ class KernelPool:
         self._ready: dict[str, list[JobKernel]] = {}
         self._starting: Counter[str] = Counter()
         self._uses: Counter[str] = Counter()
+        self._expected: dict[str, int] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._closed = False
 
     def prepare(self, name: str) -> None:
         """Say a run of kernelspec ``name`` is likely soon: keep one started ahead for it."""
         self._uses[name] += 1
+        self._refill()
+
+    def expect(self, waiting: Mapping[str, int]) -> None:
+        """Keep this many kernels of each kernelspec ahead for runs waiting in the queue (on top
+        of ``warm``); a later call replaces the counts."""
+        self._expected = {name: count for name, count in waiting.items() if count > 0}
         self._refill()
 
     async def take(self, name: str) -> JobKernel:
@@ -228,11 +235,14 @@ class KernelPool:
         await asyncio.gather(*(kernel.shutdown() for kernel in waiting), return_exceptions=True)
 
     def _wanted(self) -> dict[str, int]:
-        """How many kernels to keep ahead per kernelspec: ``warm`` spread over the most used."""
+        """How many kernels to keep ahead per kernelspec: ``warm`` spread over the most used,
+        or as many as runs of it wait in the queue."""
         wanted: Counter[str] = Counter()
         names = [name for name, _ in self._uses.most_common()]
         for index in range(self.warm if names else 0):
             wanted[names[index % len(names)]] += 1
+        for name, count in self._expected.items():
+            wanted[name] = max(wanted[name], count)
         return dict(wanted)
 
     def _refill(self) -> None:

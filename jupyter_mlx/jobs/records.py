@@ -377,6 +377,22 @@ class JobRecords:
             )
             return Counter(kernels)
 
+    def queued_kernels(self) -> Counter[str]:
+        """Kernelspecs of the runs waiting in the queue and due now, by count."""
+        with self.store.session() as session:
+            rows = session.execute(
+                select(JobRunRecord.kernel, func.count())
+                .where(
+                    JobRunRecord.status == "queued",
+                    or_(
+                        JobRunRecord.next_attempt_at.is_(None),
+                        JobRunRecord.next_attempt_at <= now(),
+                    ),
+                )
+                .group_by(JobRunRecord.kernel)
+            )
+            return Counter({kernel: int(count) for kernel, count in rows})
+
     def next_due(self) -> datetime | None:
         """When the earliest queued retry becomes due."""
         with self.store.session() as session:

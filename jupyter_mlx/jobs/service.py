@@ -278,6 +278,8 @@ class JobService:
                 claimed = await self.pool.run(self.records.claim_due, self.owner, free, only)
                 for record, number in claimed:
                     self._begin(record, number)
+            if only is None:
+                self.executor.expect(await self.pool.run(self.records.queued_kernels))
             self._wake.clear()
             wait = await self._next_look()
             with contextlib.suppress(asyncio.TimeoutError):
