@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 POLL_INTERVAL_S = 0.5
 MAX_FAILED_READS = 20
-OPEN_JOB_RUN_COMMAND = "mlx:jobs-open-run"
+OPEN_JOB_RUN_COMMAND = "mlx:open-job-run"
 """JupyterLab command (registered by the jupyter-mlx front-end) that opens a job run's view."""
 
 _COLOURS = {
@@ -56,7 +56,7 @@ def run_line(run: JobRun) -> str:
 
 def run_html(run: JobRun) -> str:
     colour = _COLOURS.get(run.status, "inherit")
-    link = command_link(OPEN_JOB_RUN_COMMAND, {"runId": run.id}, "Open in JupyterLab")
+    link = command_link(OPEN_JOB_RUN_COMMAND, {"job_run_id": run.id}, "Open in JupyterLab")
     return (
         f"<div><b>Job run {escape(run.id[:8])}</b> of <code>{escape(run.notebook)}</code>: "
         f"<span style='color:{colour}'>{escape(status_text(run))}</span> {link}</div>"
@@ -68,7 +68,7 @@ def runs_table_html(runs: list[JobRun]) -> str:
     if not runs:
         return "<p>No job runs.</p>"
     rows = "".join(
-        f"<tr><td>{command_link(OPEN_JOB_RUN_COMMAND, {'runId': r.id}, r.id[:8])}</td>"
+        f"<tr><td>{command_link(OPEN_JOB_RUN_COMMAND, {'job_run_id': r.id}, r.id[:8])}</td>"
         f"<td><code>{escape(r.notebook)}</code></td>"
         f"<td style='color:{_COLOURS.get(r.status, 'inherit')}'>{escape(status_text(r))}</td>"
         f"<td>{escape(r.created_at.astimezone().strftime('%Y-%m-%d %H:%M:%S'))}</td></tr>"
