@@ -31,6 +31,8 @@ QUICK_QUEUE = 64
 #: Threads and queue of the job service's pool (store, files, MLflow of job runs).
 JOBS_WORKERS = 4
 JOBS_QUEUE = 4096
+#: The workspace's file that job kernels' own stdout and stderr go to.
+JOB_KERNELS_LOG = "job-kernels.log"
 
 
 def settle_heap() -> None:
@@ -183,7 +185,12 @@ class Services:
         def kernel_env() -> dict[str, str]:
             return services.kernel_env() if services.kernel_env else settings.process_env()
 
-        kernels = KernelPool(cwd=settings.root_dir, env=kernel_env, warm=jobs.warm_kernels)
+        kernels = KernelPool(
+            cwd=settings.root_dir,
+            env=kernel_env,
+            warm=jobs.warm_kernels,
+            output=settings.workspace / JOB_KERNELS_LOG,
+        )
         services = cls(
             settings=settings,
             store=store,

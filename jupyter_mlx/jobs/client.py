@@ -133,7 +133,11 @@ async def _run_here(
     settings: Settings, request: CreateJobRunRequest, on_update: OnUpdate | None
 ) -> JobRun:
     from ..services import JobSizes, Services
+    from .kernels import KernelSpecs
+    from .service import accept_request
 
+    # Refused input creates no workspace: the request is checked before one is made.
+    await asyncio.to_thread(accept_request, settings, KernelSpecs(), request)
     services = Services.from_settings(
         settings, job_sizes=JobSizes(max_concurrent_runs=1, warm_kernels=0)
     )

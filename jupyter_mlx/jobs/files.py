@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import InvalidInput, NotFound
+from ..errors import InvalidInput, MLXError, NotFound
 from ..tracking.notebook import read_notebook
 
 RUNS_DIRNAME = "runs"
@@ -52,33 +52,42 @@ class RunFiles:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def resolve_notebook(root: Path, path: str) -> tuple[Path, str]:
+def resolve_notebook(root: Path, path: str, *, field: str = "notebook") -> tuple[Path, str]:
     """The notebook at ``path`` under the server root, and its path as the server shows it.
+
+    Args:
+        root: The server root.
+        path: The path given, relative to the root.
+        field: The input field the path came in, named by the errors.
 
     Raises:
         InvalidInput: An absolute path, a path leading out of the root (``..``, or a symbolic
-            link out), or a folder (``field`` ``notebook``).
+            link out), or a folder.
         NotFound: No file there.
     """
     given = Path(path)
     if given.is_absolute() or path.startswith(("/", "\\")):
         raise InvalidInput(
             f"{path!r} is absolute: give the notebook's path relative to the server root.",
-            field="notebook",
+            field=field,
         )
     root = root.resolve()
     resolved = (root / given).resolve()
     if not resolved.is_relative_to(root):
-        raise InvalidInput(f"{path!r} leads out of the server root.", field="notebook")
+        raise InvalidInput(f"{path!r} leads out of the server root.", field=field)
     if not resolved.exists():
-        raise NotFound(f"No notebook {path!r} under the server root.", field="notebook")
+        raise NotFound(f"No notebook {path!r} under the server root.", field=field)
     if not resolved.is_file():
-        raise InvalidInput(f"{path!r} is a folder, not a notebook.", field="notebook")
+        raise InvalidInput(f"{path!r} is a folder, not a notebook.", field=field)
     return resolved, resolved.relative_to(root).as_posix()
 
 
-def load_notebook(path: Path) -> Any:
+def load_notebook(path: Path, *, field: str = "notebook") -> Any:
     """The notebook file at ``path`` as an ``nbformat`` node of format 4.5 (every cell an id).
+
+    Args:
+        path: The file.
+        field: The input field its path came in, named by the errors.
 
     Raises:
         InvalidInput: The file is not a notebook.
@@ -86,16 +95,18 @@ def load_notebook(path: Path) -> Any:
     """
     import nbformat
 
-    data = read_notebook(path)
+    try:
+        data = read_notebook(path)
+    except MLXError as exc:
+        exc.field = field
+        raise
     try:
         notebook = nbformat.from_dict(data)
         if notebook.get("nbformat") != 4:
             raise ValueError(f"format {notebook.get('nbformat')} is not supported")
         notebook = nbformat.v4.upgrade(notebook, from_version=4, from_minor=notebook.nbformat_minor)
     except Exception as exc:
-        raise InvalidInput(
-            f"{path.name} is not a readable notebook: {exc}", field="notebook"
-        ) from exc
+        raise InvalidInput(f"{path.name} is not a readable notebook: {exc}", field=field) from exc
     for cell in notebook.cells:
         if not cell.get("id"):
             cell["id"] = uuid.uuid4().hex[:8]

@@ -127,8 +127,17 @@ class JobKernel:
         await terminate_group(self.pid, self.create_time, SHUTDOWN_GRACE_S)
 
 
-async def start_kernel(name: str, *, cwd: Path, env: Mapping[str, str]) -> JobKernel:
+async def start_kernel(
+    name: str, *, cwd: Path, env: Mapping[str, str], output: Path | None = None
+) -> JobKernel:
     """Start a kernel of kernelspec ``name`` and wait until it answers.
+
+    Args:
+        name: The kernelspec.
+        cwd: The folder it starts in.
+        env: Its whole environment.
+        output: A file its own stdout and stderr are appended to (what it prints outside
+            cells: warnings of the kernel process, a crash); default: this process's.
 
     Raises:
         Unavailable: The kernel did not start or answer within :data:`STARTUP_TIMEOUT_S`.
@@ -139,7 +148,12 @@ async def start_kernel(name: str, *, cwd: Path, env: Mapping[str, str]) -> JobKe
     started = time.monotonic()
     client = None
     try:
-        await manager.start_kernel(cwd=str(cwd), env=dict(env))
+        if output is not None:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            with output.open("ab") as file:  # the kernel keeps its own copy of the descriptor
+                await manager.start_kernel(cwd=str(cwd), env=dict(env), stdout=file, stderr=file)
+        else:
+            await manager.start_kernel(cwd=str(cwd), env=dict(env))
         client = manager.client()
         client.start_channels()
         await client.wait_for_ready(timeout=STARTUP_TIMEOUT_S)
@@ -174,11 +188,20 @@ class KernelPool:
         env: Returns the variables every kernel gets on top of this process's environment
             (read at each start: the server's address is known only once it listens).
         warm: Kernels kept started ahead, for the most used kernelspecs; 0 for none.
+        output: The file the kernels' own stdout and stderr are appended to.
     """
 
-    def __init__(self, *, cwd: Path, env: Callable[[], Mapping[str, str]], warm: int) -> None:
+    def __init__(
+        self,
+        *,
+        cwd: Path,
+        env: Callable[[], Mapping[str, str]],
+        warm: int,
+        output: Path | None = None,
+    ) -> None:
         self.cwd = cwd
         self.env = env
+        self.output = output
         self.warm = max(0, warm)
         self._ready: dict[str, list[JobKernel]] = {}
         self._starting: Counter[str] = Counter()
@@ -216,9 +239,13 @@ class KernelPool:
         if kernel is not None:
             kernel.warm = True
         else:
-            kernel = await start_kernel(name, cwd=self.cwd, env={**os.environ, **self.env()})
+            kernel = await self._start(name)
         self._refill()
         return kernel
+
+    async def _start(self, name: str) -> JobKernel:
+        env = {**os.environ, **self.env()}
+        return await start_kernel(name, cwd=self.cwd, env=env, output=self.output)
 
     def idle(self) -> dict[str, int]:
         """Kernels started ahead and waiting, by kernelspec."""
@@ -265,7 +292,7 @@ class KernelPool:
     async def _start_ahead(self, name: str) -> None:
         self._starting[name] += 1
         try:
-            kernel = await start_kernel(name, cwd=self.cwd, env={**os.environ, **self.env()})
+            kernel = await self._start(name)
         except Unavailable as exc:
             log.warning("Cannot start a kernel ahead: %s", exc.message)
             return

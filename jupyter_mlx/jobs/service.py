@@ -421,8 +421,8 @@ class JobService:
     # --- blocking work, in the pool's threads --------------------------------------------
 
     def _read_parameters(self, path: str) -> NotebookParametersResponse:
-        resolved, relative = resolve_notebook(self.settings.root_dir, path)
-        notebook = load_notebook(resolved)
+        resolved, relative = resolve_notebook(self.settings.root_dir, path, field="path")
+        notebook = load_notebook(resolved, field="path")
         specs, has_cell = _specs(notebook)
         kernels = self.kernelspecs.all()
         named = notebook.metadata.get("kernelspec", {}).get("name")
@@ -440,40 +440,24 @@ class JobService:
             existing = self.records.by_idempotency_key(request.idempotency_key)
             if existing is not None:
                 return existing, False
-        resolved, relative = resolve_notebook(self.settings.root_dir, request.notebook)
-        notebook = load_notebook(resolved)
-        specs, has_cell = _specs(notebook)
-        parameters = check_parameters(
-            specs, request.parameters, has_cell=has_cell, allow_extra=request.allow_extra
-        )
-        named = notebook.metadata.get("kernelspec", {}).get("name")
-        if request.kernel is not None:
-            kernel = self.kernelspecs.check(request.kernel)
-        elif named and named not in self.kernelspecs.all():
-            raise InvalidInput(
-                f"The notebook's kernel {named!r} is not installed: choose a kernel.",
-                field="kernel",
-            )
-        else:
-            kernel = _default_kernel(named, self.kernelspecs.all())
-            self.kernelspecs.check(kernel)
+        accepted = accept_request(self.settings, self.kernelspecs, request)
         if request.job_id is not None and not self.records.job_exists(request.job_id):
             raise NotFound(f"No job {request.job_id!r}.", field="job_id")
         run_id = uuid.uuid4().hex
         files = RunFiles.of(self.settings.workspace, run_id)
-        write_notebook(files.input, notebook)
+        write_notebook(files.input, accepted.notebook)
         record = JobRunRecord(
             id=run_id,
             job_id=request.job_id or uuid.uuid4().hex,
-            notebook=relative,
+            notebook=accepted.path,
             status="queued",
-            parameters=parameters,
-            kernel=kernel,
+            parameters=accepted.parameters,
+            kernel=accepted.kernel,
             timeout=request.timeout,
             retries=request.retries,
             retry_backoff=request.retry_backoff,
             output_formats=list(request.output_formats),
-            experiment=request.experiment or relative,
+            experiment=request.experiment or accepted.path,
             idempotency_key=request.idempotency_key,
             attempt=0,
             created_at=now(),
@@ -574,6 +558,45 @@ class JobService:
     def _delete(self, run_id: str) -> None:
         self.records.delete(run_id)
         RunFiles.of(self.settings.workspace, run_id).remove()
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptedRequest:
+    """A create request that passed every check: the notebook, its path, values and kernel."""
+
+    notebook: Any
+    path: str
+    parameters: dict[str, Any]
+    kernel: str
+
+
+def accept_request(
+    settings: Settings, kernelspecs: KernelSpecs, request: CreateJobRunRequest
+) -> AcceptedRequest:
+    """Check a create request against the notebook it names and the installed kernels
+    (blocking; reads no store, so a refused command line creates no workspace).
+
+    Raises:
+        InvalidInput: A bad path, notebook, parameter, value or kernel (``field`` names it).
+        NotFound: No such notebook.
+    """
+    resolved, relative = resolve_notebook(settings.root_dir, request.notebook)
+    notebook = load_notebook(resolved)
+    specs, has_cell = _specs(notebook)
+    parameters = check_parameters(
+        specs, request.parameters, has_cell=has_cell, allow_extra=request.allow_extra
+    )
+    named = notebook.metadata.get("kernelspec", {}).get("name")
+    if request.kernel is not None:
+        kernel = kernelspecs.check(request.kernel)
+    elif named and named not in kernelspecs.all():
+        raise InvalidInput(
+            f"The notebook's kernel {named!r} is not installed: choose a kernel.",
+            field="kernel",
+        )
+    else:
+        kernel = kernelspecs.check(_default_kernel(named, kernelspecs.all()))
+    return AcceptedRequest(notebook, relative, parameters, kernel)
 
 
 def _specs(notebook: Any) -> tuple[list[NotebookParameterSpec], bool]:
