@@ -128,6 +128,8 @@ async def test_a_failing_cell_is_pinpointed_and_the_output_notebook_kept(tmp_pat
         assert "An Exception was encountered" in output.cells[0].source  # papermill's banner
         assert output.cells[-1].outputs == []  # the cell after it never ran
         assert any("ValueError: bad 7" in line for line in error.traceback)
+        html, _ = await services.jobs.output(ended.id, "html")  # a link #cell-N opens it there
+        assert f'id="cell-{error.cell_index}"'.encode() in html
         status = services.tracking.connection.client.get_run(ended.mlflow_run_id).info.status
         assert status == "FAILED"
 

@@ -25,6 +25,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from ..blocking import BlockingPool
@@ -66,6 +67,8 @@ POLL_INTERVAL_S = 2.0
 STOP_WAIT_S = 15.0
 #: Statuses whose attempt is retried when retries are left.
 RETRIED = frozenset({"failed", "timed_out", "interrupted"})
+#: nbconvert template of output notebooks rendered as HTML (in ``jobs/templates``).
+JOB_OUTPUT_TEMPLATE = "mlx_job_output"
 #: Kernelspec of a notebook that names none.
 FALLBACK_KERNEL = "python3"
 
@@ -633,9 +636,24 @@ def _size(path: Any) -> int:
 
 
 def _html(notebook: Any) -> bytes:
-    from ..tracking.render import snapshot_exporter
+    """An output notebook as a standalone HTML page whose cells' element ids are
+    ``cell-<index>`` (the template ``mlx_job_output``)."""
+    import copy
 
-    html, _ = snapshot_exporter().from_notebook_node(notebook)
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    from ..tracking.render import DISPLAY_PRIORITY, TEMPLATES_DIR
+
+    numbered = copy.deepcopy(notebook)
+    for index, cell in enumerate(numbered.cells):
+        cell["id"] = str(index)
+    exporter = HTMLExporter(
+        config=Config({"NbConvertBase": {"display_data_priority": DISPLAY_PRIORITY}}),
+        template_name=JOB_OUTPUT_TEMPLATE,
+        extra_template_basedirs=[str(Path(__file__).with_name("templates")), str(TEMPLATES_DIR)],
+    )
+    html, _ = exporter.from_notebook_node(numbered)
     return html.encode("utf-8")
 
 

@@ -4,14 +4,21 @@ import type { Widget } from '@lumino/widgets';
 import type {
   ICompareRunsRequest,
   ICompareRunsResponse,
+  ICreateJobRunRequest,
   IDescribeConfig,
   IDescribeRun,
+  IJobRun,
+  IJobRunLog,
   IListArtifactsResponse,
+  IListJobRunsQuery,
+  IListJobRunsResponse,
   IListRunMetricsResponse,
   IListExperimentsQuery,
   IListExperimentsResponse,
   IListRunsQuery,
-  IListRunsResponse
+  IListRunsResponse,
+  INotebookParametersResponse,
+  OutputFormat
 } from './api/types';
 
 /**
@@ -97,6 +104,94 @@ export interface IMLXClient {
    * @throws {MLXResponseError} 400 for a bad request, 404 for an unknown run.
    */
   compareRuns(request: ICompareRunsRequest): Promise<ICompareRunsResponse>;
+
+  /**
+   * The parameters cell of a notebook (names, types, defaults) and the
+   * kernels a run of it may use. The server also starts a kernel ahead, so a
+   * run submitted next does not wait for one.
+   *
+   * @param path - The notebook's path relative to the server root.
+   * @throws {MLXResponseError} 400 for a path that is not a notebook (field
+   * `path`), 404 for a missing notebook.
+   */
+  getNotebookParameters(path: string): Promise<INotebookParametersResponse>;
+
+  /**
+   * Queue a run of a notebook with parameters.
+   *
+   * @param request - The notebook, parameter values and run options.
+   * @returns The queued run (or, for a repeated `idempotency_key`, the run
+   * the first create made).
+   * @throws {MLXResponseError} 400 naming the `field` at fault (e.g.
+   * `parameters.epochs`, `timeout`, `kernel`, `notebook`), 404 for a missing
+   * notebook or job, 409 for a conflict.
+   */
+  createJobRun(request: ICreateJobRunRequest): Promise<IJobRun>;
+
+  /**
+   * Fetch a page of job runs, newest first.
+   *
+   * @param query - Notebook, statuses, job, page size and token.
+   * @throws {MLXResponseError} 400 for a bad query (the error's `field`
+   * names it).
+   */
+  listJobRuns(query?: IListJobRunsQuery): Promise<IListJobRunsResponse>;
+
+  /**
+   * Fetch one job run with its attempts.
+   *
+   * @param runId - The job run id.
+   * @throws {MLXResponseError} 404 for an unknown run.
+   */
+  getJobRun(runId: string): Promise<IJobRun>;
+
+  /**
+   * Delete a job run that has ended, with its files (its MLflow run is kept).
+   *
+   * @param runId - The job run id.
+   * @throws {MLXResponseError} 404 for an unknown run, 409 for a run that
+   * has not ended.
+   */
+  deleteJobRun(runId: string): Promise<void>;
+
+  /**
+   * Stop a queued or running job run; its kernel's process tree is killed.
+   *
+   * @param runId - The job run id.
+   * @returns The run, stopped.
+   * @throws {MLXResponseError} 404 for an unknown run, 409 for a run that
+   * has ended.
+   */
+  stopJobRun(runId: string): Promise<IJobRun>;
+
+  /**
+   * Read a job run's log from a byte offset on.
+   *
+   * @param runId - The job run id.
+   * @param offset - The byte to read from: `0`, or the `next_offset` of the
+   * previous piece.
+   * @throws {MLXResponseError} 400 for a bad offset, 404 for an unknown run.
+   */
+  readJobRunLog(runId: string, offset?: number): Promise<IJobRunLog>;
+
+  /**
+   * Fetch a job run's output notebook.
+   *
+   * @param runId - The job run id.
+   * @param format - `'ipynb'` for the notebook, `'html'` for it rendered.
+   * @returns The bytes, typed with their media type.
+   * @throws {MLXResponseError} 404 for an unknown run or one without output.
+   */
+  getJobRunOutput(runId: string, format?: OutputFormat): Promise<Blob>;
+
+  /**
+   * The URL of a job run's output notebook (e.g. for a download link); the
+   * browser's session cookie authenticates it.
+   *
+   * @param runId - The job run id.
+   * @param format - `'ipynb'` for the notebook, `'html'` for it rendered.
+   */
+  jobRunOutputUrl(runId: string, format?: OutputFormat): string;
 }
 
 /**

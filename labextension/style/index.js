@@ -1,2 +1,3 @@
 import './base.css';
 import './experiments.css';
+import './jobs.css';

@@ -1,5 +1,13 @@
 import { MLXResponseError } from '../api/request';
-import type { IDescribeConfig, IDescribeRun, IRunSummary } from '../api/types';
+import type {
+  IDescribeConfig,
+  IDescribeRun,
+  IJobAttempt,
+  IJobRun,
+  IJobRunLog,
+  INotebookParametersResponse,
+  IRunSummary
+} from '../api/types';
 import type { IMLXClient } from '../tokens';
 
 /**
@@ -107,6 +115,157 @@ export function makeClient(): jest.Mocked<IMLXClient> {
     listRunMetrics: unexpected('listRunMetrics'),
     listArtifacts: unexpected('listArtifacts'),
     getArtifact: unexpected('getArtifact'),
-    compareRuns: unexpected('compareRuns')
+    compareRuns: unexpected('compareRuns'),
+    getNotebookParameters: unexpected('getNotebookParameters'),
+    createJobRun: unexpected('createJobRun'),
+    listJobRuns: unexpected('listJobRuns'),
+    getJobRun: unexpected('getJobRun'),
+    deleteJobRun: unexpected('deleteJobRun'),
+    stopJobRun: unexpected('stopJobRun'),
+    readJobRunLog: unexpected('readJobRunLog'),
+    getJobRunOutput: unexpected('getJobRunOutput'),
+    jobRunOutputUrl: jest.fn(
+      (runId: string, format = 'ipynb') =>
+        `http://localhost/mlx/api/job-runs/${runId}/output?format=${format}`
+    )
   } as unknown as jest.Mocked<IMLXClient>;
+}
+
+/**
+ * The parameters of a notebook as `GET /mlx/api/notebooks/parameters`
+ * answers them, with `overrides` applied: one parameter of each type.
+ */
+export function makeNotebookParameters(
+  overrides: Partial<INotebookParametersResponse> = {}
+): INotebookParametersResponse {
+  return {
+    path: 'work/train.ipynb',
+    has_parameters_cell: true,
+    parameters: [
+      {
+        name: 'epochs',
+        type: 'int',
+        default: 5,
+        default_source: '5',
+        help: 'Passes over the data'
+      },
+      {
+        name: 'lr',
+        type: 'float',
+        default: 0.01,
+        default_source: '1e-2',
+        help: ''
+      },
+      {
+        name: 'scale',
+        type: 'float',
+        default: 1,
+        default_source: '1.0',
+        help: ''
+      },
+      {
+        name: 'shuffle',
+        type: 'bool',
+        default: true,
+        default_source: 'True',
+        help: ''
+      },
+      {
+        name: 'optimizer',
+        type: 'str',
+        default: 'adam',
+        default_source: "'adam'",
+        help: 'adam or sgd'
+      },
+      {
+        name: 'layers',
+        type: 'list',
+        default: [64, 32],
+        default_source: '[64, 32]',
+        help: ''
+      },
+      {
+        name: 'extra',
+        type: 'dict',
+        default: { dropout: 0.1 },
+        default_source: "{'dropout': 0.1}",
+        help: ''
+      }
+    ],
+    kernel: 'python3',
+    kernels: [
+      { name: 'python3', display_name: 'Python 3', language: 'python' },
+      { name: 'ml', display_name: 'ML (conda)', language: 'python' }
+    ],
+    default_kernel: 'python3',
+    ...overrides
+  };
+}
+
+/**
+ * An attempt of a job run, with `overrides` applied.
+ */
+export function makeJobAttempt(
+  overrides: Partial<IJobAttempt> = {}
+): IJobAttempt {
+  return {
+    number: 1,
+    status: 'succeeded',
+    kernel: 'python3',
+    warm_kernel: true,
+    started_at: '2024-05-01T10:00:05Z',
+    finished_at: '2024-05-01T10:01:10Z',
+    error: null,
+    ...overrides
+  };
+}
+
+/**
+ * A job run as `GET /mlx/api/job-runs/{id}` answers it, with `overrides`
+ * applied: a run that succeeded.
+ */
+export function makeJobRun(overrides: Partial<IJobRun> = {}): IJobRun {
+  return {
+    id: 'jr-1',
+    job_id: 'job-1',
+    notebook: 'work/train.ipynb',
+    status: 'succeeded',
+    parameters: { epochs: 10 },
+    kernel: 'python3',
+    timeout: null,
+    retries: 0,
+    retry_backoff: 10,
+    output_formats: ['ipynb'],
+    experiment: 'work/train.ipynb',
+    idempotency_key: null,
+    attempt: 1,
+    attempts: [makeJobAttempt()],
+    progress: null,
+    created_at: '2024-05-01T10:00:00Z',
+    started_at: '2024-05-01T10:00:05Z',
+    finished_at: '2024-05-01T10:01:10Z',
+    next_attempt_at: null,
+    input_path: '.mlx/jobs/jr-1/input.ipynb',
+    output_path: '.mlx/jobs/jr-1/output.ipynb',
+    html_path: null,
+    log_path: '.mlx/jobs/jr-1/run.log',
+    mlflow_experiment_id: '1',
+    mlflow_run_id: 'run-1',
+    error: null,
+    ...overrides
+  };
+}
+
+/**
+ * A piece of a job run's log, with `overrides` applied.
+ */
+export function makeJobRunLog(overrides: Partial<IJobRunLog> = {}): IJobRunLog {
+  return {
+    run_id: 'jr-1',
+    offset: 0,
+    next_offset: 0,
+    text: '',
+    complete: false,
+    ...overrides
+  };
 }

@@ -1,18 +1,26 @@
+import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
 import type { IMLXClient } from '../tokens';
-import { requestAPI, requestBlob, withQuery } from './request';
+import { API_NAMESPACE, requestAPI, requestBlob, withQuery } from './request';
 import type {
   ICompareRunsRequest,
   ICompareRunsResponse,
+  ICreateJobRunRequest,
   IDescribeConfig,
   IDescribeRun,
+  IJobRun,
+  IJobRunLog,
   IListArtifactsResponse,
+  IListJobRunsQuery,
+  IListJobRunsResponse,
   IListRunMetricsResponse,
   IListExperimentsQuery,
   IListExperimentsResponse,
   IListRunsQuery,
-  IListRunsResponse
+  IListRunsResponse,
+  INotebookParametersResponse,
+  OutputFormat
 } from './types';
 
 /**
@@ -132,4 +140,125 @@ export class MLXClient implements IMLXClient {
       this.serverSettings
     );
   }
+
+  /**
+   * `GET /mlx/api/notebooks/parameters`: a notebook's parameters and kernels.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  getNotebookParameters(path: string): Promise<INotebookParametersResponse> {
+    return requestAPI(
+      withQuery('notebooks/parameters', { path }),
+      {},
+      this.serverSettings
+    );
+  }
+
+  /**
+   * `POST /mlx/api/job-runs`: queue a run of a notebook.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  createJobRun(request: ICreateJobRunRequest): Promise<IJobRun> {
+    return requestAPI(
+      'job-runs',
+      { method: 'POST', body: JSON.stringify(request) },
+      this.serverSettings
+    );
+  }
+
+  /**
+   * `GET /mlx/api/job-runs`: a page of job runs.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  listJobRuns(query: IListJobRunsQuery = {}): Promise<IListJobRunsResponse> {
+    return requestAPI(
+      withQuery('job-runs', { ...query }),
+      {},
+      this.serverSettings
+    );
+  }
+
+  /**
+   * `GET /mlx/api/job-runs/{job_run_id}`: one job run.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  getJobRun(runId: string): Promise<IJobRun> {
+    return requestAPI(jobRunPath(runId), {}, this.serverSettings);
+  }
+
+  /**
+   * `DELETE /mlx/api/job-runs/{job_run_id}`: delete an ended run.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  deleteJobRun(runId: string): Promise<void> {
+    return requestAPI(
+      jobRunPath(runId),
+      { method: 'DELETE' },
+      this.serverSettings
+    );
+  }
+
+  /**
+   * `POST /mlx/api/job-runs/{job_run_id}/stop`: stop an active run.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  stopJobRun(runId: string): Promise<IJobRun> {
+    return requestAPI(
+      `${jobRunPath(runId)}/stop`,
+      { method: 'POST' },
+      this.serverSettings
+    );
+  }
+
+  /**
+   * `GET /mlx/api/job-runs/{job_run_id}/log`: a piece of a run's log.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  readJobRunLog(runId: string, offset = 0): Promise<IJobRunLog> {
+    return requestAPI(
+      withQuery(`${jobRunPath(runId)}/log`, { offset }),
+      {},
+      this.serverSettings
+    );
+  }
+
+  /**
+   * `GET /mlx/api/job-runs/{job_run_id}/output`: the output notebook's bytes.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  getJobRunOutput(
+    runId: string,
+    format: OutputFormat = 'ipynb'
+  ): Promise<Blob> {
+    return requestBlob(
+      withQuery(`${jobRunPath(runId)}/output`, { format }),
+      {},
+      this.serverSettings
+    );
+  }
+
+  /**
+   * The URL of `GET /mlx/api/job-runs/{job_run_id}/output`.
+   */
+  jobRunOutputUrl(runId: string, format: OutputFormat = 'ipynb'): string {
+    return URLExt.join(
+      this.serverSettings.baseUrl,
+      API_NAMESPACE,
+      withQuery(`${jobRunPath(runId)}/output`, { format })
+    );
+  }
+}
+
+/**
+ * The route of one job run.
+ */
+function jobRunPath(runId: string): string {
+  return `job-runs/${encodeURIComponent(runId)}`;
 }

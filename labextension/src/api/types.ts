@@ -326,3 +326,265 @@ export interface IListRunMetricsResponse {
   /** Metrics of the run beyond the first 1000 by key, left out. */
   omitted_metrics: number;
 }
+
+/**
+ * Where a job run is in its life: `queued` and `running` are active, the
+ * others final.
+ */
+export type JobRunStatus =
+  | 'queued'
+  | 'running'
+  | 'succeeded'
+  | 'failed'
+  | 'stopped'
+  | 'timed_out'
+  | 'interrupted';
+
+/**
+ * The type of a notebook parameter, inferred from its default value (an
+ * annotation wins); `any` when neither says.
+ */
+export type ParameterType =
+  'int' | 'float' | 'bool' | 'str' | 'list' | 'dict' | 'any';
+
+/**
+ * A format the output notebook of a job run is written in.
+ */
+export type OutputFormat = 'ipynb' | 'html';
+
+/**
+ * A JSON value, as parameters carry them.
+ */
+export type JSONValue =
+  string | number | boolean | null | JSONValue[] | { [key: string]: JSONValue };
+
+/**
+ * One name of a notebook's `parameters` cell, typed from its default.
+ */
+export interface INotebookParameterSpec {
+  /** The variable name. */
+  name: string;
+  /** Inferred from the default value (an annotation wins). */
+  type: ParameterType;
+  /** The default as a JSON value; `null` when its source is not a literal. */
+  default: JSONValue;
+  /** The default as written in the cell, e.g. `1e-3` or `np.pi`. */
+  default_source: string;
+  /** The comment after the assignment, or `''`. */
+  help: string;
+}
+
+/**
+ * An installed kernelspec.
+ */
+export interface IKernelSpecSummary {
+  /** Kernelspec name, e.g. `python3`. */
+  name: string;
+  /** Name shown to users. */
+  display_name: string;
+  /** The kernel's language. */
+  language: string;
+}
+
+/**
+ * `GET /mlx/api/notebooks/parameters`: what a run of a notebook can be
+ * given: its parameters and the kernels to run it in.
+ */
+export interface INotebookParametersResponse {
+  /** The notebook's path relative to the server root. */
+  path: string;
+  /** Whether the notebook has a cell tagged `parameters`. */
+  has_parameters_cell: boolean;
+  /** The names of the parameters cell, in order. */
+  parameters: INotebookParameterSpec[];
+  /** The notebook's kernelspec name, when it has one. */
+  kernel: string | null;
+  /** Every installed kernelspec. */
+  kernels: IKernelSpecSummary[];
+  /** The kernel a run uses unless told otherwise. */
+  default_kernel: string;
+}
+
+/**
+ * Body of `POST /mlx/api/job-runs`.
+ */
+export interface ICreateJobRunRequest {
+  /** Notebook path relative to the server root. */
+  notebook: string;
+  /** Values by name of the notebook's parameters cell; each must fit its type. */
+  parameters?: Record<string, JSONValue>;
+  /** Kernelspec; default: the notebook's. */
+  kernel?: string | null;
+  /** Seconds an attempt may take (above 0, at most a week); `null`: no limit. */
+  timeout?: number | null;
+  /** Attempts after the first, 0 to 10 (default 0). */
+  retries?: number;
+  /** Seconds before the first retry, 0 to 3600 (default 10); doubled for each next. */
+  retry_backoff?: number;
+  /** `ipynb` always; `html` as well when listed. */
+  output_formats?: OutputFormat[];
+  /** MLflow experiment name; default: the notebook's path. */
+  experiment?: string | null;
+  /** A create repeating a key answers the run it created. */
+  idempotency_key?: string | null;
+  /** Accept names the parameters cell lacks (default `false`). */
+  allow_extra?: boolean;
+  /** Another run of this job (a re-run); default: a new job. */
+  job_id?: string | null;
+}
+
+/**
+ * Why an attempt did not succeed.
+ */
+export interface IJobRunError {
+  /** One sentence. */
+  message: string;
+  /** Index of the failing cell in the output notebook. */
+  cell_index: number | null;
+  /** Id of the failing cell. */
+  cell_id: string | null;
+  /** Execution count of the failing cell. */
+  execution_count: number | null;
+  /** Exception class name. */
+  ename: string | null;
+  /** Exception value. */
+  evalue: string | null;
+  /** Plain text, no ANSI colours. */
+  traceback: string[];
+}
+
+/**
+ * One try of a run.
+ */
+export interface IJobAttempt {
+  /** 1 for the first try. */
+  number: number;
+  /** The attempt's status. */
+  status: JobRunStatus;
+  /** The kernelspec it ran in. */
+  kernel: string;
+  /** Whether it ran in a kernel started ahead. */
+  warm_kernel: boolean;
+  /** ISO 8601 datetime. */
+  started_at: string;
+  /** ISO 8601 datetime; `null` while it runs. */
+  finished_at: string | null;
+  /** Why it did not succeed. */
+  error: IJobRunError | null;
+}
+
+/**
+ * Where a running attempt is.
+ */
+export interface IJobRunProgress {
+  /** The code cell executing now, 1-based. */
+  cell: number;
+  /** Code cells to execute. */
+  total: number;
+}
+
+/**
+ * A job run: one execution of a notebook with its parameters, and every
+ * attempt at it.
+ */
+export interface IJobRun {
+  /** Id of the run. */
+  id: string;
+  /** Id of the job (runs of one job share it). */
+  job_id: string;
+  /** The notebook's path relative to the server root. */
+  notebook: string;
+  /** Where the run is in its life. */
+  status: JobRunStatus;
+  /** The parameter values given. */
+  parameters: Record<string, JSONValue>;
+  /** The kernelspec. */
+  kernel: string;
+  /** Seconds an attempt may take; `null`: no limit. */
+  timeout: number | null;
+  /** Attempts after the first. */
+  retries: number;
+  /** Seconds before the first retry. */
+  retry_backoff: number;
+  /** Formats of the output notebook. */
+  output_formats: OutputFormat[];
+  /** MLflow experiment name. */
+  experiment: string;
+  /** The key of the create that made the run. */
+  idempotency_key: string | null;
+  /** The latest attempt's number; 0 before the first starts. */
+  attempt: number;
+  /** Every attempt, first first. */
+  attempts: IJobAttempt[];
+  /** While running: the cell executing. */
+  progress: IJobRunProgress | null;
+  /** ISO 8601 datetime. */
+  created_at: string;
+  /** When the first attempt started (ISO 8601). */
+  started_at: string | null;
+  /** ISO 8601 datetime; `null` while active. */
+  finished_at: string | null;
+  /** When a queued retry becomes due (ISO 8601). */
+  next_attempt_at: string | null;
+  /** The notebook as submitted (a copy). */
+  input_path: string;
+  /** The output notebook, once written. */
+  output_path: string | null;
+  /** The output rendered as HTML, when asked for and written. */
+  html_path: string | null;
+  /** The run's log file. */
+  log_path: string;
+  /** MLflow experiment of the run, once tracked. */
+  mlflow_experiment_id: string | null;
+  /** MLflow run the notebook tracked, once tracked. */
+  mlflow_run_id: string | null;
+  /** The last attempt's error, if it failed. */
+  error: IJobRunError | null;
+}
+
+/**
+ * Query of `GET /mlx/api/job-runs`.
+ */
+export interface IListJobRunsQuery {
+  /** Only runs of this notebook (path relative to the server root). */
+  notebook?: string | null;
+  /** Only runs in these statuses. */
+  status?: JobRunStatus[];
+  /** Only runs of this job. */
+  job_id?: string | null;
+  /** Page size, 1 to 1000 (default 50). */
+  max_results?: number;
+  /**
+   * The page to fetch: the opaque `next_page_token` of a previous answer;
+   * absent or empty for the first page.
+   */
+  page_token?: string | null;
+}
+
+/**
+ * `GET /mlx/api/job-runs`: a page of job runs, newest first.
+ */
+export interface IListJobRunsResponse {
+  /** The runs of this page. */
+  runs: IJobRun[];
+  /** Token of the next page, or `null` on the last page. */
+  next_page_token: string | null;
+  /** Runs matching the filters. */
+  total: number;
+}
+
+/**
+ * `GET /mlx/api/job-runs/{id}/log`: a piece of a run's log.
+ */
+export interface IJobRunLog {
+  /** The run. */
+  run_id: string;
+  /** The byte offset this piece starts at. */
+  offset: number;
+  /** Pass it as `offset` to read on. */
+  next_offset: number;
+  /** The piece of the log. */
+  text: string;
+  /** The run has ended and the whole log was read. */
+  complete: boolean;
+}

@@ -6,6 +6,8 @@ import {
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
+// The client is provided at activation: it cannot load later.
+// eslint-disable-next-line jupyter/prefer-lazy-imports
 import { MLXClient } from '../api/client';
 import { IMLXClient, IMLXSidebar } from '../tokens';
 import { CommandIDs, registerSidebarCommands } from './commands';

@@ -1,0 +1,422 @@
+import { nullTranslator } from '@jupyterlab/translation';
+
+import type { INotebookParameterSpec } from '../../api/types';
+import {
+  type IJobFormDraft,
+  buildRequest,
+  errorField,
+  fieldKind,
+  formFields,
+  formatDefault,
+  initialDraft,
+  parseParameter,
+  rerunRequest,
+  sameJSON,
+  validate
+} from '../../jobs/form';
+import { makeJobRun, makeNotebookParameters } from '../fixtures';
+
+const trans = nullTranslator.load('jupyter_mlx');
+
+function spec(
+  overrides: Partial<INotebookParameterSpec> = {}
+): INotebookParameterSpec {
+  return {
+    name: 'x',
+    type: 'int',
+    default: 1,
+    default_source: '1',
+    help: '',
+    ...overrides
+  };
+}
+
+/**
+ * The initial draft of the fixture notebook with `changes` applied.
+ */
+function draft(
+  changes: Partial<Omit<IJobFormDraft, 'parameters'>> & {
+    parameters?: IJobFormDraft['parameters'];
+  } = {}
+): IJobFormDraft {
+  const initial = initialDraft(makeNotebookParameters());
+  return {
+    ...initial,
+    ...changes,
+    parameters: { ...initial.parameters, ...changes.parameters }
+  };
+}
+
+describe('fieldKind', () => {
+  it.each([
+    ['int', 'integer'],
+    ['float', 'float'],
+    ['bool', 'boolean'],
+    ['str', 'text'],
+    ['list', 'json'],
+    ['dict', 'json'],
+    ['any', 'json']
+  ] as const)('gives a %s parameter a %s field', (type, kind) => {
+    expect(fieldKind(type)).toBe(kind);
+  });
+});
+
+describe('formatDefault and initialDraft', () => {
+  it('show each default in its field, keeping int vs float', () => {
+    const initial = initialDraft(makeNotebookParameters());
+
+    expect(initial.parameters).toEqual({
+      epochs: '5',
+      lr: '0.01',
+      scale: '1.0',
+      shuffle: true,
+      optimizer: 'adam',
+      layers: '[64,32]',
+      extra: '{"dropout":0.1}'
+    });
+    expect(initial.kernel).toBe('python3');
+    expect(initial.timeout).toBe('');
+    expect(initial.html).toBe(false);
+  });
+
+  it('leaves the field empty for a default that is not a literal', () => {
+    const computed = spec({
+      type: 'float',
+      default: null,
+      default_source: 'np.pi'
+    });
+
+    expect(formatDefault(computed)).toBe('');
+    expect(
+      initialDraft(makeNotebookParameters({ parameters: [computed] }))
+        .parameters
+    ).toEqual({ x: '' });
+  });
+
+  it('leaves a checkbox undecided for a boolean default that is not a literal', () => {
+    const flag = spec({
+      type: 'bool',
+      default: null,
+      default_source: 'os.environ.get("X") == "1"'
+    });
+
+    expect(
+      initialDraft(makeNotebookParameters({ parameters: [flag] })).parameters
+    ).toEqual({ x: null });
+  });
+});
+
+describe('parseParameter', () => {
+  it('reads integers and rejects decimals and words', () => {
+    const int = spec();
+
+    expect(parseParameter(int, ' 12 ', trans)).toEqual({
+      kind: 'value',
+      value: 12
+    });
+    expect(parseParameter(int, '-3', trans)).toEqual({
+      kind: 'value',
+      value: -3
+    });
+    expect(parseParameter(int, '2.5', trans)).toEqual({
+      kind: 'error',
+      message: 'expected an integer'
+    });
+    expect(parseParameter(int, '1e3', trans)).toEqual({
+      kind: 'error',
+      message: 'expected an integer'
+    });
+    expect(parseParameter(int, '99999999999999999999', trans)).toEqual({
+      kind: 'error',
+      message: 'integer too large'
+    });
+    expect(parseParameter(int, '', trans)).toEqual({ kind: 'default' });
+  });
+
+  it('reads floats, whole ones included, and rejects what is not a number', () => {
+    const float = spec({ type: 'float', default: 0.5, default_source: '0.5' });
+
+    expect(parseParameter(float, '2', trans)).toEqual({
+      kind: 'value',
+      value: 2
+    });
+    expect(parseParameter(float, '1e-3', trans)).toEqual({
+      kind: 'value',
+      value: 0.001
+    });
+    expect(parseParameter(float, '.5', trans)).toEqual({
+      kind: 'value',
+      value: 0.5
+    });
+    expect(parseParameter(float, 'fast', trans)).toEqual({
+      kind: 'error',
+      message: 'expected a number'
+    });
+    expect(parseParameter(float, 'Infinity', trans).kind).toBe('error');
+  });
+
+  it('reports a number the browser could not read', () => {
+    expect(parseParameter(spec(), '', trans, true)).toEqual({
+      kind: 'error',
+      message: 'expected an integer'
+    });
+  });
+
+  it('reads checkboxes, an undecided one keeping the default', () => {
+    const bool = spec({ type: 'bool', default: false });
+
+    expect(parseParameter(bool, true, trans)).toEqual({
+      kind: 'value',
+      value: true
+    });
+    expect(parseParameter(bool, null, trans)).toEqual({ kind: 'default' });
+  });
+
+  it('takes text as typed, an empty text included', () => {
+    const text = spec({ type: 'str', default: 'adam' });
+
+    expect(parseParameter(text, ' sgd ', trans)).toEqual({
+      kind: 'value',
+      value: ' sgd '
+    });
+    expect(parseParameter(text, '', trans)).toEqual({
+      kind: 'value',
+      value: ''
+    });
+    expect(
+      parseParameter(spec({ type: 'str', default: null }), '', trans)
+    ).toEqual({ kind: 'default' });
+  });
+
+  it('reads JSON, checking lists and objects', () => {
+    const list = spec({ type: 'list', default: [] });
+    const dict = spec({ type: 'dict', default: {} });
+    const any = spec({ type: 'any', default: null });
+
+    expect(parseParameter(list, '[1, "a"]', trans)).toEqual({
+      kind: 'value',
+      value: [1, 'a']
+    });
+    expect(parseParameter(list, '[1,', trans)).toEqual({
+      kind: 'error',
+      message: 'not valid JSON'
+    });
+    expect(parseParameter(list, '{"a": 1}', trans)).toEqual({
+      kind: 'error',
+      message: 'expected a JSON list'
+    });
+    expect(parseParameter(dict, '[1]', trans)).toEqual({
+      kind: 'error',
+      message: 'expected a JSON object'
+    });
+    expect(parseParameter(any, '"text"', trans)).toEqual({
+      kind: 'value',
+      value: 'text'
+    });
+    expect(parseParameter(any, '  ', trans)).toEqual({ kind: 'default' });
+  });
+});
+
+describe('sameJSON', () => {
+  it('compares values deeply, object keys in any order', () => {
+    expect(
+      sameJSON({ a: [1, { b: 2 }], c: null }, { c: null, a: [1, { b: 2 }] })
+    ).toBe(true);
+    expect(sameJSON([1, 2], [2, 1])).toBe(false);
+    expect(sameJSON({ a: 1 }, { a: 1, b: 2 })).toBe(false);
+    expect(sameJSON(null, {})).toBe(false);
+    expect(sameJSON(1, 1.0)).toBe(true);
+  });
+});
+
+describe('buildRequest', () => {
+  const parameters = makeNotebookParameters();
+
+  it('sends no parameter when none changed, so the defaults stay the notebook’s', () => {
+    const { request, errors } = buildRequest(parameters, draft(), trans);
+
+    expect(errors).toEqual({});
+    expect(request).toEqual({
+      notebook: 'work/train.ipynb',
+      parameters: {},
+      kernel: 'python3',
+      timeout: null,
+      retries: 0,
+      retry_backoff: 10,
+      output_formats: ['ipynb'],
+      experiment: null
+    });
+  });
+
+  it('sends only the values changed from their defaults', () => {
+    const { request } = buildRequest(
+      parameters,
+      draft({
+        parameters: {
+          epochs: '20',
+          lr: '0.010',
+          scale: '1',
+          shuffle: false,
+          layers: '[ 64, 32 ]',
+          extra: '{"dropout": 0.2}'
+        }
+      }),
+      trans
+    );
+
+    expect(request?.parameters).toEqual({
+      epochs: 20,
+      shuffle: false,
+      extra: { dropout: 0.2 }
+    });
+  });
+
+  it('sends a value typed for a default that is not a literal', () => {
+    const computed = makeNotebookParameters({
+      parameters: [
+        spec({ type: 'float', default: null, default_source: 'np.pi' })
+      ]
+    });
+
+    expect(
+      buildRequest(
+        computed,
+        { ...initialDraft(computed), parameters: { x: '3' } },
+        trans
+      ).request?.parameters
+    ).toEqual({ x: 3 });
+    expect(
+      buildRequest(computed, initialDraft(computed), trans).request?.parameters
+    ).toEqual({});
+  });
+
+  it('carries the run options', () => {
+    const { request } = buildRequest(
+      parameters,
+      draft({
+        kernel: 'ml',
+        timeout: '600',
+        retries: '2',
+        retryBackoff: '30',
+        html: true,
+        experiment: '  tuning  '
+      }),
+      trans
+    );
+
+    expect(request).toMatchObject({
+      kernel: 'ml',
+      timeout: 600,
+      retries: 2,
+      retry_backoff: 30,
+      output_formats: ['ipynb', 'html'],
+      experiment: 'tuning'
+    });
+  });
+
+  it('blocks the request with an error beside each wrong field', () => {
+    const { request, errors } = buildRequest(
+      parameters,
+      draft({
+        parameters: { epochs: '2.5', lr: 'x', layers: '[1,' },
+        timeout: '0',
+        retries: '11',
+        retryBackoff: '-1',
+        experiment: 'e'.repeat(501),
+        unreadable: []
+      }),
+      trans
+    );
+
+    expect(request).toBeNull();
+    expect(errors).toEqual({
+      'parameters.epochs': 'expected an integer',
+      'parameters.lr': 'expected a number',
+      'parameters.layers': 'not valid JSON',
+      timeout:
+        'expected seconds above 0 and at most 604800 (a week), or empty for no limit',
+      retries: 'expected a whole number from 0 to 10',
+      retry_backoff: 'expected seconds from 0 to 3600',
+      experiment: 'at most 500 characters'
+    });
+  });
+
+  it('reports numbers the browser could not read', () => {
+    expect(
+      validate(
+        parameters,
+        draft({ unreadable: ['parameters.lr', 'timeout'] }),
+        trans
+      )
+    ).toEqual({
+      'parameters.lr': 'expected a number',
+      timeout:
+        'expected seconds above 0 and at most 604800 (a week), or empty for no limit'
+    });
+  });
+
+  it('rejects a kernel that is not installed', () => {
+    expect(validate(parameters, draft({ kernel: 'julia' }), trans)).toEqual({
+      kernel: 'no kernel named julia is installed'
+    });
+  });
+
+  it('makes a request without parameters for a notebook without a parameters cell', () => {
+    const none = makeNotebookParameters({
+      has_parameters_cell: false,
+      parameters: []
+    });
+
+    expect(buildRequest(none, initialDraft(none), trans).request).toMatchObject(
+      {
+        notebook: 'work/train.ipynb',
+        parameters: {}
+      }
+    );
+  });
+});
+
+describe('errorField', () => {
+  const fields = formFields(makeNotebookParameters());
+
+  it('maps a server error to the field it names, or the one containing it', () => {
+    expect(errorField('parameters.epochs', fields)).toBe('parameters.epochs');
+    expect(errorField('timeout', fields)).toBe('timeout');
+    expect(errorField('kernel', fields)).toBe('kernel');
+    expect(errorField('notebook', fields)).toBe('notebook');
+    expect(errorField('output_formats.1', fields)).toBe('output_formats');
+  });
+
+  it('leaves errors about the form as a whole, or unknown names, to the form', () => {
+    expect(errorField(null, fields)).toBeNull();
+    expect(errorField('parameters', fields)).toBeNull();
+    expect(errorField('parameters.unknown', fields)).toBeNull();
+    expect(errorField('idempotency_key', fields)).toBeNull();
+  });
+});
+
+describe('rerunRequest', () => {
+  it('repeats the notebook, parameters and options as a run of the same job', () => {
+    const run = makeJobRun({
+      parameters: { epochs: 3, layers: [1] },
+      kernel: 'ml',
+      timeout: 60,
+      retries: 2,
+      retry_backoff: 5,
+      output_formats: ['ipynb', 'html'],
+      experiment: 'tuning'
+    });
+
+    expect(rerunRequest(run)).toEqual({
+      notebook: 'work/train.ipynb',
+      parameters: { epochs: 3, layers: [1] },
+      kernel: 'ml',
+      timeout: 60,
+      retries: 2,
+      retry_backoff: 5,
+      output_formats: ['ipynb', 'html'],
+      experiment: 'tuning',
+      job_id: 'job-1'
+    });
+  });
+});

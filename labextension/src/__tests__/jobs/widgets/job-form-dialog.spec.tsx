@@ -1,0 +1,109 @@
+import { nullTranslator } from '@jupyterlab/translation';
+import { act, fireEvent, screen, waitFor } from '@testing-library/react';
+
+import { showJobFormDialog } from '../../../jobs/widgets/job-form-dialog';
+import {
+  makeAPIError,
+  makeClient,
+  makeJobRun,
+  makeNotebookParameters
+} from '../../fixtures';
+
+const trans = nullTranslator.load('jupyter_mlx');
+
+describe('showJobFormDialog', () => {
+  let client: ReturnType<typeof makeClient>;
+
+  beforeEach(() => {
+    client = makeClient();
+    client.getNotebookParameters.mockResolvedValue(makeNotebookParameters());
+  });
+
+  afterEach(() => {
+    document.body.innerHTML = '';
+  });
+
+  /**
+   * A button of the dialog's footer (the dialog hides the rest of the page
+   * from the accessibility tree, which jsdom extends to the dialog itself).
+   */
+  function button(label: string): HTMLElement {
+    const found = [
+      ...document.querySelectorAll<HTMLElement>('.jp-Dialog-button')
+    ].find(node => node.textContent === label);
+    if (!found) {
+      throw new Error(`no dialog button ${label}`);
+    }
+    return found;
+  }
+
+  /**
+   * Open the dialog; its answer is wrapped, or awaiting this would wait for
+   * the dialog to close.
+   */
+  async function openDialog(): Promise<{ result: Promise<unknown> }> {
+    let result!: Promise<unknown>;
+    await act(async () => {
+      result = showJobFormDialog({ client, path: 'work/train.ipynb', trans });
+    });
+    await screen.findByLabelText(/^epochs/);
+    return { result };
+  }
+
+  it('stays open while the form has errors, and closes with the created run', async () => {
+    // Given the dialog of a notebook, an integer field holding a decimal
+    const { result } = await openDialog();
+    expect(
+      screen.getByText('Run train.ipynb with Parameters')
+    ).toBeInTheDocument();
+    fireEvent.change(screen.getByLabelText(/^epochs/), {
+      target: { value: '2.5' }
+    });
+
+    // When Run is clicked, nothing is sent and the dialog stays
+    await act(async () => {
+      fireEvent.click(button('Run'));
+    });
+    expect(client.createJobRun).not.toHaveBeenCalled();
+    expect(document.querySelector('.jp-mlx-JobForm')).not.toBeNull();
+
+    // When the server refuses a valid form, the error shows beside the field
+    client.createJobRun.mockRejectedValueOnce(
+      makeAPIError(400, 'epochs: at most 100', 'parameters.epochs')
+    );
+    fireEvent.change(screen.getByLabelText(/^epochs/), {
+      target: { value: '500' }
+    });
+    await act(async () => {
+      fireEvent.click(button('Run'));
+    });
+    expect(
+      document.querySelector('[data-parameter="epochs"] .jp-mlx-JobForm-error')
+    ).toHaveTextContent('epochs: at most 100');
+
+    // When it accepts the run, the dialog closes with it
+    const created = makeJobRun({ id: 'jr-9', status: 'queued' });
+    client.createJobRun.mockResolvedValueOnce(created);
+    fireEvent.change(screen.getByLabelText(/^epochs/), {
+      target: { value: '50' }
+    });
+    await act(async () => {
+      fireEvent.click(button('Run'));
+    });
+    await expect(result).resolves.toBe(created);
+    await waitFor(() =>
+      expect(document.querySelector('.jp-mlx-JobForm')).toBeNull()
+    );
+  });
+
+  it('answers null when cancelled', async () => {
+    const { result } = await openDialog();
+
+    await act(async () => {
+      fireEvent.click(button('Cancel'));
+    });
+
+    await expect(result).resolves.toBeNull();
+    expect(client.createJobRun).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,525 @@
+import type { TranslationBundle } from '@jupyterlab/translation';
+import React, { useId } from 'react';
+
+import type {
+  INotebookParameterSpec,
+  INotebookParametersResponse
+} from '../../api/types';
+import {
+  DEFAULT_RETRY_BACKOFF_S,
+  type FormErrors,
+  type IJobFormDraft,
+  MAX_RETRIES,
+  MAX_RETRY_BACKOFF_S,
+  MAX_TIMEOUT_S,
+  type ParameterDraft,
+  fieldKind,
+  formatDefault,
+  parameterField
+} from '../form';
+import type { JobFormOption } from '../state/form';
+
+/**
+ * Most rows a JSON editor grows to.
+ */
+const MAX_JSON_ROWS = 8;
+
+/**
+ * Properties of the "Run with Parameters" form.
+ */
+export interface IJobFormProps {
+  /**
+   * Server path of the notebook to run.
+   */
+  path: string;
+  /**
+   * The notebook's parameters and kernels, or `null` while they load.
+   */
+  parameters: INotebookParametersResponse | null;
+  /**
+   * Why the parameters could not be read, or `null`.
+   */
+  loadError: string | null;
+  /**
+   * What the form holds, or `null` while the parameters load.
+   */
+  draft: IJobFormDraft | null;
+  /**
+   * The errors to show, by wire field name.
+   */
+  errors: FormErrors;
+  /**
+   * The server's message about the run as a whole, or `null`.
+   */
+  message: string | null;
+  /**
+   * Whether a submission is in flight.
+   */
+  submitting: boolean;
+  /**
+   * Change a parameter; `unreadable` when the browser cannot read the
+   * number typed.
+   */
+  onParameter: (
+    name: string,
+    value: ParameterDraft,
+    unreadable: boolean
+  ) => void;
+  /**
+   * Change a run option.
+   */
+  onOption: <K extends JobFormOption>(
+    key: K,
+    value: IJobFormDraft[K],
+    unreadable: boolean
+  ) => void;
+  /**
+   * Submit the form (Enter in a field, or the dialog's Run button).
+   */
+  onSubmit: () => void;
+  /**
+   * The jupyter-mlx translation bundle.
+   */
+  trans: TranslationBundle;
+}
+
+/**
+ * The form of a job run: one field per parameter of the notebook's
+ * parameters cell, typed from its default, then the run options (kernel,
+ * timeout, retries, output formats, experiment). Each field shows its error
+ * beside it.
+ */
+export function JobForm(props: IJobFormProps): JSX.Element {
+  const { parameters, draft, errors, trans } = props;
+  return (
+    <form
+      className="jp-mlx-JobForm"
+      aria-busy={props.submitting || parameters === null}
+      aria-label={trans.__('Run %1 with parameters', props.path)}
+      noValidate
+      onSubmit={event => {
+        event.preventDefault();
+        props.onSubmit();
+      }}
+    >
+      <div className="jp-mlx-JobForm-notebook" data-field="notebook">
+        {trans.__('Notebook: %1', props.path)}
+        <FieldError error={errors['notebook']} />
+      </div>
+      {props.loadError !== null && (
+        <div className="jp-mlx-JobForm-message jp-mod-error" role="alert">
+          {trans.__('Cannot read the parameters: %1', props.loadError)}
+        </div>
+      )}
+      {parameters === null || draft === null ? (
+        props.loadError === null && (
+          <p className="jp-mlx-JobForm-loading">
+            {trans.__('Reading the notebook’s parameters…')}
+          </p>
+        )
+      ) : (
+        <>
+          <fieldset className="jp-mlx-JobForm-parameters">
+            <legend>{trans.__('Parameters')}</legend>
+            <ParameterFields {...props} parameters={parameters} draft={draft} />
+          </fieldset>
+          <fieldset className="jp-mlx-JobForm-options">
+            <legend>{trans.__('Run options')}</legend>
+            <OptionFields {...props} parameters={parameters} draft={draft} />
+          </fieldset>
+        </>
+      )}
+      {props.message !== null && (
+        <div className="jp-mlx-JobForm-message jp-mod-error" role="alert">
+          {props.message}
+        </div>
+      )}
+      {props.submitting && (
+        <p className="jp-mlx-JobForm-submitting">
+          {trans.__('Submitting the run…')}
+        </p>
+      )}
+    </form>
+  );
+}
+
+/**
+ * A field's error, beside it.
+ */
+function FieldError(props: {
+  id?: string;
+  error?: string;
+}): JSX.Element | null {
+  if (!props.error) {
+    return null;
+  }
+  return (
+    <div id={props.id} className="jp-mlx-JobForm-error" role="alert">
+      {props.error}
+    </div>
+  );
+}
+
+/**
+ * The parameters' fields, or why there are none.
+ */
+function ParameterFields(
+  props: IJobFormProps & {
+    parameters: INotebookParametersResponse;
+    draft: IJobFormDraft;
+  }
+): JSX.Element {
+  const { parameters, draft, errors, trans } = props;
+  if (!parameters.has_parameters_cell) {
+    return (
+      <p className="jp-mlx-JobForm-noParameters">
+        {trans.__(
+          'This notebook has no cell tagged “parameters”: it runs with the values it holds.'
+        )}
+      </p>
+    );
+  }
+  if (parameters.parameters.length === 0) {
+    return (
+      <p className="jp-mlx-JobForm-noParameters">
+        {trans.__('The parameters cell assigns no names.')}
+      </p>
+    );
+  }
+  return (
+    <>
+      {parameters.parameters.map(spec => (
+        <ParameterField
+          key={spec.name}
+          spec={spec}
+          draft={draft.parameters[spec.name] ?? null}
+          error={errors[parameterField(spec.name)]}
+          onChange={(value, unreadable) =>
+            props.onParameter(spec.name, value, unreadable)
+          }
+          trans={trans}
+        />
+      ))}
+    </>
+  );
+}
+
+/**
+ * One parameter: its name and type, the input its type calls for, its
+ * default and help text, and its error.
+ */
+function ParameterField(props: {
+  spec: INotebookParameterSpec;
+  draft: ParameterDraft;
+  error: string | undefined;
+  onChange: (value: ParameterDraft, unreadable: boolean) => void;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { spec, draft, error, onChange, trans } = props;
+  const id = useId();
+  const kind = fieldKind(spec.type);
+  const describedBy = `${id}-hint${error ? ` ${id}-error` : ''}`;
+  const common = {
+    id,
+    'aria-invalid': error !== undefined,
+    'aria-describedby': describedBy
+  };
+  const text = typeof draft === 'string' ? draft : '';
+  let input: JSX.Element;
+  switch (kind) {
+    case 'boolean':
+      input = (
+        <input
+          {...common}
+          type="checkbox"
+          className="jp-mlx-JobForm-checkbox"
+          checked={draft === true}
+          ref={node => {
+            if (node) {
+              node.indeterminate = draft === null;
+            }
+          }}
+          onChange={event => onChange(event.target.checked, false)}
+        />
+      );
+      break;
+    case 'integer':
+    case 'float':
+      input = (
+        <input
+          {...common}
+          type="number"
+          className="jp-mlx-JobForm-input"
+          step={kind === 'integer' ? 1 : 'any'}
+          inputMode={kind === 'integer' ? 'numeric' : 'decimal'}
+          value={text}
+          placeholder={spec.default_source}
+          onChange={event =>
+            onChange(
+              event.target.value,
+              event.target.validity?.badInput ?? false
+            )
+          }
+        />
+      );
+      break;
+    case 'text':
+      input = (
+        <input
+          {...common}
+          type="text"
+          className="jp-mlx-JobForm-input"
+          value={text}
+          placeholder={spec.default_source}
+          onChange={event => onChange(event.target.value, false)}
+        />
+      );
+      break;
+    default:
+      input = (
+        <textarea
+          {...common}
+          className="jp-mlx-JobForm-json"
+          spellCheck={false}
+          rows={Math.min(MAX_JSON_ROWS, Math.max(2, text.split('\n').length))}
+          value={text}
+          placeholder={spec.default_source}
+          onChange={event => onChange(event.target.value, false)}
+        />
+      );
+  }
+  const shownDefault = formatDefault(spec) || spec.default_source;
+  return (
+    <div
+      className={`jp-mlx-JobForm-field jp-mod-${kind}`}
+      data-parameter={spec.name}
+      data-type={spec.type}
+    >
+      <label htmlFor={id} className="jp-mlx-JobForm-label">
+        <span className="jp-mlx-JobForm-name">{spec.name}</span>
+        <span className="jp-mlx-JobForm-type">{spec.type}</span>
+      </label>
+      {input}
+      <div id={`${id}-hint`} className="jp-mlx-JobForm-hint">
+        <span
+          className="jp-mlx-JobForm-default"
+          title={trans.__('As written in the parameters cell')}
+        >
+          {trans.__('default: %1', spec.default_source || shownDefault)}
+        </span>
+        {spec.help && <span className="jp-mlx-JobForm-help">{spec.help}</span>}
+      </div>
+      <FieldError id={`${id}-error`} error={error} />
+    </div>
+  );
+}
+
+/**
+ * A labelled run option with its hint and error.
+ */
+function OptionField(props: {
+  field: string;
+  label: string;
+  hint?: string;
+  error: string | undefined;
+  children: (id: string, describedBy: string | undefined) => JSX.Element;
+}): JSX.Element {
+  const id = useId();
+  const describedBy =
+    [props.hint ? `${id}-hint` : '', props.error ? `${id}-error` : '']
+      .filter(Boolean)
+      .join(' ') || undefined;
+  return (
+    <div className="jp-mlx-JobForm-field" data-field={props.field}>
+      <label htmlFor={id} className="jp-mlx-JobForm-label">
+        <span className="jp-mlx-JobForm-name">{props.label}</span>
+      </label>
+      {props.children(id, describedBy)}
+      {props.hint && (
+        <div id={`${id}-hint`} className="jp-mlx-JobForm-hint">
+          {props.hint}
+        </div>
+      )}
+      <FieldError id={`${id}-error`} error={props.error} />
+    </div>
+  );
+}
+
+/**
+ * The run options: kernel, timeout, retries and their backoff, output
+ * formats and experiment.
+ */
+function OptionFields(
+  props: IJobFormProps & {
+    parameters: INotebookParametersResponse;
+    draft: IJobFormDraft;
+  }
+): JSX.Element {
+  const { parameters, draft, errors, onOption, trans } = props;
+  const kernels = parameters.kernels.some(
+    kernel => kernel.name === draft.kernel
+  )
+    ? parameters.kernels
+    : [
+        {
+          name: draft.kernel,
+          display_name: draft.kernel,
+          language: ''
+        },
+        ...parameters.kernels
+      ];
+  const numberChange =
+    (key: 'timeout' | 'retries' | 'retryBackoff') =>
+    (event: React.ChangeEvent<HTMLInputElement>) =>
+      onOption(
+        key,
+        event.target.value,
+        event.target.validity?.badInput ?? false
+      );
+  return (
+    <>
+      <OptionField
+        field="kernel"
+        label={trans.__('Kernel')}
+        error={errors['kernel']}
+      >
+        {(id, describedBy) => (
+          <select
+            id={id}
+            className="jp-mlx-JobForm-select"
+            value={draft.kernel}
+            aria-invalid={errors['kernel'] !== undefined}
+            aria-describedby={describedBy}
+            onChange={event => onOption('kernel', event.target.value, false)}
+          >
+            {kernels.map(kernel => (
+              <option key={kernel.name} value={kernel.name}>
+                {kernel.name === parameters.default_kernel
+                  ? trans.__('%1 (default)', kernel.display_name)
+                  : kernel.display_name}
+              </option>
+            ))}
+          </select>
+        )}
+      </OptionField>
+      <OptionField
+        field="timeout"
+        label={trans.__('Timeout (seconds)')}
+        hint={trans.__('Empty: no limit. At most %1.', MAX_TIMEOUT_S)}
+        error={errors['timeout']}
+      >
+        {(id, describedBy) => (
+          <input
+            id={id}
+            type="number"
+            className="jp-mlx-JobForm-input"
+            min={0}
+            max={MAX_TIMEOUT_S}
+            step="any"
+            inputMode="decimal"
+            placeholder={trans.__('none')}
+            value={draft.timeout}
+            aria-invalid={errors['timeout'] !== undefined}
+            aria-describedby={describedBy}
+            onChange={numberChange('timeout')}
+          />
+        )}
+      </OptionField>
+      <OptionField
+        field="retries"
+        label={trans.__('Retries')}
+        hint={trans.__(
+          'Attempts after a failed first one, 0 to %1.',
+          MAX_RETRIES
+        )}
+        error={errors['retries']}
+      >
+        {(id, describedBy) => (
+          <input
+            id={id}
+            type="number"
+            className="jp-mlx-JobForm-input"
+            min={0}
+            max={MAX_RETRIES}
+            step={1}
+            inputMode="numeric"
+            placeholder="0"
+            value={draft.retries}
+            aria-invalid={errors['retries'] !== undefined}
+            aria-describedby={describedBy}
+            onChange={numberChange('retries')}
+          />
+        )}
+      </OptionField>
+      <OptionField
+        field="retry_backoff"
+        label={trans.__('Retry backoff (seconds)')}
+        hint={trans.__(
+          'Wait before the first retry, doubled for each next; 0 to %1.',
+          MAX_RETRY_BACKOFF_S
+        )}
+        error={errors['retry_backoff']}
+      >
+        {(id, describedBy) => (
+          <input
+            id={id}
+            type="number"
+            className="jp-mlx-JobForm-input"
+            min={0}
+            max={MAX_RETRY_BACKOFF_S}
+            step="any"
+            inputMode="decimal"
+            placeholder={String(DEFAULT_RETRY_BACKOFF_S)}
+            value={draft.retryBackoff}
+            aria-invalid={errors['retry_backoff'] !== undefined}
+            aria-describedby={describedBy}
+            onChange={numberChange('retryBackoff')}
+          />
+        )}
+      </OptionField>
+      <div className="jp-mlx-JobForm-field" data-field="output_formats">
+        <span className="jp-mlx-JobForm-label">
+          <span className="jp-mlx-JobForm-name">
+            {trans.__('Output formats')}
+          </span>
+        </span>
+        <div className="jp-mlx-JobForm-formats">
+          <label>
+            <input type="checkbox" checked disabled />
+            {trans.__('Notebook (.ipynb)')}
+          </label>
+          <label>
+            <input
+              type="checkbox"
+              checked={draft.html}
+              onChange={event => onOption('html', event.target.checked, false)}
+            />
+            {trans.__('HTML')}
+          </label>
+        </div>
+        <FieldError error={errors['output_formats']} />
+      </div>
+      <OptionField
+        field="experiment"
+        label={trans.__('Experiment')}
+        hint={trans.__('Empty: the notebook’s path.')}
+        error={errors['experiment']}
+      >
+        {(id, describedBy) => (
+          <input
+            id={id}
+            type="text"
+            className="jp-mlx-JobForm-input"
+            placeholder={parameters.path}
+            value={draft.experiment}
+            aria-invalid={errors['experiment'] !== undefined}
+            aria-describedby={describedBy}
+            onChange={event =>
+              onOption('experiment', event.target.value, false)
+            }
+          />
+        )}
+      </OptionField>
+    </>
+  );
+}

@@ -1,0 +1,458 @@
+import type { TranslationBundle } from '@jupyterlab/translation';
+import {
+  Button,
+  downloadIcon,
+  launchIcon,
+  notebookIcon,
+  refreshIcon,
+  runIcon,
+  stopIcon
+} from '@jupyterlab/ui-components';
+import React, { useLayoutEffect, useRef } from 'react';
+
+import type { IJobAttempt, IJobRun, IJobRunError } from '../../api/types';
+import { formatDuration } from '../../experiments/components/run-status';
+import { KeyValueTable } from '../../shared/components/key-value-table';
+import { baseName, isActiveJobStatus, parseTime } from '../status';
+import {
+  JobDuration,
+  JobStatusBadge,
+  formatTime,
+  jobStatusLabel
+} from './job-status';
+
+/**
+ * How close to its end (in pixels) the log must be scrolled to follow new
+ * output.
+ */
+const FOLLOW_SLACK_PX = 24;
+
+/**
+ * Properties of the job run details.
+ */
+export interface IJobRunDetailsProps {
+  /**
+   * The run, or `null` before the first answer.
+   */
+  run: IJobRun | null;
+  /**
+   * The log read so far.
+   */
+  log: string;
+  /**
+   * Whether the whole log was read.
+   */
+  logComplete: boolean;
+  /**
+   * Whether the beginning of the log was dropped.
+   */
+  logTruncated: boolean;
+  /**
+   * The message of the last refresh's error, or `null`.
+   */
+  error: string | null;
+  /**
+   * Whether a refresh is in flight.
+   */
+  refreshing: boolean;
+  /**
+   * Whether the Experiments view can open MLflow runs.
+   */
+  canOpenMLflowRun: boolean;
+  /**
+   * The download URL of the output notebook.
+   */
+  downloadUrl: string;
+  /**
+   * Open the run's notebook (the current file).
+   */
+  onOpenNotebook: (path: string) => void;
+  /**
+   * Open the output notebook, scrolled to a cell (`null`: the top).
+   */
+  onOpenOutput: (cellIndex: number | null) => void;
+  /**
+   * Open the MLflow run in the Experiments view.
+   */
+  onOpenMLflowRun: (runId: string) => void;
+  /**
+   * Stop the run.
+   */
+  onStop: () => void;
+  /**
+   * Run again with the same parameters.
+   */
+  onRerun: () => void;
+  /**
+   * Refresh now.
+   */
+  onRefresh: () => void;
+  /**
+   * The jupyter-mlx translation bundle.
+   */
+  trans: TranslationBundle;
+}
+
+/**
+ * Everything about one job run: header with actions, facts, the error of a
+ * failed run, parameters, attempts and the live log.
+ */
+export function JobRunDetails(props: IJobRunDetailsProps): JSX.Element {
+  const { run, error, trans } = props;
+  if (run === null) {
+    return (
+      <div className="jp-mlx-JobRunDetails">
+        {error !== null ? (
+          <div className="jp-mlx-JobRunDetails-error" role="alert">
+            {error}
+          </div>
+        ) : (
+          <p className="jp-mlx-JobRunDetails-loading">
+            {trans.__('Loading job run…')}
+          </p>
+        )}
+      </div>
+    );
+  }
+  const active = isActiveJobStatus(run.status);
+  const hasOutput = run.output_path !== null;
+  return (
+    <div className="jp-mlx-JobRunDetails" aria-busy={props.refreshing}>
+      <header className="jp-mlx-JobRunDetails-header">
+        <h2 className="jp-mlx-JobRunDetails-title" title={run.notebook}>
+          {baseName(run.notebook)}
+        </h2>
+        <JobStatusBadge run={run} trans={trans} />
+        <JobDuration run={run} />
+        <div className="jp-mlx-JobRunDetails-actions">
+          {active && (
+            <Button small onClick={props.onStop}>
+              <stopIcon.react tag="span" className="jp-mlx-Icon" />
+              {trans.__('Stop')}
+            </Button>
+          )}
+          <Button small onClick={props.onRerun}>
+            <runIcon.react tag="span" className="jp-mlx-Icon" />
+            {trans.__('Re-run')}
+          </Button>
+          <Button
+            minimal
+            small
+            onClick={props.onRefresh}
+            disabled={props.refreshing}
+            title={trans.__('Refresh job run')}
+            aria-label={trans.__('Refresh job run')}
+          >
+            <refreshIcon.react tag="span" />
+          </Button>
+        </div>
+      </header>
+      {error !== null && (
+        <div className="jp-mlx-JobRunDetails-error" role="alert">
+          {error}
+        </div>
+      )}
+      <dl className="jp-mlx-Facts jp-mlx-JobRunDetails-facts">
+        <dt>{trans.__('Notebook')}</dt>
+        <dd>
+          <button
+            type="button"
+            className="jp-mlx-JobRunDetails-link"
+            onClick={() => props.onOpenNotebook(run.notebook)}
+            title={trans.__('Open notebook %1', run.notebook)}
+          >
+            {run.notebook}
+          </button>
+        </dd>
+        <dt>{trans.__('Job run ID')}</dt>
+        <dd>{run.id}</dd>
+        <dt>{trans.__('Kernel')}</dt>
+        <dd>{run.kernel}</dd>
+        <dt>{trans.__('Experiment')}</dt>
+        <dd>{run.experiment}</dd>
+        <dt>{trans.__('MLflow run')}</dt>
+        <dd>
+          {run.mlflow_run_id ? (
+            <Button
+              small
+              className="jp-mlx-JobRunDetails-mlflow"
+              disabled={!props.canOpenMLflowRun}
+              onClick={() => props.onOpenMLflowRun(run.mlflow_run_id!)}
+              title={trans.__('Open MLflow run %1', run.mlflow_run_id)}
+            >
+              <launchIcon.react tag="span" className="jp-mlx-Icon" />
+              {trans.__('Open in Experiments')}
+            </Button>
+          ) : (
+            trans.__('not tracked yet')
+          )}
+        </dd>
+        <dt>{trans.__('Created')}</dt>
+        <dd>{formatTime(run.created_at)}</dd>
+        <dt>{trans.__('Finished')}</dt>
+        <dd>{run.finished_at ? formatTime(run.finished_at) : '–'}</dd>
+        <dt>{trans.__('Timeout')}</dt>
+        <dd>
+          {run.timeout === null
+            ? trans.__('none')
+            : formatDuration(run.timeout * 1000)}
+        </dd>
+        <dt>{trans.__('Retries')}</dt>
+        <dd>
+          {run.retries === 0
+            ? trans.__('none')
+            : trans._n(
+                '%1 retry, first after %2',
+                '%1 retries, first after %2',
+                run.retries,
+                formatDuration(run.retry_backoff * 1000)
+              )}
+        </dd>
+        <dt>{trans.__('Output')}</dt>
+        <dd className="jp-mlx-JobRunDetails-output">
+          {hasOutput ? (
+            <>
+              <Button
+                small
+                className="jp-mlx-JobRunDetails-openOutput"
+                onClick={() => props.onOpenOutput(null)}
+              >
+                <notebookIcon.react tag="span" className="jp-mlx-Icon" />
+                {trans.__('Open output')}
+              </Button>
+              <a
+                className="jp-mlx-JobRunDetails-download"
+                href={props.downloadUrl}
+                download={baseName(run.output_path!)}
+              >
+                <downloadIcon.react tag="span" className="jp-mlx-Icon" />
+                {trans.__('Download .ipynb')}
+              </a>
+            </>
+          ) : active ? (
+            trans.__('written when the run ends')
+          ) : (
+            trans.__('none')
+          )}
+        </dd>
+      </dl>
+      {run.error && !active && (
+        <JobErrorSummary
+          error={run.error}
+          canOpenOutput={hasOutput}
+          onOpenOutput={props.onOpenOutput}
+          trans={trans}
+        />
+      )}
+      <section aria-label={trans.__('Parameters')}>
+        <h3>{trans.__('Parameters')}</h3>
+        <KeyValueTable
+          label={trans.__('Parameters')}
+          keyHeader={trans.__('Name')}
+          valueHeader={trans.__('Value')}
+          entries={Object.fromEntries(
+            Object.entries(run.parameters).map(([key, value]) => [
+              key,
+              JSON.stringify(value)
+            ])
+          )}
+          empty={trans.__('None given: the notebook’s defaults applied.')}
+        />
+      </section>
+      <section aria-label={trans.__('Attempts')}>
+        <h3>{trans.__('Attempts')}</h3>
+        <JobAttempts attempts={run.attempts} trans={trans} />
+      </section>
+      <section aria-label={trans.__('Log')}>
+        <h3>{trans.__('Log')}</h3>
+        <JobLog
+          log={props.log}
+          complete={props.logComplete}
+          truncated={props.logTruncated}
+          active={active}
+          trans={trans}
+        />
+      </section>
+    </div>
+  );
+}
+
+/**
+ * Properties of an error summary.
+ */
+export interface IJobErrorSummaryProps {
+  /**
+   * Why the run did not succeed.
+   */
+  error: IJobRunError;
+  /**
+   * Whether the output notebook can be opened.
+   */
+  canOpenOutput: boolean;
+  /**
+   * Open the output notebook at a cell.
+   */
+  onOpenOutput: (cellIndex: number | null) => void;
+  /**
+   * The jupyter-mlx translation bundle.
+   */
+  trans: TranslationBundle;
+}
+
+/**
+ * Why a run failed: the message, the failing cell, the exception and its
+ * traceback, and a way to the failing cell in the output notebook.
+ */
+export function JobErrorSummary(props: IJobErrorSummaryProps): JSX.Element {
+  const { error, trans } = props;
+  const exception = [error.ename, error.evalue].filter(Boolean).join(': ');
+  return (
+    <section
+      className="jp-mlx-JobError"
+      aria-label={trans.__('Error')}
+      data-cell-index={error.cell_index ?? undefined}
+    >
+      <h3>{trans.__('Error')}</h3>
+      <p className="jp-mlx-JobError-message">{error.message}</p>
+      {error.cell_index !== null && (
+        <p className="jp-mlx-JobError-cell">
+          {error.execution_count !== null
+            ? trans.__(
+                'At cell index %1 of the output notebook (execution count %2)',
+                error.cell_index,
+                error.execution_count
+              )
+            : trans.__(
+                'At cell index %1 of the output notebook',
+                error.cell_index
+              )}
+        </p>
+      )}
+      {exception && <p className="jp-mlx-JobError-exception">{exception}</p>}
+      {error.traceback.length > 0 && (
+        <pre
+          className="jp-mlx-JobError-traceback"
+          aria-label={trans.__('Traceback')}
+        >
+          {error.traceback.join('\n')}
+        </pre>
+      )}
+      {props.canOpenOutput && error.cell_index !== null && (
+        <Button
+          small
+          className="jp-mlx-JobError-openCell"
+          onClick={() => props.onOpenOutput(error.cell_index)}
+        >
+          <notebookIcon.react tag="span" className="jp-mlx-Icon" />
+          {trans.__('Open output at failing cell')}
+        </Button>
+      )}
+    </section>
+  );
+}
+
+/**
+ * The attempts of a run: status, kernel (and whether it was started ahead),
+ * timings and error.
+ */
+function JobAttempts(props: {
+  attempts: ReadonlyArray<IJobAttempt>;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { attempts, trans } = props;
+  if (attempts.length === 0) {
+    return (
+      <p className="jp-mlx-JobRunDetails-empty">
+        {trans.__('No attempt has started yet.')}
+      </p>
+    );
+  }
+  return (
+    <table className="jp-mlx-JobAttempts" aria-label={trans.__('Attempts')}>
+      <thead>
+        <tr>
+          <th scope="col">{trans.__('Attempt')}</th>
+          <th scope="col">{trans.__('Status')}</th>
+          <th scope="col">{trans.__('Kernel')}</th>
+          <th scope="col">{trans.__('Started')}</th>
+          <th scope="col">{trans.__('Duration')}</th>
+          <th scope="col">{trans.__('Error')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {attempts.map(attempt => {
+          const start = parseTime(attempt.started_at);
+          const end = parseTime(attempt.finished_at);
+          return (
+            <tr key={attempt.number} data-status={attempt.status}>
+              <th scope="row">{attempt.number}</th>
+              <td>{jobStatusLabel(attempt.status, trans)}</td>
+              <td>
+                {attempt.warm_kernel
+                  ? trans.__('%1 (started ahead)', attempt.kernel)
+                  : attempt.kernel}
+              </td>
+              <td>{formatTime(attempt.started_at)}</td>
+              <td>
+                {start !== null && end !== null
+                  ? formatDuration(Math.max(0, end - start))
+                  : '–'}
+              </td>
+              <td>{attempt.error?.message ?? ''}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+/**
+ * The run's log, following new output while scrolled to its end.
+ */
+function JobLog(props: {
+  log: string;
+  complete: boolean;
+  truncated: boolean;
+  active: boolean;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { log, complete, truncated, active, trans } = props;
+  const node = useRef<HTMLPreElement>(null);
+  const following = useRef(true);
+  useLayoutEffect(() => {
+    const pre = node.current;
+    if (pre && following.current) {
+      pre.scrollTop = pre.scrollHeight;
+    }
+  }, [log]);
+  return (
+    <>
+      {truncated && (
+        <p className="jp-mlx-JobLog-note">
+          {trans.__('The beginning of the log is not shown.')}
+        </p>
+      )}
+      <pre
+        ref={node}
+        className="jp-mlx-JobLog"
+        aria-label={trans.__('Log')}
+        data-complete={complete}
+        tabIndex={0}
+        onScroll={event => {
+          const pre = event.currentTarget;
+          following.current =
+            pre.scrollHeight - pre.scrollTop - pre.clientHeight <
+            FOLLOW_SLACK_PX;
+        }}
+      >
+        {log ||
+          (active
+            ? trans.__('Waiting for output…')
+            : complete
+              ? trans.__('The run wrote no log.')
+              : '')}
+      </pre>
+    </>
+  );
+}
