@@ -36,7 +36,7 @@ class AttemptTicket:
         cwd: The folder the notebook runs in (the input notebook's folder).
         log: The run's log.
         stop: Set to stop the attempt.
-        on_kernel: Awaited with the kernel once it is taken, before any cell runs.
+        on_kernel: Awaited with the kernel once it is taken, while the cells start.
         on_progress: Called with the code cell starting (1-based) and the total.
     """
 
@@ -108,11 +108,14 @@ class LocalExecutor:
         try:
             origin = "started ahead" if kernel.warm else "started for it"
             ticket.log.line(f"kernel {kernel.name} (pid {kernel.pid}, {origin})")
-            if ticket.on_kernel is not None:
-                await ticket.on_kernel(kernel)
+            # Recorded while the cells run: not on the run's path.
+            recorded = ticket.on_kernel(kernel) if ticket.on_kernel is not None else None
+            recording = asyncio.ensure_future(recorded) if recorded is not None else None
             execution = AttemptExecution(ticket.notebook, kernel, ticket.log, ticket.on_progress)
             setup = setup_code(ticket.env, ticket.cwd)
             outcome = await execution.run(setup, timeout=ticket.timeout, stop=ticket.stop)
+            if recording is not None:
+                await recording
             return outcome, execution.notebook
         finally:
             # Shutting the used kernel down is not on the run's path: it is never reused.

@@ -57,7 +57,7 @@ from .schemas import (
     NotebookParameterSpec,
     NotebookParametersResponse,
 )
-from .tracking import end_mlflow_run, resume_mlflow_run, start_mlflow_run
+from .tracking import JobExperiments, end_mlflow_run, resume_mlflow_run, start_mlflow_run
 
 log = logging.getLogger("jupyter_mlx")
 
@@ -112,6 +112,7 @@ class JobService:
         self.settings = settings
         self.records = JobRecords(store)
         self.tracking = tracking
+        self.experiments = JobExperiments(tracking, settings)
         self.executor = executor
         self.pool = pool
         self.kernelspecs = KernelSpecs()
@@ -171,9 +172,10 @@ class JobService:
             NotFound: No such notebook or job.
         """
         record, created = await self.pool.run(self._queue, request)
-        if created:
-            self._wake.set()
-        return await self.get(record.id), created
+        if not created:
+            return await self.get(record.id), False
+        self._wake.set()
+        return self._schema(record, []), True
 
     async def stop(self, run_id: str) -> JobRun:
         """Stop a queued or running run; its kernel's process group is killed.
@@ -506,8 +508,7 @@ class JobService:
                 values.update({s.name: s.default for s in specs if s.default is not None})
                 values.update(record.parameters)
                 experiment_id, mlflow_run_id = start_mlflow_run(
-                    self.tracking,
-                    self.settings,
+                    self.experiments,
                     job_id=record.job_id,
                     run_id=record.id,
                     notebook=record.notebook,

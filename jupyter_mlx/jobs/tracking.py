@@ -10,11 +10,13 @@ metrics land here.
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from ..config import Settings
+from ..errors import MLXError
 from ..tracking import links
 from ..tracking.client import TrackingConnection
 from ..tracking.notebook import param_value
@@ -33,9 +35,43 @@ MLFLOW_STATUS = {
 STATUS_TAG = "mlx.job.status"
 
 
+class JobExperiments:
+    """The experiments job runs go to, each made and tagged once per process.
+
+    Runs submitted together may be the first of one notebook: they share one lookup, so they
+    never race to create the same experiment or its notebook tag.
+
+    Args:
+        connection: The workspace's tracking store.
+        settings: The workspace.
+    """
+
+    def __init__(self, connection: TrackingConnection, settings: Settings) -> None:
+        self.connection = connection
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._known: dict[tuple[str, str], str] = {}
+
+    def experiment_id(self, experiment: str, notebook: str) -> str:
+        """The id of ``experiment``, created if needed and tagged as holding runs of
+        ``notebook`` (blocking)."""
+        key = (experiment, notebook)
+        with self._lock:
+            if key not in self._known:
+                client = self.connection.client
+                experiment_id = ensure_experiment(client, self.settings, experiment)
+                links.tag_notebook_experiment(client, experiment_id, notebook)
+                self._known[key] = experiment_id
+            return self._known[key]
+
+    def forget(self) -> None:
+        """Look the experiments up again next time (one was deleted or renamed)."""
+        with self._lock:
+            self._known.clear()
+
+
 def start_mlflow_run(
-    connection: TrackingConnection,
-    settings: Settings,
+    experiments: JobExperiments,
     *,
     job_id: str,
     run_id: str,
@@ -51,26 +87,30 @@ def start_mlflow_run(
 
     Raises:
         Unavailable: The tracking store cannot be reached.
+        MLXError: It refused (a deleted experiment of that name).
     """
-    with connection.errors(field="experiment"):
-        client = connection.client
-        experiment_id = ensure_experiment(client, settings, experiment)
-        links.tag_notebook_experiment(client, experiment_id, notebook)
-        tags = links.notebook_run_tags(
-            notebook,
-            sha256=hashlib.sha256(input_path.read_bytes()).hexdigest(),
-            environ={"MLX_JOB_ID": job_id, "MLX_JOB_RUN_ID": run_id},
-        )
-        tags[STATUS_TAG] = "running"
-        name = f"{Path(notebook).stem}-job-{run_id[:8]}"
-        run = client.create_run(experiment_id, run_name=name, tags=tags)
-        if params:
-            from mlflow.entities import Param
-
-            client.log_batch(
-                run.info.run_id,
-                params=[Param(key, str(param_value(value))) for key, value in params.items()],
+    connection = experiments.connection
+    try:
+        with connection.errors(field="experiment"):
+            experiment_id = experiments.experiment_id(experiment, notebook)
+            tags = links.notebook_run_tags(
+                notebook,
+                sha256=hashlib.sha256(input_path.read_bytes()).hexdigest(),
+                environ={"MLX_JOB_ID": job_id, "MLX_JOB_RUN_ID": run_id},
             )
+            tags[STATUS_TAG] = "running"
+            name = f"{Path(notebook).stem}-job-{run_id[:8]}"
+            run = connection.client.create_run(experiment_id, run_name=name, tags=tags)
+            if params:
+                from mlflow.entities import Param
+
+                connection.client.log_batch(
+                    run.info.run_id,
+                    params=[Param(key, str(param_value(value))) for key, value in params.items()],
+                )
+    except MLXError:
+        experiments.forget()
+        raise
     return experiment_id, run.info.run_id
 
 
