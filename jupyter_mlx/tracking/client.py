@@ -42,6 +42,43 @@ retries holds a server thread and the user's view for minutes."""
 _WARM_URIS: set[str] = set()
 _FIRST_CALL_LOCK = threading.RLock()
 
+#: Whether :func:`load_mlflow` has imported MLflow in this process.
+_MLFLOW_LOADED = False
+
+#: MLflow's modules the server uses; a database store's are among them.
+_MLFLOW_MODULES = (
+    "mlflow",
+    "mlflow.entities",
+    "mlflow.exceptions",
+    "mlflow.tracking",
+    "mlflow.utils.search_utils",
+    "mlflow.utils.file_utils",
+    "mlflow.store.db.db_types",
+    "mlflow.store.tracking.sqlalchemy_store",
+)
+
+
+def load_mlflow() -> None:
+    """Import MLflow's modules once, one thread at a time, before any of them is used.
+
+    MLflow's modules import one another in cycles. Two threads importing them at once can
+    deadlock on Python's module locks: a first job run and the panel's first run search did
+    (``_DeadlockError`` on ``mlflow.store.db.db_types``), and the half-imported ``mlflow``
+    then failed every later call. Every thread of the server that may be the first to touch
+    MLflow calls this first.
+    """
+    global _MLFLOW_LOADED
+    if _MLFLOW_LOADED:
+        return
+    import importlib
+
+    with _FIRST_CALL_LOCK:
+        if not _MLFLOW_LOADED:
+            for name in _MLFLOW_MODULES:
+                importlib.import_module(name)
+            _MLFLOW_LOADED = True
+
+
 #: MLflow's HTTP settings (environment variable -> value) in force in this thread.
 _HTTP_SETTINGS: ContextVar[Mapping[str, str] | None] = ContextVar(
     "mlx_mlflow_http_settings", default=None
@@ -83,6 +120,7 @@ class TrackingConnection:
     def client(self) -> MlflowClient:
         """The ``MlflowClient`` (never MLflow's process-global fluent state)."""
         if self._client is None:
+            load_mlflow()
             from mlflow.tracking import MlflowClient
 
             with self.errors():
@@ -133,6 +171,7 @@ class TrackingConnection:
         Args:
             field: The input field an invalid-parameter error is about.
         """
+        load_mlflow()
         with self._first_call(), self._translated(field):
             yield
 

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from ..errors import Cancelled, InvalidInput, NotFound
 from . import links
-from .client import SERVER_REQUEST_TIMEOUT_S, TrackingConnection
+from .client import SERVER_REQUEST_TIMEOUT_S, TrackingConnection, load_mlflow
 from .history import DATABASE_BACKENDS, History, MetricHistoryReader
 from .schemas import (
     MAX_COMPARED_METRICS,
@@ -186,6 +186,7 @@ class TrackingService:
             InvalidInput: The notebook path contains both kinds of quotes.
             Unavailable: The tracking store cannot be reached.
         """
+        load_mlflow()
         from mlflow.entities import LifecycleStage, ViewType
 
         now = time.monotonic()
@@ -428,6 +429,7 @@ class TrackingService:
         one search in those fetches them (a query per run is 7x slower); a tracking server is
         asked for each run (at most ``schemas.MAX_COMPARED_RUNS`` calls).
         """
+        load_mlflow()
         from mlflow.entities import ViewType
 
         conn = self.connection
@@ -551,6 +553,7 @@ def _validate_search(query: ListRunsQuery) -> None:
     """Name the malformed field before MLflow answers with a generic message, or fails with
     an internal error (its parser's ``ValueError``), or a database store fails (an integer
     beyond 64 bits, more joins than SQLite's 64)."""
+    load_mlflow()
     from mlflow.utils.search_utils import SearchUtils
 
     with _malformed("filter"):
@@ -574,6 +577,7 @@ def _validate_search(query: ListRunsQuery) -> None:
 @contextmanager
 def _malformed(field: str) -> Iterator[None]:
     """Turn MLflow's complaints about a search argument into :class:`InvalidInput`."""
+    load_mlflow()
     from mlflow.exceptions import MlflowException
 
     try:
@@ -628,6 +632,7 @@ def local_artifact_folder(artifact_uri: str) -> Path | None:
     """The folder of a run's artifacts in a local (``file:``) artifact store, else None."""
     if urlsplit(artifact_uri).scheme not in ("", "file"):
         return None
+    load_mlflow()
     from mlflow.utils.file_utils import local_file_uri_to_path
 
     return Path(local_file_uri_to_path(artifact_uri))
