@@ -15,6 +15,11 @@ import {
   DEFAULT_ACTIVE_INTERVAL,
   DEFAULT_IDLE_INTERVAL
 } from '../shared/state/polled';
+import {
+  followSettings,
+  type IListSettings,
+  readListSettings
+} from '../shared/settings';
 import { IMLXClient, IMLXSidebar } from '../tokens';
 import { CommandIDs, registerExperimentsCommands } from './commands';
 import { followActiveNotebook } from './follow';
@@ -41,20 +46,7 @@ const EXPERIMENTS_FEATURE = 'experiments';
 /**
  * The settings of the experiments plugin (`schema/experiments.json`).
  */
-interface IExperimentsSettings {
-  /**
-   * Runs per page of the Experiments section.
-   */
-  pageSize: number;
-  /**
-   * Seconds between two refreshes while nothing shown is running.
-   */
-  refreshInterval: number;
-  /**
-   * Seconds between two refreshes while a shown run is active.
-   */
-  activeRefreshInterval: number;
-}
+type IExperimentsSettings = IListSettings;
 
 /**
  * Default number of runs per page of the Experiments section.
@@ -146,7 +138,7 @@ export const experimentsPlugin: JupyterFrontEndPlugin<void> = {
       });
     };
     if (settingRegistry) {
-      followSettings(settingRegistry, read => {
+      followSettings(settingRegistry, PLUGIN_ID, readSettings, read => {
         settings = read;
         applySettings();
       });
@@ -174,48 +166,13 @@ export const experimentsPlugin: JupyterFrontEndPlugin<void> = {
 };
 
 /**
- * Read the plugin's settings now and whenever they change; a failure to load
- * them is logged and the defaults stay.
- */
-function followSettings(
-  settingRegistry: ISettingRegistry,
-  onChange: (settings: IExperimentsSettings) => void
-): void {
-  settingRegistry
-    .load(PLUGIN_ID)
-    .then(settings => {
-      const read = (): void => onChange(readSettings(settings.composite));
-      read();
-      settings.changed.connect(read);
-    })
-    .catch(reason => {
-      console.error(
-        'jupyter-mlx: cannot load the experiments settings',
-        reason
-      );
-    });
-}
-
-/**
  * The settings of a composite settings object, each missing or malformed
  * value replaced by its default.
  */
 function readSettings(
   composite: ReadonlyPartialJSONObject
 ): IExperimentsSettings {
-  const number = (value: unknown, fallback: number): number =>
-    typeof value === 'number' ? value : fallback;
-  return {
-    pageSize: number(composite['pageSize'], DEFAULT_SETTINGS.pageSize),
-    refreshInterval: number(
-      composite['refreshInterval'],
-      DEFAULT_SETTINGS.refreshInterval
-    ),
-    activeRefreshInterval: number(
-      composite['activeRefreshInterval'],
-      DEFAULT_SETTINGS.activeRefreshInterval
-    )
-  };
+  return readListSettings(composite, DEFAULT_SETTINGS);
 }
 
 /**

@@ -1,15 +1,14 @@
 import type { JupyterFrontEnd } from '@jupyterlab/application';
-import { MainAreaWidget, type WidgetTracker } from '@jupyterlab/apputils';
+import type { MainAreaWidget } from '@jupyterlab/apputils';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { IDisposable } from '@lumino/disposable';
-import type { Widget } from '@lumino/widgets';
 
 import type { ChartTheme } from '../shared/charts/theme';
-import { mlxIcon } from '../shared/icons';
 import {
   DEFAULT_ACTIVE_INTERVAL,
   DEFAULT_IDLE_INTERVAL
 } from '../shared/state/polled';
+import { addToMainArea, revealTracked } from '../shared/widgets/main-area';
 import type { IMLXClient } from '../tokens';
 import { RunComparisonState } from './state/comparison';
 import { RunState } from './state/run';
@@ -75,7 +74,11 @@ export class ExperimentsViews implements IDisposable {
    */
   async openRun(runId: string): Promise<void> {
     if (
-      this._reveal(this.trackers.runs, w => w.content.state.runId === runId)
+      revealTracked(
+        this._app.shell,
+        this.trackers.runs,
+        w => w.content.state.runId === runId
+      )
     ) {
       return;
     }
@@ -96,7 +99,12 @@ export class ExperimentsViews implements IDisposable {
           void this.openArtifact(id, path, asNotebook)
       }
     });
-    await this._add(this.trackers.runs, content, `jp-mlx-run-${runId}`);
+    await addToMainArea(
+      this._app.shell,
+      this.trackers.runs,
+      content,
+      `jp-mlx-run-${runId}`
+    );
     void state.start();
   }
 
@@ -108,7 +116,7 @@ export class ExperimentsViews implements IDisposable {
     const key = [...runIds].sort().join(',');
     const sameRuns = (w: MainAreaWidget<RunComparisonView>) =>
       [...w.content.state.runIds].sort().join(',') === key;
-    if (this._reveal(this.trackers.comparisons, sameRuns)) {
+    if (revealTracked(this._app.shell, this.trackers.comparisons, sameRuns)) {
       return;
     }
     const state = new RunComparisonState({ ...this._stateOptions(), runIds });
@@ -118,7 +126,8 @@ export class ExperimentsViews implements IDisposable {
       trans: this._trans,
       openRun: runId => void this.openRun(runId)
     });
-    await this._add(
+    await addToMainArea(
+      this._app.shell,
       this.trackers.comparisons,
       content,
       `jp-mlx-comparison-${++this._counter}`
@@ -138,7 +147,7 @@ export class ExperimentsViews implements IDisposable {
   ): Promise<void> {
     const samePath = (w: MainAreaWidget<ArtifactViewer>) =>
       w.content.runId === runId && w.content.path === path;
-    if (this._reveal(this.trackers.artifacts, samePath)) {
+    if (revealTracked(this._app.shell, this.trackers.artifacts, samePath)) {
       return;
     }
     const content = new ArtifactViewer({
@@ -151,7 +160,8 @@ export class ExperimentsViews implements IDisposable {
     // The run's short id tells a snapshot's tab from its notebook's own.
     content.title.label = `${path.split('/').pop() || path} · ${runId.slice(0, 8)}`;
     content.title.caption = this._trans.__('%1 of run %2', path, runId);
-    await this._add(
+    await addToMainArea(
+      this._app.shell,
       this.trackers.artifacts,
       content,
       `jp-mlx-artifact-${++this._counter}`
@@ -167,36 +177,6 @@ export class ExperimentsViews implements IDisposable {
     this.trackers.runs.dispose();
     this.trackers.comparisons.dispose();
     this.trackers.artifacts.dispose();
-  }
-
-  private async _add<T extends Widget>(
-    tracker: WidgetTracker<MainAreaWidget<T>>,
-    content: T,
-    id: string
-  ): Promise<void> {
-    const widget = new MainAreaWidget<T>({ content });
-    widget.id = id;
-    widget.title.icon = mlxIcon;
-    widget.title.closable = true;
-    this._app.shell.add(widget, 'main');
-    await tracker.add(widget);
-    this._app.shell.activateById(widget.id);
-  }
-
-  /**
-   * Activate the tracked view that matches, if there is one.
-   *
-   * @returns Whether a view was revealed.
-   */
-  private _reveal<T extends Widget>(
-    tracker: WidgetTracker<MainAreaWidget<T>>,
-    matches: (widget: MainAreaWidget<T>) => boolean
-  ): boolean {
-    const open = tracker.find(matches);
-    if (open) {
-      this._app.shell.activateById(open.id);
-    }
-    return open !== undefined;
   }
 
   /**

@@ -20,6 +20,11 @@ import { CommandIDs as CoreCommandIDs } from '../core/commands';
 import { CommandIDs as ExperimentsCommandIDs } from '../experiments/commands';
 import { mlxIcon } from '../shared/icons';
 import { DEFAULT_IDLE_INTERVAL } from '../shared/state/polled';
+import {
+  followSettings,
+  type IListSettings,
+  readListSettings
+} from '../shared/settings';
 import { IMLXClient, IMLXSidebar } from '../tokens';
 import type { JobActions } from './actions';
 import { CommandIDs, registerJobsCommands } from './commands';
@@ -62,19 +67,7 @@ const NOTEBOOK_ITEM_SELECTOR = '.jp-DirListing-item[data-file-type="notebook"]';
 /**
  * The settings of the jobs plugin (`schema/jobs.json`).
  */
-interface IJobsSettings {
-  /**
-   * Runs per page of the Jobs section.
-   */
-  pageSize: number;
-  /**
-   * Seconds between two refreshes while no run is active.
-   */
-  refreshInterval: number;
-  /**
-   * Seconds between two refreshes while a run is queued or running.
-   */
-  activeRefreshInterval: number;
+interface IJobsSettings extends IListSettings {
   /**
    * Whether the end of a run submitted from this page is notified.
    */
@@ -297,7 +290,7 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
       });
     };
     if (settingRegistry) {
-      followSettings(settingRegistry, read => {
+      followSettings(settingRegistry, PLUGIN_ID, readSettings, read => {
         settings = read;
         applySettings();
       });
@@ -331,43 +324,13 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
 };
 
 /**
- * Read the plugin's settings now and whenever they change; a failure to load
- * them is logged and the defaults stay.
- */
-function followSettings(
-  settingRegistry: ISettingRegistry,
-  onChange: (settings: IJobsSettings) => void
-): void {
-  settingRegistry
-    .load(PLUGIN_ID)
-    .then(settings => {
-      const read = (): void => onChange(readSettings(settings.composite));
-      read();
-      settings.changed.connect(read);
-    })
-    .catch(reason => {
-      console.error('jupyter-mlx: cannot load the jobs settings', reason);
-    });
-}
-
-/**
  * The settings of a composite settings object, each missing or malformed
  * value replaced by its default.
  */
 function readSettings(composite: ReadonlyPartialJSONObject): IJobsSettings {
-  const number = (value: unknown, fallback: number): number =>
-    typeof value === 'number' ? value : fallback;
   const notify = composite['notifyFinished'];
   return {
-    pageSize: number(composite['pageSize'], DEFAULT_SETTINGS.pageSize),
-    refreshInterval: number(
-      composite['refreshInterval'],
-      DEFAULT_SETTINGS.refreshInterval
-    ),
-    activeRefreshInterval: number(
-      composite['activeRefreshInterval'],
-      DEFAULT_SETTINGS.activeRefreshInterval
-    ),
+    ...readListSettings(composite, DEFAULT_SETTINGS),
     notifyFinished:
       typeof notify === 'boolean' ? notify : DEFAULT_SETTINGS.notifyFinished
   };

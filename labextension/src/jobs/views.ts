@@ -1,12 +1,11 @@
 import type { JupyterFrontEnd } from '@jupyterlab/application';
-import { MainAreaWidget, type WidgetTracker } from '@jupyterlab/apputils';
+import type { MainAreaWidget } from '@jupyterlab/apputils';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { IDisposable } from '@lumino/disposable';
-import type { Widget } from '@lumino/widgets';
 
 import type { IJobRun } from '../api/types';
-import { mlxIcon } from '../shared/icons';
 import { DEFAULT_IDLE_INTERVAL } from '../shared/state/polled';
+import { addToMainArea, revealTracked } from '../shared/widgets/main-area';
 import type { IMLXClient } from '../tokens';
 import { JobRunState } from './state/run';
 import { DEFAULT_ACTIVE_INTERVAL } from './state/runs';
@@ -111,7 +110,11 @@ export class JobsViews implements IDisposable {
    */
   async openRun(runId: string): Promise<void> {
     if (
-      this._reveal(this.trackers.runs, w => w.content.state.runId === runId)
+      revealTracked(
+        this._app.shell,
+        this.trackers.runs,
+        w => w.content.state.runId === runId
+      )
     ) {
       return;
     }
@@ -154,7 +157,12 @@ export class JobsViews implements IDisposable {
         rerun: id => withRun(id, run => void actions.rerun(run))
       }
     });
-    await this._add(this.trackers.runs, content, `jp-mlx-job-run-${runId}`);
+    await addToMainArea(
+      this._app.shell,
+      this.trackers.runs,
+      content,
+      `jp-mlx-job-run-${runId}`
+    );
     void state.start();
   }
 
@@ -180,7 +188,8 @@ export class JobsViews implements IDisposable {
       cellIndex,
       trans: this._trans
     });
-    await this._add(
+    await addToMainArea(
+      this._app.shell,
       this.trackers.outputs,
       content,
       `jp-mlx-job-output-${runId}`
@@ -231,36 +240,6 @@ export class JobsViews implements IDisposable {
 
   private _runView(runId: string): MainAreaWidget<JobRunView> | undefined {
     return this.trackers.runs.find(w => w.content.state.runId === runId);
-  }
-
-  private async _add<T extends Widget>(
-    tracker: WidgetTracker<MainAreaWidget<T>>,
-    content: T,
-    id: string
-  ): Promise<void> {
-    const widget = new MainAreaWidget<T>({ content });
-    widget.id = id;
-    widget.title.icon = mlxIcon;
-    widget.title.closable = true;
-    this._app.shell.add(widget, 'main');
-    await tracker.add(widget);
-    this._app.shell.activateById(widget.id);
-  }
-
-  /**
-   * Activate the tracked view that matches, if there is one.
-   *
-   * @returns Whether a view was revealed.
-   */
-  private _reveal<T extends Widget>(
-    tracker: WidgetTracker<MainAreaWidget<T>>,
-    matches: (widget: MainAreaWidget<T>) => boolean
-  ): boolean {
-    const open = tracker.find(matches);
-    if (open) {
-      this._app.shell.activateById(open.id);
-    }
-    return open !== undefined;
   }
 
   private _actions: IJobsViewsActions;

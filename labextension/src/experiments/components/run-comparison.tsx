@@ -113,13 +113,16 @@ export function RunComparison(props: IRunComparisonProps): JSX.Element {
 
   if (comparison === null) {
     return (
-      <div className="jp-mlx-RunComparison">
+      <div className="jp-mlx-Details jp-mlx-RunComparison">
         {error !== null ? (
-          <div className="jp-mlx-RunComparison-error" role="alert">
+          <div
+            className="jp-mlx-ErrorNote jp-mlx-RunComparison-error"
+            role="alert"
+          >
             {error}
           </div>
         ) : (
-          <p className="jp-mlx-RunComparison-loading">
+          <p className="jp-mlx-Note jp-mlx-RunComparison-loading">
             {trans.__('Loading comparison…')}
           </p>
         )}
@@ -128,9 +131,12 @@ export function RunComparison(props: IRunComparisonProps): JSX.Element {
   }
 
   return (
-    <div className="jp-mlx-RunComparison" aria-busy={props.refreshing}>
-      <header className="jp-mlx-RunComparison-header">
-        <h2 className="jp-mlx-RunComparison-title">
+    <div
+      className="jp-mlx-Details jp-mlx-RunComparison"
+      aria-busy={props.refreshing}
+    >
+      <header className="jp-mlx-Details-header jp-mlx-RunComparison-header">
+        <h2 className="jp-mlx-Details-title jp-mlx-RunComparison-title">
           {trans._n('Comparing %1 run', 'Comparing %1 runs', runs.length)}
         </h2>
         <Button
@@ -145,7 +151,10 @@ export function RunComparison(props: IRunComparisonProps): JSX.Element {
         </Button>
       </header>
       {error !== null && (
-        <div className="jp-mlx-RunComparison-error" role="alert">
+        <div
+          className="jp-mlx-ErrorNote jp-mlx-RunComparison-error"
+          role="alert"
+        >
           {error}
         </div>
       )}
@@ -164,7 +173,7 @@ export function RunComparison(props: IRunComparisonProps): JSX.Element {
             />
             <button
               type="button"
-              className="jp-mlx-RunDetails-link"
+              className="jp-mlx-LinkButton jp-mlx-RunDetails-link"
               onClick={() => props.onOpenRun(run.run_id)}
               title={trans.__('Open run %1', run.run_name || run.run_id)}
             >
@@ -178,7 +187,7 @@ export function RunComparison(props: IRunComparisonProps): JSX.Element {
       <section aria-label={trans.__('Metric histories')}>
         <h3>{trans.__('Metric histories')}</h3>
         {histories.length === 0 ? (
-          <p className="jp-mlx-RunComparison-empty">
+          <p className="jp-mlx-Note jp-mlx-RunComparison-empty">
             {trans.__('These runs logged no metric history.')}
           </p>
         ) : (
@@ -210,7 +219,7 @@ export function RunComparison(props: IRunComparisonProps): JSX.Element {
       )}
 
       <section aria-label={trans.__('Parameters')}>
-        <div className="jp-mlx-RunComparison-sectionHead">
+        <div className="jp-mlx-Details-header jp-mlx-RunComparison-sectionHead">
           <h3>
             {showAll
               ? trans.__('Parameters')
@@ -226,7 +235,7 @@ export function RunComparison(props: IRunComparisonProps): JSX.Element {
           </label>
         </div>
         {params.length === 0 ? (
-          <p className="jp-mlx-RunComparison-empty">
+          <p className="jp-mlx-Note jp-mlx-RunComparison-empty">
             {showAll
               ? trans.__('These runs logged no parameters.')
               : trans.__('All parameters are the same.')}
@@ -246,7 +255,7 @@ export function RunComparison(props: IRunComparisonProps): JSX.Element {
       </section>
 
       <section aria-label={trans.__('Parameters against a metric')}>
-        <div className="jp-mlx-RunComparison-sectionHead">
+        <div className="jp-mlx-Details-header jp-mlx-RunComparison-sectionHead">
           <h3>{trans.__('Parameters against a metric')}</h3>
           {metricKeys.length > 0 && (
             <label className="jp-mlx-RunComparison-toggle">
@@ -266,7 +275,7 @@ export function RunComparison(props: IRunComparisonProps): JSX.Element {
         </div>
         {parallel === null ||
         (parallelParams.length === 0 && metricKey === null) ? (
-          <p className="jp-mlx-RunComparison-empty">
+          <p className="jp-mlx-Note jp-mlx-RunComparison-empty">
             {trans.__('No differing parameters or metrics to draw.')}
           </p>
         ) : (
@@ -329,7 +338,10 @@ interface IRunsTableProps {
 function RunsTable(props: IRunsTableProps): JSX.Element {
   const { runs } = props;
   return (
-    <table className="jp-mlx-RunComparison-params" aria-label={props.label}>
+    <table
+      className="jp-mlx-Table jp-mlx-RunComparison-params"
+      aria-label={props.label}
+    >
       <thead>
         <tr>
           <th scope="col">{props.heading}</th>

@@ -86,13 +86,16 @@ export function RunDetails(props: IRunDetailsProps): JSX.Element {
   const { run, error, trans } = props;
   if (run === null) {
     return (
-      <div className="jp-mlx-RunDetails">
+      <div className="jp-mlx-Details jp-mlx-RunDetails">
         {error !== null ? (
-          <div className="jp-mlx-RunDetails-error" role="alert">
+          <div
+            className="jp-mlx-ErrorNote jp-mlx-RunDetails-error"
+            role="alert"
+          >
             {error}
           </div>
         ) : (
-          <p className="jp-mlx-RunDetails-loading">
+          <p className="jp-mlx-Note jp-mlx-RunDetails-loading">
             {trans.__('Loading run…')}
           </p>
         )}
@@ -104,9 +107,12 @@ export function RunDetails(props: IRunDetailsProps): JSX.Element {
     Object.entries(run.tags).filter(([key]) => !SYSTEM_TAG.test(key))
   );
   return (
-    <div className="jp-mlx-RunDetails" aria-busy={props.refreshing}>
-      <header className="jp-mlx-RunDetails-header">
-        <h2 className="jp-mlx-RunDetails-title">{name}</h2>
+    <div
+      className="jp-mlx-Details jp-mlx-RunDetails"
+      aria-busy={props.refreshing}
+    >
+      <header className="jp-mlx-Details-header jp-mlx-RunDetails-header">
+        <h2 className="jp-mlx-Details-title jp-mlx-RunDetails-title">{name}</h2>
         <RunStatusBadge status={run.status} trans={trans} />
         <RunDuration
           start={run.start_time}
@@ -132,7 +138,7 @@ export function RunDetails(props: IRunDetailsProps): JSX.Element {
           {run.notebook ? (
             <button
               type="button"
-              className="jp-mlx-RunDetails-link"
+              className="jp-mlx-LinkButton jp-mlx-RunDetails-link"
               onClick={() => props.onOpenNotebook(run.notebook!)}
               title={trans.__('Open notebook %1', run.notebook)}
             >
@@ -193,7 +199,7 @@ export function RunDetails(props: IRunDetailsProps): JSX.Element {
         </dd>
       </dl>
       {error !== null && (
-        <div className="jp-mlx-RunDetails-error" role="alert">
+        <div className="jp-mlx-ErrorNote jp-mlx-RunDetails-error" role="alert">
           {error}
         </div>
       )}
@@ -273,7 +279,7 @@ function MetricCharts(props: {
   );
   if (histories.length === 0 && singles.length === 0) {
     return (
-      <p className="jp-mlx-RunDetails-empty">
+      <p className="jp-mlx-Note jp-mlx-RunDetails-empty">
         {trans.__('No metrics logged.')}
       </p>
     );
@@ -412,7 +418,7 @@ function ArtifactBrowser(props: {
         ))}
       </ul>
       {entries.length === 0 && (
-        <p className="jp-mlx-RunDetails-empty">
+        <p className="jp-mlx-Note jp-mlx-RunDetails-empty">
           {trans.__('No artifacts in this folder.')}
         </p>
       )}

@@ -1,12 +1,8 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
-import React, { useEffect, useState } from 'react';
+import React from 'react';
 
 import type { RunStatus } from '../../api/types';
-
-/**
- * Milliseconds between two updates of a live duration.
- */
-const TICK_MS = 1000;
+import { formatDuration, useNow } from '../../shared/time';
 
 /**
  * The translated name of a run status.
@@ -66,30 +62,6 @@ export function RunStatusBadge(props: IRunStatusProps): JSX.Element {
 }
 
 /**
- * A duration as `1h 02m`, `3m 07s` or `12s` (or `0.4s` below a second).
- */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) {
-    return '';
-  }
-  if (ms < 1000) {
-    return `${(ms / 1000).toFixed(1)}s`;
-  }
-  const total = Math.floor(ms / 1000);
-  const hours = Math.floor(total / 3600);
-  const minutes = Math.floor((total % 3600) / 60);
-  const seconds = total % 60;
-  const pad = (n: number): string => String(n).padStart(2, '0');
-  if (hours > 0) {
-    return `${hours}h ${pad(minutes)}m`;
-  }
-  if (minutes > 0) {
-    return `${minutes}m ${pad(seconds)}s`;
-  }
-  return `${seconds}s`;
-}
-
-/**
  * A metric value with at most four significant digits.
  */
 export function formatMetric(value: number | null | undefined): string {
@@ -100,22 +72,6 @@ export function formatMetric(value: number | null | undefined): string {
     return String(value);
   }
   return Number(value.toPrecision(4)).toString();
-}
-
-/**
- * The current time, updated every second while `live`.
- */
-export function useNow(live: boolean): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (!live) {
-      return;
-    }
-    setNow(Date.now());
-    const timer = window.setInterval(() => setNow(Date.now()), TICK_MS);
-    return () => window.clearInterval(timer);
-  }, [live]);
-  return now;
 }
 
 /**

@@ -131,15 +131,15 @@ export function RunsList(props: IRunsListProps): JSX.Element {
   const { notebook, trans } = props;
   if (notebook === null) {
     return (
-      <div className="jp-mlx-RunsList">
-        <p className="jp-mlx-RunsList-empty">
+      <div className="jp-mlx-List jp-mlx-RunsList">
+        <p className="jp-mlx-Note jp-mlx-RunsList-empty">
           {trans.__('Open a notebook to see its runs.')}
         </p>
       </div>
     );
   }
   return (
-    <div className="jp-mlx-RunsList" aria-busy={props.refreshing}>
+    <div className="jp-mlx-List jp-mlx-RunsList" aria-busy={props.refreshing}>
       <div className="jp-mlx-RunsList-notebook" title={notebook}>
         {trans.__('Runs of %1', notebook)}
       </div>
@@ -168,7 +168,7 @@ export function RunsList(props: IRunsListProps): JSX.Element {
         </Button>
       </div>
       {props.error !== null && (
-        <div className="jp-mlx-RunsList-error" role="alert">
+        <div className="jp-mlx-ErrorNote jp-mlx-RunsList-error" role="alert">
           {props.error}
         </div>
       )}
@@ -220,7 +220,7 @@ function RunRows(props: IRunsListProps): JSX.Element | null {
       return null;
     }
     return (
-      <p className="jp-mlx-RunsList-empty">
+      <p className="jp-mlx-Note jp-mlx-RunsList-empty">
         {props.filter.trim()
           ? trans.__('No run of this notebook matches the filter.')
           : trans.__(
@@ -230,7 +230,10 @@ function RunRows(props: IRunsListProps): JSX.Element | null {
     );
   }
   return (
-    <ul className="jp-mlx-RunsList-runs" aria-label={trans.__('Runs')}>
+    <ul
+      className="jp-mlx-List-items jp-mlx-RunsList-runs"
+      aria-label={trans.__('Runs')}
+    >
       {runs.map(run => (
         <RunRow
           key={run.run_id}
@@ -277,7 +280,7 @@ function RunRow(props: {
           <RunStatusBadge status={run.status} trans={trans} compact />
           <button
             type="button"
-            className="jp-mlx-RunsList-name"
+            className="jp-mlx-LinkButton jp-mlx-RunsList-name"
             onClick={() => onOpen(run.run_id)}
             title={trans.__('Open run %1', name)}
           >
@@ -349,7 +352,11 @@ function SearchBox(props: {
         </Button>
       </div>
       {error !== null && (
-        <div id={errorId} className="jp-mlx-RunsList-filterError" role="alert">
+        <div
+          id={errorId}
+          className="jp-mlx-ErrorNote jp-mlx-RunsList-filterError"
+          role="alert"
+        >
           {error}
         </div>
       )}

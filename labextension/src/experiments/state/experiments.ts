@@ -1,4 +1,5 @@
 import type { IListRunsQuery, IRunSummary } from '../../api/types';
+import { PageTokens } from '../../shared/state/page-tokens';
 import {
   PolledState,
   describeFailure,
@@ -151,21 +152,21 @@ export class ExperimentsState extends PolledState {
    * Zero-based index of the current page.
    */
   get pageIndex(): number {
-    return this._pageTokens.length - 1;
+    return this._pages.index;
   }
 
   /**
    * Whether there is a page after this one.
    */
   get hasNextPage(): boolean {
-    return this._nextPageToken !== null;
+    return this._pages.hasNext;
   }
 
   /**
    * Whether there is a page before this one.
    */
   get hasPreviousPage(): boolean {
-    return this._pageTokens.length > 1;
+    return this._pages.hasPrevious;
   }
 
   /**
@@ -177,7 +178,7 @@ export class ExperimentsState extends PolledState {
       filter: this._filter.trim(),
       order_by: ExperimentsState.orderBy(this._order),
       max_results: this._pageSize,
-      page_token: this._pageTokens[this._pageTokens.length - 1]
+      page_token: this._pages.current
     };
   }
 
@@ -213,13 +214,9 @@ export class ExperimentsState extends PolledState {
    * Show the next page. Never rejects: a failure is reported through `error`.
    */
   async nextPage(): Promise<void> {
-    if (this._nextPageToken === null) {
-      return;
+    if (this._pages.forward()) {
+      await this.refresh();
     }
-    this._pageTokens.push(this._nextPageToken);
-    this._nextPageToken = null;
-    this._generation++;
-    await this.refresh();
   }
 
   /**
@@ -227,13 +224,9 @@ export class ExperimentsState extends PolledState {
    * `error`.
    */
   async previousPage(): Promise<void> {
-    if (this._pageTokens.length <= 1) {
-      return;
+    if (this._pages.back()) {
+      await this.refresh();
     }
-    this._pageTokens.pop();
-    this._nextPageToken = null;
-    this._generation++;
-    await this.refresh();
   }
 
   protected get live(): boolean {
@@ -254,18 +247,18 @@ export class ExperimentsState extends PolledState {
       this._pageLoaded = true;
       return;
     }
-    const generation = this._generation;
+    const generation = this._pages.generation;
     try {
       const page = await this._client.listRuns(query);
-      if (generation !== this._generation) {
+      if (generation !== this._pages.generation) {
         return;
       }
       this._runs = page.runs;
-      this._nextPageToken = page.next_page_token;
+      this._pages.next = page.next_page_token;
       this._filterError = null;
       this._pageLoaded = true;
     } catch (reason) {
-      if (generation !== this._generation) {
+      if (generation !== this._pages.generation) {
         return;
       }
       const { status, field } = describeFailure(reason);
@@ -273,7 +266,7 @@ export class ExperimentsState extends PolledState {
         this._rejectedQuery = key;
         this._filterError = (reason as Error).message;
         this._runs = [];
-        this._nextPageToken = null;
+        this._pages.next = null;
         this._pageLoaded = true;
         return;
       }
@@ -285,9 +278,7 @@ export class ExperimentsState extends PolledState {
    * Go back to the first page of a new query and fetch it.
    */
   private _restart(): void {
-    this._generation++;
-    this._pageTokens = [null];
-    this._nextPageToken = null;
+    this._pages.reset();
     this._runs = [];
     this._filterError = null;
     this._rejectedQuery = null;
@@ -299,13 +290,11 @@ export class ExperimentsState extends PolledState {
   private _client: IMLXClient;
   private _filter = '';
   private _filterError: string | null = null;
-  private _generation = 0;
-  private _nextPageToken: string | null = null;
   private _notebook: string | null = null;
   private _order: RunOrder = NEWEST_FIRST;
   private _pageLoaded = false;
   private _pageSize: number;
-  private _pageTokens: (string | null)[] = [null];
+  private _pages = new PageTokens();
   private _rejectedQuery: string | null = null;
   private _runs: IRunSummary[] = [];
   private _selected = new Set<string>();

@@ -1,6 +1,6 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { Widget } from '@lumino/widgets';
 
+import { BlobViewer } from '../../shared/widgets/blob-viewer';
 import type { IMLXClient } from '../../tokens';
 
 /**
@@ -63,20 +63,18 @@ const MAX_TEXT_BYTES = 2 * 1024 * 1024;
  * Content is fetched through the authenticated API and shown from a blob URL,
  * revoked when the viewer closes.
  */
-export class ArtifactViewer extends Widget {
+export class ArtifactViewer extends BlobViewer {
   /**
    * @param options - The client, the artifact and the translation bundle.
    */
   constructor(options: ArtifactViewer.IOptions) {
-    super();
-    this.addClass('jp-mlx-ArtifactViewer');
+    super('jp-mlx-ArtifactViewer');
     this.runId = options.runId;
     this.path = options.path;
     this.kind = options.kind ?? artifactKind(options.path);
     this._client = options.client;
     this._trans = options.trans;
-    this.node.setAttribute('aria-busy', 'true');
-    this._setMessage(this._trans.__('Loading %1…', this.path));
+    this.setMessage(this._trans.__('Loading %1…', this.path));
   }
 
   /**
@@ -105,7 +103,7 @@ export class ArtifactViewer extends Widget {
     } catch (reason) {
       if (!this.isDisposed) {
         this.node.setAttribute('aria-busy', 'false');
-        this._setMessage(
+        this.setMessage(
           this._trans.__(
             'Cannot show %1: %2',
             this.path,
@@ -137,17 +135,6 @@ export class ArtifactViewer extends Widget {
     }
   }
 
-  dispose(): void {
-    if (this.isDisposed) {
-      return;
-    }
-    if (this._url !== null) {
-      URL.revokeObjectURL(this._url);
-      this._url = null;
-    }
-    super.dispose();
-  }
-
   private async _showText(blob: Blob): Promise<void> {
     const cut = blob.size > MAX_TEXT_BYTES;
     const text = await (cut ? blob.slice(0, MAX_TEXT_BYTES) : blob).text();
@@ -159,7 +146,7 @@ export class ArtifactViewer extends Widget {
     pre.textContent = this.path.endsWith('.json') ? prettyJSON(text) : text;
     this.node.appendChild(pre);
     if (cut) {
-      this._setMessage(
+      this.setMessage(
         this._trans.__(
           'Only the first %1 MB are shown.',
           MAX_TEXT_BYTES / 1024 / 1024
@@ -174,58 +161,32 @@ export class ArtifactViewer extends Widget {
     const img = document.createElement('img');
     img.className = 'jp-mlx-ArtifactViewer-image';
     img.alt = this.path;
-    img.src = this._objectURL(blob);
+    img.src = this.objectURL(blob);
     this.node.appendChild(img);
   }
 
   private _showFrame(blob: Blob): void {
-    const frame = document.createElement('iframe');
-    frame.className = 'jp-mlx-ArtifactViewer-frame';
-    frame.setAttribute('sandbox', 'allow-scripts');
-    frame.title = this.path;
-    frame.src = this._objectURL(blob);
+    const frame = this.createFrame(this.path);
+    frame.src = this.objectURL(blob);
     this.node.appendChild(frame);
   }
 
   private _showDownload(blob: Blob): void {
-    this._setMessage(
+    this.setMessage(
       this._trans.__('%1 cannot be shown here.', this.path),
       false,
       true
     );
     const link = document.createElement('a');
     link.className = 'jp-mlx-ArtifactViewer-download';
-    link.href = this._objectURL(blob);
+    link.href = this.objectURL(blob);
     link.download = this.path.split('/').pop() ?? 'artifact';
     link.textContent = this._trans.__('Download');
     this.node.appendChild(link);
   }
 
-  private _objectURL(blob: Blob): string {
-    if (this._url === null) {
-      this._url = URL.createObjectURL(blob);
-    }
-    return this._url;
-  }
-
-  private _setMessage(text: string, error = false, append = false): void {
-    const message = document.createElement('p');
-    message.className = error
-      ? 'jp-mlx-ArtifactViewer-message jp-mod-error'
-      : 'jp-mlx-ArtifactViewer-message';
-    if (error) {
-      message.setAttribute('role', 'alert');
-    }
-    message.textContent = text;
-    if (!append) {
-      this.node.textContent = '';
-    }
-    this.node.appendChild(message);
-  }
-
   private _client: IMLXClient;
   private _trans: TranslationBundle;
-  private _url: string | null = null;
 }
 
 /**

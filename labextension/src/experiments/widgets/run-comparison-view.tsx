@@ -15,6 +15,7 @@ export class RunComparisonView extends ChartStateWidget<RunComparisonState> {
   constructor(options: RunComparisonView.IOptions) {
     super(options);
     this._openRun = options.openRun;
+    this.addClass('jp-mlx-MainView');
     this.addClass('jp-mlx-RunComparisonView');
     this.title.label = this.trans._n(
       'Compare %1 run',

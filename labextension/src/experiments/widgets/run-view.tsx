@@ -29,6 +29,7 @@ export class RunView extends ChartStateWidget<RunState> {
   constructor(options: RunView.IOptions) {
     super(options);
     this._actions = options.actions;
+    this.addClass('jp-mlx-MainView');
     this.addClass('jp-mlx-RunView');
     this.state.changed.connect(this._updateTitle, this);
     this._updateTitle();

@@ -107,13 +107,16 @@ export function JobForm(props: IJobFormProps): JSX.Element {
         <FieldError error={errors['notebook']} />
       </div>
       {props.loadError !== null && (
-        <div className="jp-mlx-JobForm-message jp-mod-error" role="alert">
+        <div
+          className="jp-mlx-ErrorNote jp-mlx-JobForm-message jp-mod-error"
+          role="alert"
+        >
           {trans.__('Cannot read the parameters: %1', props.loadError)}
         </div>
       )}
       {parameters === null || draft === null ? (
         props.loadError === null && (
-          <p className="jp-mlx-JobForm-loading">
+          <p className="jp-mlx-Note jp-mlx-JobForm-loading">
             {trans.__('Reading the notebook’s parameters…')}
           </p>
         )
@@ -130,12 +133,15 @@ export function JobForm(props: IJobFormProps): JSX.Element {
         </>
       )}
       {props.message !== null && (
-        <div className="jp-mlx-JobForm-message jp-mod-error" role="alert">
+        <div
+          className="jp-mlx-ErrorNote jp-mlx-JobForm-message jp-mod-error"
+          role="alert"
+        >
           {props.message}
         </div>
       )}
       {props.submitting && (
-        <p className="jp-mlx-JobForm-submitting">
+        <p className="jp-mlx-Note jp-mlx-JobForm-submitting">
           {trans.__('Submitting the run…')}
         </p>
       )}
@@ -172,7 +178,7 @@ function ParameterFields(
   const { parameters, draft, errors, trans } = props;
   if (!parameters.has_parameters_cell) {
     return (
-      <p className="jp-mlx-JobForm-noParameters">
+      <p className="jp-mlx-Note jp-mlx-JobForm-noParameters">
         {trans.__(
           'This notebook has no cell tagged “parameters”: it runs with the values it holds.'
         )}
@@ -181,7 +187,7 @@ function ParameterFields(
   }
   if (parameters.parameters.length === 0) {
     return (
-      <p className="jp-mlx-JobForm-noParameters">
+      <p className="jp-mlx-Note jp-mlx-JobForm-noParameters">
         {trans.__('The parameters cell assigns no names.')}
       </p>
     );

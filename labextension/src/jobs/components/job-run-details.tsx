@@ -11,7 +11,7 @@ import {
 import React, { useLayoutEffect, useRef } from 'react';
 
 import type { IJobAttempt, IJobRun, IJobRunError } from '../../api/types';
-import { formatDuration } from '../../experiments/components/run-status';
+import { formatDuration } from '../../shared/time';
 import { KeyValueTable } from '../../shared/components/key-value-table';
 import { baseName, isActiveJobStatus, parseTime } from '../status';
 import {
@@ -101,13 +101,16 @@ export function JobRunDetails(props: IJobRunDetailsProps): JSX.Element {
   const { run, error, trans } = props;
   if (run === null) {
     return (
-      <div className="jp-mlx-JobRunDetails">
+      <div className="jp-mlx-Details jp-mlx-JobRunDetails">
         {error !== null ? (
-          <div className="jp-mlx-JobRunDetails-error" role="alert">
+          <div
+            className="jp-mlx-ErrorNote jp-mlx-JobRunDetails-error"
+            role="alert"
+          >
             {error}
           </div>
         ) : (
-          <p className="jp-mlx-JobRunDetails-loading">
+          <p className="jp-mlx-Note jp-mlx-JobRunDetails-loading">
             {trans.__('Loading job run…')}
           </p>
         )}
@@ -117,9 +120,15 @@ export function JobRunDetails(props: IJobRunDetailsProps): JSX.Element {
   const active = isActiveJobStatus(run.status);
   const hasOutput = run.output_path !== null;
   return (
-    <div className="jp-mlx-JobRunDetails" aria-busy={props.refreshing}>
-      <header className="jp-mlx-JobRunDetails-header">
-        <h2 className="jp-mlx-JobRunDetails-title" title={run.notebook}>
+    <div
+      className="jp-mlx-Details jp-mlx-JobRunDetails"
+      aria-busy={props.refreshing}
+    >
+      <header className="jp-mlx-Details-header jp-mlx-JobRunDetails-header">
+        <h2
+          className="jp-mlx-Details-title jp-mlx-JobRunDetails-title"
+          title={run.notebook}
+        >
           {baseName(run.notebook)}
         </h2>
         <JobStatusBadge run={run} trans={trans} />
@@ -148,7 +157,10 @@ export function JobRunDetails(props: IJobRunDetailsProps): JSX.Element {
         </div>
       </header>
       {error !== null && (
-        <div className="jp-mlx-JobRunDetails-error" role="alert">
+        <div
+          className="jp-mlx-ErrorNote jp-mlx-JobRunDetails-error"
+          role="alert"
+        >
           {error}
         </div>
       )}
@@ -157,7 +169,7 @@ export function JobRunDetails(props: IJobRunDetailsProps): JSX.Element {
         <dd>
           <button
             type="button"
-            className="jp-mlx-JobRunDetails-link"
+            className="jp-mlx-LinkButton jp-mlx-JobRunDetails-link"
             onClick={() => props.onOpenNotebook(run.notebook)}
             title={trans.__('Open notebook %1', run.notebook)}
           >
@@ -362,13 +374,16 @@ function JobAttempts(props: {
   const { attempts, trans } = props;
   if (attempts.length === 0) {
     return (
-      <p className="jp-mlx-JobRunDetails-empty">
+      <p className="jp-mlx-Note jp-mlx-JobRunDetails-empty">
         {trans.__('No attempt has started yet.')}
       </p>
     );
   }
   return (
-    <table className="jp-mlx-JobAttempts" aria-label={trans.__('Attempts')}>
+    <table
+      className="jp-mlx-Table jp-mlx-JobAttempts"
+      aria-label={trans.__('Attempts')}
+    >
       <thead>
         <tr>
           <th scope="col">{trans.__('Attempt')}</th>
@@ -429,7 +444,7 @@ function JobLog(props: {
   return (
     <>
       {truncated && (
-        <p className="jp-mlx-JobLog-note">
+        <p className="jp-mlx-Note jp-mlx-JobLog-note">
           {trans.__('The beginning of the log is not shown.')}
         </p>
       )}

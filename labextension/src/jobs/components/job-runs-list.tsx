@@ -123,7 +123,7 @@ const ALL = '';
 export function JobRunsList(props: IJobRunsListProps): JSX.Element {
   const { trans } = props;
   return (
-    <div className="jp-mlx-JobsList" aria-busy={props.refreshing}>
+    <div className="jp-mlx-List jp-mlx-JobsList" aria-busy={props.refreshing}>
       <div className="jp-mlx-JobsList-filters">
         <select
           className="jp-mlx-JobsList-notebook"
@@ -173,7 +173,7 @@ export function JobRunsList(props: IJobRunsListProps): JSX.Element {
         </Button>
       </div>
       {props.error !== null && (
-        <div className="jp-mlx-JobsList-error" role="alert">
+        <div className="jp-mlx-ErrorNote jp-mlx-JobsList-error" role="alert">
           {props.error}
         </div>
       )}
@@ -223,7 +223,7 @@ function JobRunRows(props: IJobRunsListProps): JSX.Element | null {
       return null;
     }
     return (
-      <p className="jp-mlx-JobsList-empty">
+      <p className="jp-mlx-Note jp-mlx-JobsList-empty">
         {props.notebook !== null || props.status !== null
           ? trans.__('No job run matches the filters.')
           : trans.__(
@@ -233,7 +233,10 @@ function JobRunRows(props: IJobRunsListProps): JSX.Element | null {
     );
   }
   return (
-    <ul className="jp-mlx-JobsList-runs" aria-label={trans.__('Job runs')}>
+    <ul
+      className="jp-mlx-List-items jp-mlx-JobsList-runs"
+      aria-label={trans.__('Job runs')}
+    >
       {runs.map(run => (
         <JobRunRow
           key={run.id}
@@ -288,7 +291,7 @@ export function JobRunRow(props: IJobRunRowProps): JSX.Element {
       <div className="jp-mlx-JobRunRow-head">
         <button
           type="button"
-          className="jp-mlx-JobRunRow-name"
+          className="jp-mlx-LinkButton jp-mlx-JobRunRow-name"
           onClick={() => props.onOpen(run.id)}
           title={trans.__('Open job run %1 of %2', run.id, run.notebook)}
         >

@@ -2,10 +2,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import React from 'react';
 
 import type { IJobRun, JobRunStatus } from '../../api/types';
-import {
-  formatDuration,
-  useNow
-} from '../../experiments/components/run-status';
+import { formatDuration, useNow } from '../../shared/time';
 import { isActiveJobStatus, parseTime, runDuration } from '../status';
 
 /**

@@ -1,6 +1,7 @@
 import { type ISignal, Signal } from '@lumino/signaling';
 
 import type { IJobRun, IListJobRunsQuery, JobRunStatus } from '../../api/types';
+import { PageTokens } from '../../shared/state/page-tokens';
 import { PolledState, describeFailure } from '../../shared/state/polled';
 import type { IMLXClient } from '../../tokens';
 import { isActiveJobStatus } from '../status';
@@ -152,21 +153,21 @@ export class JobRunsState extends PolledState {
    * Zero-based index of the current page.
    */
   get pageIndex(): number {
-    return this._pageTokens.length - 1;
+    return this._pages.index;
   }
 
   /**
    * Whether there is a page after this one.
    */
   get hasNextPage(): boolean {
-    return this._nextPageToken !== null;
+    return this._pages.hasNext;
   }
 
   /**
    * Whether there is a page before this one.
    */
   get hasPreviousPage(): boolean {
-    return this._pageTokens.length > 1;
+    return this._pages.hasPrevious;
   }
 
   /**
@@ -177,7 +178,7 @@ export class JobRunsState extends PolledState {
       notebook: this._notebook,
       status: this._status === null ? [] : [this._status],
       max_results: this._pageSize,
-      page_token: this._pageTokens[this._pageTokens.length - 1]
+      page_token: this._pages.current
     };
   }
 
@@ -251,13 +252,9 @@ export class JobRunsState extends PolledState {
    * Show the next page. Never rejects: a failure is reported through `error`.
    */
   async nextPage(): Promise<void> {
-    if (this._nextPageToken === null) {
-      return;
+    if (this._pages.forward()) {
+      await this.refresh();
     }
-    this._pageTokens.push(this._nextPageToken);
-    this._nextPageToken = null;
-    this._generation++;
-    await this.refresh();
   }
 
   /**
@@ -265,13 +262,9 @@ export class JobRunsState extends PolledState {
    * `error`.
    */
   async previousPage(): Promise<void> {
-    if (this._pageTokens.length <= 1) {
-      return;
+    if (this._pages.back()) {
+      await this.refresh();
     }
-    this._pageTokens.pop();
-    this._nextPageToken = null;
-    this._generation++;
-    await this.refresh();
   }
 
   protected get live(): boolean {
@@ -291,12 +284,12 @@ export class JobRunsState extends PolledState {
   protected async load(): Promise<void> {
     let listed: IJobRun[] = [];
     if (this._shown) {
-      const generation = this._generation;
+      const generation = this._pages.generation;
       const page = await this._client.listJobRuns(this.query);
-      if (generation === this._generation) {
+      if (generation === this._pages.generation) {
         this._runs = page.runs;
         this._total = page.total;
-        this._nextPageToken = page.next_page_token;
+        this._pages.next = page.next_page_token;
         this._pageLoaded = true;
         page.runs.forEach(run => this._notebooks.add(run.notebook));
       }
@@ -373,9 +366,7 @@ export class JobRunsState extends PolledState {
    * Go back to the first page of a new query and fetch it.
    */
   private _restart(): void {
-    this._generation++;
-    this._pageTokens = [null];
-    this._nextPageToken = null;
+    this._pages.reset();
     this._runs = [];
     this._total = 0;
     this._pageLoaded = false;
@@ -385,14 +376,12 @@ export class JobRunsState extends PolledState {
 
   private _client: IMLXClient;
   private _finished = new Signal<this, IJobRun>(this);
-  private _generation = 0;
   private _highlighted: string | null = null;
-  private _nextPageToken: string | null = null;
   private _notebook: string | null = null;
   private _notebooks = new Set<string>();
   private _pageLoaded = false;
   private _pageSize: number;
-  private _pageTokens: (string | null)[] = [null];
+  private _pages = new PageTokens();
   private _runs: IJobRun[] = [];
   private _shown = true;
   private _status: JobRunStatus | null = null;

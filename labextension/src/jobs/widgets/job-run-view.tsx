@@ -51,6 +51,7 @@ export class JobRunView extends StateWidget<JobRunState> {
   constructor(options: JobRunView.IOptions) {
     super(options.state, options.trans);
     this._actions = options.actions;
+    this.addClass('jp-mlx-MainView');
     this.addClass('jp-mlx-JobRunView');
     this.node.dataset.runId = this.state.runId;
     this.state.changed.connect(this._update, this);

@@ -1,6 +1,6 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { Widget } from '@lumino/widgets';
 
+import { BlobViewer } from '../../shared/widgets/blob-viewer';
 import type { IMLXClient } from '../../tokens';
 import { baseName } from '../status';
 
@@ -19,19 +19,17 @@ export function cellAnchor(cellIndex: number): string {
  * the authenticated API and shown from a blob URL, revoked when the viewer
  * closes.
  */
-export class JobOutputViewer extends Widget {
+export class JobOutputViewer extends BlobViewer {
   /**
    * @param options - The client, the run and the translation bundle.
    */
   constructor(options: JobOutputViewer.IOptions) {
-    super();
-    this.addClass('jp-mlx-JobOutputViewer');
+    super('jp-mlx-JobOutputViewer');
     this.runId = options.runId;
     this._client = options.client;
     this._trans = options.trans;
     this._cellIndex = options.cellIndex ?? null;
     this.node.dataset.runId = this.runId;
-    this.node.setAttribute('aria-busy', 'true');
     this.title.label = this._trans.__(
       'Output · %1',
       baseName(options.notebook)
@@ -41,7 +39,7 @@ export class JobOutputViewer extends Widget {
       this.runId,
       options.notebook
     );
-    this._setMessage(this._trans.__('Loading the output notebook…'));
+    this.setMessage(this._trans.__('Loading the output notebook…'));
   }
 
   /**
@@ -67,7 +65,7 @@ export class JobOutputViewer extends Widget {
     } catch (reason) {
       if (!this.isDisposed) {
         this.node.setAttribute('aria-busy', 'false');
-        this._setMessage(
+        this.setMessage(
           this._trans.__(
             'Cannot show the output notebook: %1',
             (reason as Error).message ?? String(reason)
@@ -80,15 +78,10 @@ export class JobOutputViewer extends Widget {
     if (this.isDisposed) {
       return;
     }
-    this._url = URL.createObjectURL(blob);
+    this.objectURL(blob);
     this.node.setAttribute('aria-busy', 'false');
     this.node.textContent = '';
-    const frame = document.createElement('iframe');
-    frame.className = 'jp-mlx-JobOutputViewer-frame';
-    // Scripts of the render may run, in an opaque origin: never with the
-    // page's cookies or its API.
-    frame.setAttribute('sandbox', 'allow-scripts');
-    frame.title = this.title.caption;
+    const frame = this.createFrame(this.title.caption);
     this.node.appendChild(frame);
     this._frame = frame;
     this._navigate();
@@ -102,17 +95,6 @@ export class JobOutputViewer extends Widget {
     this._navigate();
   }
 
-  dispose(): void {
-    if (this.isDisposed) {
-      return;
-    }
-    if (this._url !== null) {
-      URL.revokeObjectURL(this._url);
-      this._url = null;
-    }
-    super.dispose();
-  }
-
   /**
    * Point the frame at the render, at the cell asked for.
    */
@@ -123,11 +105,10 @@ export class JobOutputViewer extends Widget {
     } else {
       this.node.dataset.cellIndex = String(cell);
     }
-    if (this._frame === null || this._url === null) {
+    if (this._frame === null || this.url === null) {
       return;
     }
-    const target =
-      cell === null ? this._url : `${this._url}#${cellAnchor(cell)}`;
+    const target = cell === null ? this.url : `${this.url}#${cellAnchor(cell)}`;
     if (this._frame.getAttribute('src') !== target) {
       this._frame.src = target;
       return;
@@ -141,24 +122,10 @@ export class JobOutputViewer extends Widget {
     }
   }
 
-  private _setMessage(text: string, error = false): void {
-    const message = document.createElement('p');
-    message.className = error
-      ? 'jp-mlx-JobOutputViewer-message jp-mod-error'
-      : 'jp-mlx-JobOutputViewer-message';
-    if (error) {
-      message.setAttribute('role', 'alert');
-    }
-    message.textContent = text;
-    this.node.textContent = '';
-    this.node.appendChild(message);
-  }
-
   private _cellIndex: number | null;
   private _client: IMLXClient;
   private _frame: HTMLIFrameElement | null = null;
   private _trans: TranslationBundle;
-  private _url: string | null = null;
 }
 
 /**

@@ -29,10 +29,15 @@ export interface IKeyValueTableProps {
 export function KeyValueTable(props: IKeyValueTableProps): JSX.Element {
   const keys = Object.keys(props.entries).sort();
   if (keys.length === 0) {
-    return <p className="jp-mlx-KeyValueTable-empty">{props.empty}</p>;
+    return (
+      <p className="jp-mlx-Note jp-mlx-KeyValueTable-empty">{props.empty}</p>
+    );
   }
   return (
-    <table className="jp-mlx-KeyValueTable" aria-label={props.label}>
+    <table
+      className="jp-mlx-Table jp-mlx-KeyValueTable"
+      aria-label={props.label}
+    >
       <thead>
         <tr>
           <th scope="col">{props.keyHeader}</th>

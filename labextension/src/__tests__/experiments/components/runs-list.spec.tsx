@@ -8,10 +8,8 @@ import {
   decodeOrder,
   encodeOrder
 } from '../../../experiments/components/runs-list';
-import {
-  formatDuration,
-  formatMetric
-} from '../../../experiments/components/run-status';
+import { formatMetric } from '../../../experiments/components/run-status';
+import { formatDuration } from '../../../shared/time';
 import { NEWEST_FIRST } from '../../../experiments/state/experiments';
 import { makeRun } from '../../fixtures';
 
