@@ -98,7 +98,6 @@ class JobService:
         tracking: The workspace's MLflow tracking store.
         executor: Where attempts execute.
         pool: Threads for the service's blocking work (store, files, MLflow).
-        kernel_env: Variables every job kernel gets (the workspace, the server's address).
     """
 
     def __init__(
@@ -619,7 +618,8 @@ def _default_kernel(named: str | None, kernels: Mapping[str, Any]) -> str:
     return next(iter(kernels))
 
 
-def _notebook_folder(settings: Settings, notebook: str) -> Any:
+def _notebook_folder(settings: Settings, notebook: str) -> Path:
+    """The folder a run's kernel works in: its notebook's, as in JupyterLab."""
     return (settings.root_dir / notebook).parent
 
 
