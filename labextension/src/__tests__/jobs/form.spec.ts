@@ -1,6 +1,6 @@
 import { nullTranslator } from '@jupyterlab/translation';
 
-import type { INotebookParameterSpec } from '../../api/types';
+import type { INotebookParameterSpec, JSONValue } from '../../api/types';
 import {
   type IJobFormDraft,
   buildRequest,
@@ -45,6 +45,34 @@ function draft(
     ...changes,
     parameters: { ...initial.parameters, ...changes.parameters }
   };
+}
+
+/**
+ * Expect `text` typed into the field of `parameter` to be refused with `message`.
+ */
+function expectRefused(
+  parameter: INotebookParameterSpec,
+  text: string,
+  message: string
+): void {
+  expect(parseParameter(parameter, text, trans)).toEqual({
+    kind: 'error',
+    message
+  });
+}
+
+/**
+ * Expect `text` typed into the field of `parameter` to mean `value`.
+ */
+function expectValue(
+  parameter: INotebookParameterSpec,
+  text: string,
+  value: JSONValue
+): void {
+  expect(parseParameter(parameter, text, trans)).toEqual({
+    kind: 'value',
+    value
+  });
 }
 
 describe('fieldKind', () => {
@@ -110,48 +138,21 @@ describe('parseParameter', () => {
   it('reads integers and rejects decimals and words', () => {
     const int = spec();
 
-    expect(parseParameter(int, ' 12 ', trans)).toEqual({
-      kind: 'value',
-      value: 12
-    });
-    expect(parseParameter(int, '-3', trans)).toEqual({
-      kind: 'value',
-      value: -3
-    });
-    expect(parseParameter(int, '2.5', trans)).toEqual({
-      kind: 'error',
-      message: 'expected an integer'
-    });
-    expect(parseParameter(int, '1e3', trans)).toEqual({
-      kind: 'error',
-      message: 'expected an integer'
-    });
-    expect(parseParameter(int, '99999999999999999999', trans)).toEqual({
-      kind: 'error',
-      message: 'integer too large'
-    });
+    expectValue(int, ' 12 ', 12);
+    expectValue(int, '-3', -3);
+    expectRefused(int, '2.5', 'expected an integer');
+    expectRefused(int, '1e3', 'expected an integer');
+    expectRefused(int, '99999999999999999999', 'integer too large');
     expect(parseParameter(int, '', trans)).toEqual({ kind: 'default' });
   });
 
   it('reads floats, whole ones included, and rejects what is not a number', () => {
     const float = spec({ type: 'float', default: 0.5, default_source: '0.5' });
 
-    expect(parseParameter(float, '2', trans)).toEqual({
-      kind: 'value',
-      value: 2
-    });
-    expect(parseParameter(float, '1e-3', trans)).toEqual({
-      kind: 'value',
-      value: 0.001
-    });
-    expect(parseParameter(float, '.5', trans)).toEqual({
-      kind: 'value',
-      value: 0.5
-    });
-    expect(parseParameter(float, 'fast', trans)).toEqual({
-      kind: 'error',
-      message: 'expected a number'
-    });
+    expectValue(float, '2', 2);
+    expectValue(float, '1e-3', 0.001);
+    expectValue(float, '.5', 0.5);
+    expectRefused(float, 'fast', 'expected a number');
     expect(parseParameter(float, 'Infinity', trans).kind).toBe('error');
   });
 
@@ -175,14 +176,8 @@ describe('parseParameter', () => {
   it('takes text as typed, an empty text included', () => {
     const text = spec({ type: 'str', default: 'adam' });
 
-    expect(parseParameter(text, ' sgd ', trans)).toEqual({
-      kind: 'value',
-      value: ' sgd '
-    });
-    expect(parseParameter(text, '', trans)).toEqual({
-      kind: 'value',
-      value: ''
-    });
+    expectValue(text, ' sgd ', ' sgd ');
+    expectValue(text, '', '');
     expect(
       parseParameter(spec({ type: 'str', default: null }), '', trans)
     ).toEqual({ kind: 'default' });
@@ -193,26 +188,11 @@ describe('parseParameter', () => {
     const dict = spec({ type: 'dict', default: {} });
     const any = spec({ type: 'any', default: null });
 
-    expect(parseParameter(list, '[1, "a"]', trans)).toEqual({
-      kind: 'value',
-      value: [1, 'a']
-    });
-    expect(parseParameter(list, '[1,', trans)).toEqual({
-      kind: 'error',
-      message: 'not valid JSON'
-    });
-    expect(parseParameter(list, '{"a": 1}', trans)).toEqual({
-      kind: 'error',
-      message: 'expected a JSON list'
-    });
-    expect(parseParameter(dict, '[1]', trans)).toEqual({
-      kind: 'error',
-      message: 'expected a JSON object'
-    });
-    expect(parseParameter(any, '"text"', trans)).toEqual({
-      kind: 'value',
-      value: 'text'
-    });
+    expectValue(list, '[1, "a"]', [1, 'a']);
+    expectRefused(list, '[1,', 'not valid JSON');
+    expectRefused(list, '{"a": 1}', 'expected a JSON list');
+    expectRefused(dict, '[1]', 'expected a JSON object');
+    expectValue(any, '"text"', 'text');
     expect(parseParameter(any, '  ', trans)).toEqual({ kind: 'default' });
   });
 });

@@ -19,6 +19,7 @@ import type { IChartColors } from '../../shared/charts/theme';
 import { EChart } from '../../shared/components/chart';
 import { KeyValueTable } from '../../shared/components/key-value-table';
 import { RunDuration, RunStatusBadge, formatMetric } from './run-status';
+import { LoadingOrError } from '../../shared/components/loading-or-error';
 
 /**
  * Tags MLflow and jupyter-mlx set, left out of the tags table (the header
@@ -86,20 +87,11 @@ export function RunDetails(props: IRunDetailsProps): JSX.Element {
   const { run, error, trans } = props;
   if (run === null) {
     return (
-      <div className="jp-mlx-Details jp-mlx-RunDetails">
-        {error !== null ? (
-          <div
-            className="jp-mlx-ErrorNote jp-mlx-RunDetails-error"
-            role="alert"
-          >
-            {error}
-          </div>
-        ) : (
-          <p className="jp-mlx-Note jp-mlx-RunDetails-loading">
-            {trans.__('Loading run…')}
-          </p>
-        )}
-      </div>
+      <LoadingOrError
+        className="jp-mlx-RunDetails"
+        error={error}
+        loading={trans.__('Loading run…')}
+      />
     );
   }
   const name = run.run_name || run.run_id;

@@ -355,6 +355,47 @@ function OptionField(props: {
  * The run options: kernel, timeout, retries and their backoff, output
  * formats and experiment.
  */
+/**
+ * A run option taking a number from 0 to `max` (whole numbers when `integer`).
+ */
+function NumberOption(props: {
+  field: string;
+  label: string;
+  hint: string;
+  error: string | undefined;
+  max: number;
+  integer?: boolean;
+  placeholder: string;
+  value: string;
+  onChange: (event: React.ChangeEvent<HTMLInputElement>) => void;
+}): JSX.Element {
+  return (
+    <OptionField
+      field={props.field}
+      label={props.label}
+      hint={props.hint}
+      error={props.error}
+    >
+      {(id, describedBy) => (
+        <input
+          id={id}
+          type="number"
+          className="jp-mlx-JobForm-input"
+          min={0}
+          max={props.max}
+          step={props.integer ? 1 : 'any'}
+          inputMode={props.integer ? 'numeric' : 'decimal'}
+          placeholder={props.placeholder}
+          value={props.value}
+          aria-invalid={props.error !== undefined}
+          aria-describedby={describedBy}
+          onChange={props.onChange}
+        />
+      )}
+    </OptionField>
+  );
+}
+
 function OptionFields(
   props: IJobFormProps & {
     parameters: INotebookParametersResponse;
@@ -408,30 +449,17 @@ function OptionFields(
           </select>
         )}
       </OptionField>
-      <OptionField
+      <NumberOption
         field="timeout"
         label={trans.__('Timeout (seconds)')}
         hint={trans.__('Empty: no limit. At most %1.', MAX_TIMEOUT_S)}
         error={errors['timeout']}
-      >
-        {(id, describedBy) => (
-          <input
-            id={id}
-            type="number"
-            className="jp-mlx-JobForm-input"
-            min={0}
-            max={MAX_TIMEOUT_S}
-            step="any"
-            inputMode="decimal"
-            placeholder={trans.__('none')}
-            value={draft.timeout}
-            aria-invalid={errors['timeout'] !== undefined}
-            aria-describedby={describedBy}
-            onChange={numberChange('timeout')}
-          />
-        )}
-      </OptionField>
-      <OptionField
+        max={MAX_TIMEOUT_S}
+        placeholder={trans.__('none')}
+        value={draft.timeout}
+        onChange={numberChange('timeout')}
+      />
+      <NumberOption
         field="retries"
         label={trans.__('Retries')}
         hint={trans.__(
@@ -439,25 +467,13 @@ function OptionFields(
           MAX_RETRIES
         )}
         error={errors['retries']}
-      >
-        {(id, describedBy) => (
-          <input
-            id={id}
-            type="number"
-            className="jp-mlx-JobForm-input"
-            min={0}
-            max={MAX_RETRIES}
-            step={1}
-            inputMode="numeric"
-            placeholder="0"
-            value={draft.retries}
-            aria-invalid={errors['retries'] !== undefined}
-            aria-describedby={describedBy}
-            onChange={numberChange('retries')}
-          />
-        )}
-      </OptionField>
-      <OptionField
+        max={MAX_RETRIES}
+        integer
+        placeholder="0"
+        value={draft.retries}
+        onChange={numberChange('retries')}
+      />
+      <NumberOption
         field="retry_backoff"
         label={trans.__('Retry backoff (seconds)')}
         hint={trans.__(
@@ -465,24 +481,11 @@ function OptionFields(
           MAX_RETRY_BACKOFF_S
         )}
         error={errors['retry_backoff']}
-      >
-        {(id, describedBy) => (
-          <input
-            id={id}
-            type="number"
-            className="jp-mlx-JobForm-input"
-            min={0}
-            max={MAX_RETRY_BACKOFF_S}
-            step="any"
-            inputMode="decimal"
-            placeholder={String(DEFAULT_RETRY_BACKOFF_S)}
-            value={draft.retryBackoff}
-            aria-invalid={errors['retry_backoff'] !== undefined}
-            aria-describedby={describedBy}
-            onChange={numberChange('retryBackoff')}
-          />
-        )}
-      </OptionField>
+        max={MAX_RETRY_BACKOFF_S}
+        placeholder={String(DEFAULT_RETRY_BACKOFF_S)}
+        value={draft.retryBackoff}
+        onChange={numberChange('retryBackoff')}
+      />
       <div className="jp-mlx-JobForm-field" data-field="output_formats">
         <span className="jp-mlx-JobForm-label">
           <span className="jp-mlx-JobForm-name">

@@ -20,6 +20,7 @@ import {
   formatTime,
   jobStatusLabel
 } from './job-status';
+import { LoadingOrError } from '../../shared/components/loading-or-error';
 
 /**
  * How close to its end (in pixels) the log must be scrolled to follow new
@@ -101,20 +102,11 @@ export function JobRunDetails(props: IJobRunDetailsProps): JSX.Element {
   const { run, error, trans } = props;
   if (run === null) {
     return (
-      <div className="jp-mlx-Details jp-mlx-JobRunDetails">
-        {error !== null ? (
-          <div
-            className="jp-mlx-ErrorNote jp-mlx-JobRunDetails-error"
-            role="alert"
-          >
-            {error}
-          </div>
-        ) : (
-          <p className="jp-mlx-Note jp-mlx-JobRunDetails-loading">
-            {trans.__('Loading job run…')}
-          </p>
-        )}
-      </div>
+      <LoadingOrError
+        className="jp-mlx-JobRunDetails"
+        error={error}
+        loading={trans.__('Loading job run…')}
+      />
     );
   }
   const active = isActiveJobStatus(run.status);

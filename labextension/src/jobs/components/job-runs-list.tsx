@@ -2,6 +2,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import {
   Button,
   deleteIcon,
+  type LabIcon,
   refreshIcon,
   runIcon,
   stopIcon
@@ -299,38 +300,29 @@ export function JobRunRow(props: IJobRunRowProps): JSX.Element {
         </button>
         <div className="jp-mlx-JobRunRow-actions">
           {active ? (
-            <Button
-              minimal
-              small
+            <RowAction
               className="jp-mlx-JobRunRow-stop"
+              icon={stopIcon}
               onClick={() => props.onStop(run)}
               title={trans.__('Stop this run')}
-              aria-label={trans.__('Stop run of %1', name)}
-            >
-              <stopIcon.react tag="span" />
-            </Button>
+              label={trans.__('Stop run of %1', name)}
+            />
           ) : (
-            <Button
-              minimal
-              small
+            <RowAction
               className="jp-mlx-JobRunRow-delete"
+              icon={deleteIcon}
               onClick={() => props.onDelete(run)}
               title={trans.__('Delete this run and its files')}
-              aria-label={trans.__('Delete run of %1', name)}
-            >
-              <deleteIcon.react tag="span" />
-            </Button>
+              label={trans.__('Delete run of %1', name)}
+            />
           )}
-          <Button
-            minimal
-            small
+          <RowAction
             className="jp-mlx-JobRunRow-rerun"
+            icon={runIcon}
             onClick={() => props.onRerun(run)}
             title={trans.__('Run again with the same parameters')}
-            aria-label={trans.__('Re-run %1', name)}
-          >
-            <runIcon.react tag="span" />
-          </Button>
+            label={trans.__('Re-run %1', name)}
+          />
         </div>
       </div>
       <div className="jp-mlx-JobRunRow-meta">
@@ -341,5 +333,29 @@ export function JobRunRow(props: IJobRunRowProps): JSX.Element {
         <JobDuration run={run} />
       </div>
     </li>
+  );
+}
+
+/**
+ * A small icon button of a run's row; `label` is its accessible name.
+ */
+function RowAction(props: {
+  className: string;
+  icon: LabIcon;
+  onClick: () => void;
+  title: string;
+  label: string;
+}): JSX.Element {
+  return (
+    <Button
+      minimal
+      small
+      className={props.className}
+      onClick={props.onClick}
+      title={props.title}
+      aria-label={props.label}
+    >
+      <props.icon.react tag="span" />
+    </Button>
   );
 }
