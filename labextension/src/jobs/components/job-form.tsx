@@ -1,4 +1,5 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
+import { UseSignal } from '@jupyterlab/ui-components';
 import React, { useId } from 'react';
 
 import type {
@@ -17,7 +18,7 @@ import {
   formatDefault,
   parameterField
 } from '../form';
-import type { JobFormOption } from '../state/form';
+import type { JobFormOption, JobFormState } from '../state/form';
 
 /**
  * Most rows a JSON editor grows to.
@@ -530,5 +531,48 @@ function OptionFields(
         )}
       </OptionField>
     </>
+  );
+}
+
+/**
+ * The form of a form state, rendered again whenever the state changes.
+ */
+export function LiveJobForm(props: {
+  /**
+   * What the form shows and edits.
+   */
+  state: JobFormState;
+  /**
+   * Submit the run (Enter in a field).
+   */
+  onSubmit: () => void;
+  /**
+   * The jupyter-mlx translation bundle.
+   */
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { state } = props;
+  return (
+    <UseSignal signal={state.changed}>
+      {() => (
+        <JobForm
+          path={state.path}
+          parameters={state.parameters}
+          loadError={state.loadError}
+          draft={state.draft}
+          errors={state.errors}
+          message={state.message}
+          submitting={state.submitting}
+          onParameter={(name, value, unreadable) =>
+            state.setParameter(name, value, unreadable)
+          }
+          onOption={(key, value, unreadable) =>
+            state.setOption(key, value, unreadable)
+          }
+          onSubmit={props.onSubmit}
+          trans={props.trans}
+        />
+      )}
+    </UseSignal>
   );
 }

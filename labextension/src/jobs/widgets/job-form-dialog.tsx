@@ -1,11 +1,11 @@
 import { Dialog } from '@jupyterlab/apputils';
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
+import { ReactWidget } from '@jupyterlab/ui-components';
 import React from 'react';
 
 import type { IJobRun } from '../../api/types';
 import type { IMLXClient } from '../../tokens';
-import { JobForm } from '../components/job-form';
+import { LiveJobForm } from '../components/job-form';
 import { JobFormState } from '../state/form';
 import { baseName } from '../status';
 
@@ -51,29 +51,12 @@ export class JobFormBody
   }
 
   protected render(): JSX.Element {
-    const state = this.state;
     return (
-      <UseSignal signal={state.changed}>
-        {() => (
-          <JobForm
-            path={state.path}
-            parameters={state.parameters}
-            loadError={state.loadError}
-            draft={state.draft}
-            errors={state.errors}
-            message={state.message}
-            submitting={state.submitting}
-            onParameter={(name, value, unreadable) =>
-              state.setParameter(name, value, unreadable)
-            }
-            onOption={(key, value, unreadable) =>
-              state.setOption(key, value, unreadable)
-            }
-            onSubmit={this._submit}
-            trans={this._trans}
-          />
-        )}
-      </UseSignal>
+      <LiveJobForm
+        state={this.state}
+        onSubmit={this._submit}
+        trans={this._trans}
+      />
     );
   }
 }

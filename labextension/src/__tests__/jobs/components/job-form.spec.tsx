@@ -1,9 +1,8 @@
 import { nullTranslator } from '@jupyterlab/translation';
-import { UseSignal } from '@jupyterlab/ui-components';
 import { act, fireEvent, render, screen } from '@testing-library/react';
 import React from 'react';
 
-import { JobForm } from '../../../jobs/components/job-form';
+import { LiveJobForm } from '../../../jobs/components/job-form';
 import { JobFormState } from '../../../jobs/state/form';
 import {
   makeAPIError,
@@ -18,29 +17,12 @@ const trans = nullTranslator.load('jupyter_mlx');
  * The form of a state, rendered again whenever the state changes.
  */
 function Form(props: { state: JobFormState }): JSX.Element {
-  const { state } = props;
   return (
-    <UseSignal signal={state.changed}>
-      {() => (
-        <JobForm
-          path={state.path}
-          parameters={state.parameters}
-          loadError={state.loadError}
-          draft={state.draft}
-          errors={state.errors}
-          message={state.message}
-          submitting={state.submitting}
-          onParameter={(name, value, unreadable) =>
-            state.setParameter(name, value, unreadable)
-          }
-          onOption={(key, value, unreadable) =>
-            state.setOption(key, value, unreadable)
-          }
-          onSubmit={() => void state.submit()}
-          trans={trans}
-        />
-      )}
-    </UseSignal>
+    <LiveJobForm
+      state={props.state}
+      onSubmit={() => void props.state.submit()}
+      trans={trans}
+    />
   );
 }
 
