@@ -114,7 +114,9 @@ class JobKernel:
         await terminate_group(self.pid, self.create_time, 0.2)
 
     async def shutdown(self) -> None:
-        """Ask the kernel to exit, then stop whatever is left of its process group."""
+        """Ask the kernel to exit, stop whatever is left of its process group, then reap the
+        process and release the manager's sockets, context and connection file (a shutdown
+        cut short by its timeout, or a kernel killed by a stop, leaves them otherwise)."""
         if self._closed:
             return
         self._closed = True
@@ -125,6 +127,10 @@ class JobKernel:
         except Exception:  # the group is stopped below whatever happened
             log.debug("Kernel %d did not shut down cleanly", self.pid, exc_info=True)
         await terminate_group(self.pid, self.create_time, SHUTDOWN_GRACE_S)
+        with contextlib.suppress(Exception):
+            await self.manager.provisioner.poll()  # reaps the exited process
+        with contextlib.suppress(Exception):
+            await self.manager.cleanup_resources()  # async on AsyncKernelManager
 
 
 async def start_kernel(
