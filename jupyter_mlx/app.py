@@ -12,6 +12,7 @@ from . import __version__
 from .blocking import default_workers
 from .config import Settings, redact_url
 from .handlers import ROUTES
+from .jobs.definitions import ScheduleLimits
 from .services import JobSizes, PoolSizes, Services
 from .status import DescribeRunningServer
 
@@ -83,6 +84,23 @@ class MLXApp(ExtensionApp):
         ),
     )
 
+    max_catchup_runs = Integer(
+        10,
+        config=True,
+        help=(
+            "Most fires missed while no scheduler ran that a definition with the catch-up "
+            "policy 'all' runs after a restart; the rest are counted as skipped. Default: 10."
+        ),
+    )
+    max_sweep_runs = Integer(
+        100,
+        config=True,
+        help=(
+            "Most runs one sweep may make (a grid's size, or the trials asked for); a larger "
+            "sweep is refused. Default: 100. Example: 500"
+        ),
+    )
+
     @default("max_concurrent_runs")
     def _default_max_concurrent_runs(self) -> int:
         return os.cpu_count() or 1
@@ -109,6 +127,9 @@ class MLXApp(ExtensionApp):
             pools=PoolSizes(workers=self.blocking_workers, queue=self.blocking_queue),
             job_sizes=JobSizes(
                 max_concurrent_runs=self.max_concurrent_runs, warm_kernels=self.warm_kernels
+            ),
+            limits=ScheduleLimits(
+                max_catchup_runs=self.max_catchup_runs, max_sweep_runs=self.max_sweep_runs
             ),
         )
         self.settings["mlx"] = self.services

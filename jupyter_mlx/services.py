@@ -13,9 +13,12 @@ from dataclasses import dataclass, field
 from .blocking import BlockingPool, default_workers
 from .config import WORKSPACE_DIRNAME, Settings
 from .errors import NotFound
+from .jobs.definitions import JobDefinitionService, ScheduleLimits
 from .jobs.executor import LocalExecutor
 from .jobs.kernels import KernelPool
+from .jobs.scheduler import Scheduler
 from .jobs.service import JobService
+from .jobs.sweeps import SweepService
 from .status import DescribeRunningServer, DescribeServer, describe_server
 from .store import Store
 from .supervisor import Supervisor
@@ -121,6 +124,9 @@ class Services:
         tasks: Background loops (scheduler, health checks), restarted when they crash.
         processes: Supervised children (job runners, endpoints) in their own process groups.
         jobs: Job runs: notebooks executed with parameters, in kernels of their own.
+        sweeps: Sweeps: trials of a notebook over a parameter space.
+        definitions: Job definitions: notebooks run on demand or on a cron schedule.
+        scheduler: The loop firing definitions when due (started by :meth:`start`).
         server: The Jupyter server these services run in, when they do.
         kernel_env: Returns the variables a kernel started for this workspace gets (the
             server sets one that adds its address and token).
@@ -139,6 +145,9 @@ class Services:
     tasks: TaskGroup
     processes: Supervisor
     jobs: JobService
+    sweeps: SweepService
+    definitions: JobDefinitionService
+    scheduler: Scheduler
     server: DescribeRunningServer | None = None
     kernel_env: Callable[[], dict[str, str]] | None = None
 
@@ -150,6 +159,7 @@ class Services:
         migrate: bool = True,
         pools: PoolSizes | None = None,
         job_sizes: JobSizes | None = None,
+        limits: ScheduleLimits | None = None,
     ) -> Services:
         """Build the services of ``settings``.
 
@@ -162,6 +172,7 @@ class Services:
             pools: Sizes of the blocking pools; default: sized for this machine.
             job_sizes: Concurrency and kernels started ahead of job runs; default: one run
                 per core, one kernel ahead.
+            limits: Bounds of catch-up and sweeps; default: 10 missed fires, 100 trials.
 
         Raises:
             Unavailable: ``migrate`` is set and the store cannot be migrated, or the MLflow
@@ -191,6 +202,19 @@ class Services:
             warm=jobs.warm_kernels,
             output=settings.workspace / JOB_KERNELS_LOG,
         )
+        job_pool = BlockingPool("jobs", workers=JOBS_WORKERS, queue=JOBS_QUEUE)
+        job_service = JobService(
+            settings,
+            store,
+            tracking.connection,
+            LocalExecutor(kernels, capacity=jobs.max_concurrent_runs),
+            job_pool,
+        )
+        bounds = limits or ScheduleLimits()
+        sweeps = SweepService(
+            settings, store, job_service, tracking.connection, job_pool, bounds.max_sweep_runs
+        )
+        definitions = JobDefinitionService(settings, store, job_service, sweeps, job_pool, bounds)
         services = cls(
             settings=settings,
             store=store,
@@ -199,13 +223,10 @@ class Services:
             quick=quick,
             tasks=TaskGroup(),
             processes=Supervisor(store, blocking=quick.run),
-            jobs=JobService(
-                settings,
-                store,
-                tracking.connection,
-                LocalExecutor(kernels, capacity=jobs.max_concurrent_runs),
-                BlockingPool("jobs", workers=JOBS_WORKERS, queue=JOBS_QUEUE),
-            ),
+            jobs=job_service,
+            sweeps=sweeps,
+            definitions=definitions,
+            scheduler=Scheduler(definitions),
         )
         return services
 
@@ -250,10 +271,13 @@ class Services:
         The server calls it once its event loop runs and the store is migrated. Children that
         a killed server left running are stopped: no capability adopts any yet. Job runs it
         left running are settled (interrupted, or queued again for a retry), then the job
-        dispatcher starts.
+        dispatcher starts, the scheduler (whose first look handles the fires missed while no
+        scheduler ran) and the watch over running sweeps.
         """
         self.tracking.connection.after_first_call = settle_heap
         await self.jobs.start(self.tasks)
+        self.tasks.start("scheduler", self.scheduler.run)
+        self.tasks.start("sweeps", lambda: self.sweeps.watch(self.tasks.sleep))
         recovery = await self.processes.recover()
         for orphan in recovery.stopped:
             log.warning(

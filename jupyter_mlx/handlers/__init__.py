@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import experiments, jobs
+from . import experiments, jobs, schedules
 from .config import ConfigHandler
 
 #: Route patterns (relative to the server's base URL) and their handlers.
@@ -10,4 +10,5 @@ ROUTES: list[tuple[str, type]] = [
     (r"/mlx/api/config", ConfigHandler),
     *experiments.ROUTES,
     *jobs.ROUTES,
+    *schedules.ROUTES,
 ]

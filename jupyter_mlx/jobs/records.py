@@ -19,13 +19,22 @@ from sqlalchemy.exc import IntegrityError
 
 from ..errors import InvalidInput, NotFound
 from ..store import Store
-from ..store.tables import JobAttemptRecord, JobRunRecord
+from ..store.tables import JobAttemptRecord, JobRunRecord, SweepRecord
 from .files import RunFiles
-from .schemas import JobAttempt, JobRun, JobRunError, JobRunProgress, ListJobRunsQuery
+from .schemas import (
+    JobAttempt,
+    JobRun,
+    JobRunError,
+    JobRunProgress,
+    ListJobRunsQuery,
+    WebhookDelivery,
+)
 
 _TOKEN = re.compile(r"^(\d{1,16}):([0-9a-f]{32})$")
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _MICROSECOND = timedelta(microseconds=1)
+#: Queued runs a claim looks at per free slot: runs held back by their group's cap are passed.
+CANDIDATES_PER_SLOT = 20
 
 
 def now() -> datetime:
@@ -97,6 +106,10 @@ def to_schema(
         mlflow_experiment_id=record.mlflow_experiment_id,
         mlflow_run_id=record.mlflow_run_id,
         error=_error(record.error),
+        trigger=record.trigger,  # type: ignore[arg-type]
+        scheduled_for=aware(record.scheduled_for),
+        sweep_id=record.sweep_id,
+        webhook=None if record.webhook is None else WebhookDelivery.model_validate(record.webhook),
     )
 
 
@@ -107,7 +120,8 @@ class JobRecords:
         self.store = store
 
     def insert(self, record: JobRunRecord) -> tuple[JobRunRecord, bool]:
-        """Add a queued run; a repeated idempotency key gives the run it created instead.
+        """Add a queued run; a repeated idempotency key, or a scheduled instant of its job that
+        has fired already, gives the run made before instead.
 
         Returns:
             The run, and whether it was added now.
@@ -116,13 +130,24 @@ class JobRecords:
             with self.store.session() as session:
                 session.add(record)
         except IntegrityError:
-            if record.idempotency_key is None:
-                raise
-            existing = self.by_idempotency_key(record.idempotency_key)
+            existing = None
+            if record.idempotency_key is not None:
+                existing = self.by_idempotency_key(record.idempotency_key)
+            if existing is None and record.scheduled_for is not None:
+                existing = self.by_fire(record.job_id, record.scheduled_for)
             if existing is None:
                 raise
             return existing, False
         return record, True
+
+    def by_fire(self, job_id: str, scheduled_for: datetime) -> JobRunRecord | None:
+        """The run a job's schedule made for one instant."""
+        with self.store.session() as session:
+            return session.scalar(
+                select(JobRunRecord).where(
+                    JobRunRecord.job_id == job_id, JobRunRecord.scheduled_for == scheduled_for
+                )
+            )
 
     def by_idempotency_key(self, key: str) -> JobRunRecord | None:
         with self.store.session() as session:
@@ -166,6 +191,8 @@ class JobRecords:
             filters.append(JobRunRecord.status.in_(query.status))
         if query.job_id:
             filters.append(JobRunRecord.job_id == query.job_id)
+        if query.sweep_id:
+            filters.append(JobRunRecord.sweep_id == query.sweep_id)
         keyset = []
         if query.page_token:
             match = _TOKEN.match(query.page_token)
@@ -210,7 +237,8 @@ class JobRecords:
         self, owner: Owner, limit: int, only: set[str] | None = None
     ) -> list[tuple[JobRunRecord, int]]:
         """Take up to ``limit`` queued runs that are due, oldest first, and start an attempt of
-        each: the run becomes ``running`` under ``owner``.
+        each: the run becomes ``running`` under ``owner``. A run whose group (its sweep, else
+        its job) has ``max_concurrent`` runs running waits for one of them to end.
 
         Args:
             owner: The process that executes them.
@@ -238,10 +266,19 @@ class JobRecords:
                         ),
                     )
                     .order_by(JobRunRecord.created_at, JobRunRecord.id)
-                    .limit(limit)
+                    .limit(limit * CANDIDATES_PER_SLOT)
                 )
             )
+            running: Counter[str] = Counter()
             for record in candidates:
+                if len(claimed) >= limit:
+                    break
+                group = record.sweep_id or record.job_id
+                if record.max_concurrent is not None:
+                    if group not in running:
+                        running[group] = self._running_in(session, record)
+                    if running[group] >= record.max_concurrent:
+                        continue
                 number = record.attempt + 1
                 taken = session.execute(
                     update(JobRunRecord)
@@ -272,7 +309,27 @@ class JobRecords:
                 )
                 session.refresh(record)
                 claimed.append((record, number))
+                running[group] += 1
         return claimed
+
+    @staticmethod
+    def _running_in(session: Any, record: JobRunRecord) -> int:
+        column = JobRunRecord.sweep_id if record.sweep_id else JobRunRecord.job_id
+        return int(
+            session.scalar(
+                select(func.count()).where(
+                    column == (record.sweep_id or record.job_id), JobRunRecord.status == "running"
+                )
+            )
+            or 0
+        )
+
+    def sweep_run(self, sweep_id: str) -> tuple[str, str | None]:
+        """A sweep's id and its parent MLflow run's, which its trials' runs nest under."""
+        with self.store.session() as session:
+            return sweep_id, session.scalar(
+                select(SweepRecord.mlflow_run_id).where(SweepRecord.id == sweep_id)
+            )
 
     def set_mlflow_run(self, run_id: str, experiment_id: str, mlflow_run_id: str) -> None:
         with self.store.session() as session:
@@ -353,6 +410,27 @@ class JobRecords:
         with self.store.session() as session:
             session.execute(delete(JobAttemptRecord).where(JobAttemptRecord.run_id == run_id))
             session.execute(delete(JobRunRecord).where(JobRunRecord.id == run_id))
+
+    def ids_of(self, *, job_id: str | None = None, sweep_id: str | None = None) -> list[str]:
+        """The ids of a job's runs, or of a sweep's trials, oldest first."""
+        column = JobRunRecord.job_id if job_id is not None else JobRunRecord.sweep_id
+        with self.store.session() as session:
+            return list(
+                session.scalars(
+                    select(JobRunRecord.id)
+                    .where(column == (job_id if job_id is not None else sweep_id))
+                    .order_by(JobRunRecord.created_at, JobRunRecord.id)
+                )
+            )
+
+    def set_webhook(self, run_id: str, delivery: WebhookDelivery) -> None:
+        """Record how a run's webhook was told of its end."""
+        with self.store.session() as session:
+            session.execute(
+                update(JobRunRecord)
+                .where(JobRunRecord.id == run_id)
+                .values(webhook=delivery.model_dump(mode="json"))
+            )
 
     def running_on(self, host: str) -> list[tuple[JobRunRecord, JobAttemptRecord | None]]:
         """Runs recorded as running on this host, each with its current attempt."""

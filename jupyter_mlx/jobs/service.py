@@ -22,9 +22,9 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +83,37 @@ class _Active:
 
 
 @dataclass(frozen=True, slots=True)
+class RunOrigin:
+    """Where a run comes from when it is not a plain request: a definition or a sweep.
+
+    Attributes:
+        job_id: The definition (or a sweep's own job) the run belongs to.
+        snapshot: The notebook file the run executes instead of the one at its path.
+        trigger: What started it.
+        scheduled_for: The cron instant it fires for; unique with ``job_id``.
+        max_concurrent: Most runs of its group (sweep, else job) executing at once.
+        sweep_id: The sweep it is a trial of.
+        trial_number: Its number in that sweep.
+        trial_values: The values the sweep gave it.
+        mlflow_parent_run_id: The MLflow run its own nests under (the sweep's).
+    """
+
+    job_id: str
+    snapshot: Path | None = None
+    trigger: str = "manual"
+    scheduled_for: datetime | None = None
+    max_concurrent: int | None = None
+    sweep_id: str | None = None
+    trial_number: int | None = None
+    trial_values: dict[str, Any] | None = None
+    mlflow_parent_run_id: str | None = None
+
+
+#: Called with every run that reaches a final status in this process.
+EndHook = Callable[[JobRun], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
 class _Prepared:
     notebook: Any
     mlflow_run_id: str | None
@@ -120,6 +151,8 @@ class JobService:
         self._wake = asyncio.Event()
         self._closing = False
         self._finished = asyncio.Condition()
+        #: Told of every run that ends here (webhooks, sweeps); a failing hook is logged.
+        self.end_hooks: list[EndHook] = []
 
     # --- reads ---------------------------------------------------------------------------
 
@@ -160,17 +193,24 @@ class JobService:
 
     # --- changes -------------------------------------------------------------------------
 
-    async def create(self, request: CreateJobRunRequest) -> tuple[JobRun, bool]:
+    async def create(
+        self, request: CreateJobRunRequest, origin: RunOrigin | None = None
+    ) -> tuple[JobRun, bool]:
         """Validate and queue a run.
 
+        Args:
+            request: What to run.
+            origin: The definition or sweep it belongs to, when one made it.
+
         Returns:
-            The run, and whether it was created now (False: the idempotency key's run).
+            The run, and whether it was created now (False: the idempotency key's run, or
+            the run its definition made for that instant already).
 
         Raises:
             InvalidInput: A bad path, notebook, parameter, value or kernel (``field`` names it).
             NotFound: No such notebook or job.
         """
-        record, created = await self.pool.run(self._queue, request)
+        record, created = await self.pool.run(self._queue, request, origin)
         if not created:
             return await self.get(record.id), False
         self._wake.set()
@@ -184,7 +224,9 @@ class JobService:
             Conflict: It has ended, or another process executes it.
         """
         active = self._active.get(run_id)
-        if active is None and not await self.pool.run(self.records.stop_queued, run_id):
+        if active is None and await self.pool.run(self.records.stop_queued, run_id):
+            await self._ended(await self.get(run_id))
+        elif active is None:
             record, _ = await self.pool.run(self.records.get, run_id)
             if record.status in FINAL_STATUSES:
                 raise Conflict(f"Job run {run_id} has ended already ({record.status}).")
@@ -201,6 +243,13 @@ class JobService:
         else:
             await self._notify()
         return await self.get(run_id)
+
+    async def stop_quietly(self, run_id: str) -> None:
+        """Stop a run unless it has ended meanwhile (or another process executes it)."""
+        try:
+            await self.stop(run_id)
+        except Conflict as exc:
+            log.info("Job run %s was not stopped: %s", run_id, exc.message)
 
     async def delete(self, run_id: str) -> None:
         """Delete a run that has ended, with its folder; its MLflow run is kept.
@@ -261,6 +310,8 @@ class JobService:
             runlog.line(f"interrupted: {error.message}")
             await runlog.close()
             final = await self._end_attempt(record, record.attempt, "interrupted", error, None)
+            if final.status in FINAL_STATUSES:
+                await self._ended(self._schema(final, []))
             log.warning(
                 "Job run %s was left running by pid %s: %s",
                 record.id,
@@ -385,7 +436,9 @@ class JobService:
             ticket.log.line(outcome.error.message if outcome.error else "failed")
         try:
             await ticket.log.close()
-            await self._end_attempt(record, number, outcome.status, outcome.error, notebook)
+            ended = await self._end_attempt(record, number, outcome.status, outcome.error, notebook)
+            if ended.status in FINAL_STATUSES:
+                await self._ended(self._schema(ended, []))
         finally:
             self._active.pop(record.id, None)
             self._wake.set()
@@ -407,6 +460,13 @@ class JobService:
             self._record_end, record, number, status, error, notebook, retry_at
         )
 
+    async def _ended(self, run: JobRun) -> None:
+        for hook in self.end_hooks:
+            try:
+                await hook(run)
+            except Exception:
+                log.exception("Job run %s: a hook on its end failed", run.id)
+
     async def _notify(self) -> None:
         async with self._finished:
             self._finished.notify_all()
@@ -427,7 +487,7 @@ class JobService:
     def _read_parameters(self, path: str) -> NotebookParametersResponse:
         resolved, relative = resolve_notebook(self.settings.root_dir, path, field="path")
         notebook = load_notebook(resolved, field="path")
-        specs, has_cell = _specs(notebook)
+        specs, has_cell = parameter_specs(notebook)
         kernels = self.kernelspecs.all()
         named = notebook.metadata.get("kernelspec", {}).get("name")
         return NotebookParametersResponse(
@@ -439,20 +499,28 @@ class JobService:
             default_kernel=_default_kernel(named, kernels),
         )
 
-    def _queue(self, request: CreateJobRunRequest) -> tuple[JobRunRecord, bool]:
+    def _queue(
+        self, request: CreateJobRunRequest, origin: RunOrigin | None
+    ) -> tuple[JobRunRecord, bool]:
         if request.idempotency_key is not None:
             existing = self.records.by_idempotency_key(request.idempotency_key)
             if existing is not None:
                 return existing, False
-        accepted = accept_request(self.settings, self.kernelspecs, request)
+        if origin is not None and origin.scheduled_for is not None:
+            existing = self.records.by_fire(origin.job_id, origin.scheduled_for)
+            if existing is not None:
+                return existing, False
+        snapshot = None if origin is None else origin.snapshot
+        accepted = accept_request(self.settings, self.kernelspecs, request, snapshot)
         if request.job_id is not None and not self.records.job_exists(request.job_id):
             raise NotFound(f"No job {request.job_id!r}.", field="job_id")
+        origin = origin or RunOrigin(job_id=request.job_id or uuid.uuid4().hex)
         run_id = uuid.uuid4().hex
         files = RunFiles.of(self.settings.workspace, run_id)
         write_notebook(files.input, accepted.notebook)
         record = JobRunRecord(
             id=run_id,
-            job_id=request.job_id or uuid.uuid4().hex,
+            job_id=origin.job_id,
             notebook=accepted.path,
             status="queued",
             parameters=accepted.parameters,
@@ -465,6 +533,12 @@ class JobService:
             idempotency_key=request.idempotency_key,
             attempt=0,
             created_at=now(),
+            trigger=origin.trigger,
+            scheduled_for=origin.scheduled_for,
+            max_concurrent=origin.max_concurrent,
+            sweep_id=origin.sweep_id,
+            trial_number=origin.trial_number,
+            trial_values=origin.trial_values,
         )
         try:
             stored, created = self.records.insert(record)
@@ -486,7 +560,7 @@ class JobService:
         for cell in notebook.cells:  # as papermill's loader leaves them
             cell.metadata.setdefault("tags", [])
             cell.metadata.setdefault("papermill", {})
-        specs, _ = _specs(notebook)
+        specs, _ = parameter_specs(notebook)
         notebook.metadata["papermill"] = {
             "default_parameters": {s.name: s.default for s in specs},
             "parameters": {},
@@ -514,6 +588,7 @@ class JobService:
                     experiment=record.experiment,
                     input_path=files.input,
                     params=values,
+                    sweep=self.records.sweep_run(record.sweep_id) if record.sweep_id else None,
                 )
                 self.records.set_mlflow_run(record.id, experiment_id, mlflow_run_id)
                 record.mlflow_run_id = mlflow_run_id
@@ -574,18 +649,31 @@ class AcceptedRequest:
 
 
 def accept_request(
-    settings: Settings, kernelspecs: KernelSpecs, request: CreateJobRunRequest
+    settings: Settings,
+    kernelspecs: KernelSpecs,
+    request: CreateJobRunRequest,
+    snapshot: Path | None = None,
 ) -> AcceptedRequest:
     """Check a create request against the notebook it names and the installed kernels
     (blocking; reads no store, so a refused command line creates no workspace).
+
+    Args:
+        settings: The workspace.
+        kernelspecs: The installed kernels.
+        request: What to run.
+        snapshot: A copy of the notebook to run instead of the file at its path (a job
+            definition's); the path then only names it.
 
     Raises:
         InvalidInput: A bad path, notebook, parameter, value or kernel (``field`` names it).
         NotFound: No such notebook.
     """
-    resolved, relative = resolve_notebook(settings.root_dir, request.notebook)
+    if snapshot is None:
+        resolved, relative = resolve_notebook(settings.root_dir, request.notebook)
+    else:
+        resolved, relative = snapshot, request.notebook
     notebook = load_notebook(resolved)
-    specs, has_cell = _specs(notebook)
+    specs, has_cell = parameter_specs(notebook)
     parameters = check_parameters(
         specs, request.parameters, has_cell=has_cell, allow_extra=request.allow_extra
     )
@@ -602,7 +690,8 @@ def accept_request(
     return AcceptedRequest(notebook, relative, parameters, kernel)
 
 
-def _specs(notebook: Any) -> tuple[list[NotebookParameterSpec], bool]:
+def parameter_specs(notebook: Any) -> tuple[list[NotebookParameterSpec], bool]:
+    """A notebook's parameters, typed, and whether it has a ``parameters`` cell."""
     has_cell = any(
         cell.cell_type == "code" and PARAMETERS_TAG in cell.metadata.get("tags", [])
         for cell in notebook.cells

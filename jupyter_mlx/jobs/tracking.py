@@ -33,6 +33,9 @@ MLFLOW_STATUS = {
     "interrupted": "KILLED",
 }
 STATUS_TAG = "mlx.job.status"
+SWEEP_TAG = "mlx.sweep.id"
+#: MLflow's tag nesting a run under another.
+PARENT_TAG = "mlflow.parentRunId"
 
 
 class JobExperiments:
@@ -79,8 +82,12 @@ def start_mlflow_run(
     experiment: str,
     input_path: Path,
     params: Mapping[str, Any],
+    sweep: tuple[str, str | None] | None = None,
 ) -> tuple[str, str]:
-    """Create the MLflow run of a job run.
+    """Create the MLflow run of a job run; a sweep's trial nests under the sweep's run.
+
+    Args:
+        sweep: The sweep's id and its parent MLflow run's, for a trial.
 
     Returns:
         The experiment id and the MLflow run id.
@@ -99,6 +106,10 @@ def start_mlflow_run(
                 environ={"MLX_JOB_ID": job_id, "MLX_JOB_RUN_ID": run_id},
             )
             tags[STATUS_TAG] = "running"
+            if sweep is not None:
+                tags[SWEEP_TAG] = sweep[0]
+                if sweep[1]:
+                    tags[PARENT_TAG] = sweep[1]
             name = f"{Path(notebook).stem}-job-{run_id[:8]}"
             run = connection.client.create_run(experiment_id, run_name=name, tags=tags)
             if params:

@@ -9,7 +9,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -54,7 +64,10 @@ class ProcessRecord(Base):
 class JobRunRecord(Base):
     """A job run: one execution of a notebook with its parameters (see :mod:`jupyter_mlx.jobs`).
 
-    The job service is its only writer. While an attempt executes, ``host``, ``owner_pid`` and
+    The job service is its only writer. A run a definition's schedule fired carries the
+    instant in ``scheduled_for``, unique with ``job_id``: a second scheduler firing the same
+    instant fails to insert it. ``max_concurrent`` caps the runs of its group (its sweep, else
+    its job) that execute at once. While an attempt executes, ``host``, ``owner_pid`` and
     ``owner_create_time`` name the process executing it, so a server started after a killed
     one can tell the runs that lost their executor.
     """
@@ -86,10 +99,20 @@ class JobRunRecord(Base):
     host: Mapped[str | None] = mapped_column(String(255), nullable=True)
     owner_pid: Mapped[int | None] = mapped_column(Integer, nullable=True)
     owner_create_time: Mapped[float | None] = mapped_column(Float, nullable=True)
+    trigger: Mapped[str] = mapped_column(String(20), default="manual")
+    scheduled_for: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    max_concurrent: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    sweep_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    trial_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    trial_values: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    objective: Mapped[float | None] = mapped_column(Float, nullable=True)
+    trial_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    webhook: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
     __table_args__ = (
         Index("ix_mlx_job_runs_notebook_created", "notebook", "created_at"),
         Index("ix_mlx_job_runs_created_at", "created_at"),
+        Index("uq_mlx_job_runs_fire", "job_id", "scheduled_for", unique=True),
     )
 
 
@@ -110,3 +133,76 @@ class JobAttemptRecord(Base):
     error: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     pid: Mapped[int | None] = mapped_column(Integer, nullable=True)
     create_time: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+class JobDefinitionRecord(Base):
+    """A job definition: a copy of a notebook, the settings of its runs and its schedule.
+
+    ``last_fire_at`` is the last scheduled instant the scheduler handled (fired or skipped);
+    with the unique (``job_id``, ``scheduled_for``) key of job runs it makes every instant
+    fire at most once, whichever scheduler gets there first.
+    """
+
+    __tablename__ = "mlx_job_definitions"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    notebook: Mapped[str] = mapped_column(Text, index=True)
+    snapshot_sha256: Mapped[str] = mapped_column(String(64))
+    snapshot_taken_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    parameters: Mapped[dict[str, Any]] = mapped_column(JSON)
+    kernel: Mapped[str] = mapped_column(String(255))
+    timeout: Mapped[float | None] = mapped_column(Float, nullable=True)
+    retries: Mapped[int] = mapped_column(Integer)
+    retry_backoff: Mapped[float] = mapped_column(Float)
+    output_formats: Mapped[list[str]] = mapped_column(JSON)
+    experiment: Mapped[str] = mapped_column(Text)
+    cron: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    timezone: Mapped[str] = mapped_column(String(64))
+    catchup: Mapped[str] = mapped_column(String(10))
+    max_concurrent_runs: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean)
+    next_fire_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True, index=True
+    )
+    last_fire_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    skipped_fires: Mapped[int] = mapped_column(Integer, default=0)
+    sweep: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    notify: Mapped[bool] = mapped_column(Boolean)
+    webhook_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    webhook_events: Mapped[list[str]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SweepRecord(Base):
+    """A sweep: trials of one notebook over a parameter space, under one parent MLflow run.
+
+    A sweep a definition fired carries its ``job_id`` and ``scheduled_for``, unique together,
+    so one instant makes one sweep.
+    """
+
+    __tablename__ = "mlx_sweeps"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    notebook: Mapped[str] = mapped_column(Text, index=True)
+    job_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    scheduled_for: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    strategy: Mapped[str] = mapped_column(String(10))
+    space: Mapped[dict[str, Any]] = mapped_column(JSON)
+    base: Mapped[dict[str, Any]] = mapped_column(JSON)
+    trials: Mapped[int] = mapped_column(Integer)
+    metric: Mapped[str | None] = mapped_column(String(250), nullable=True)
+    direction: Mapped[str] = mapped_column(String(10))
+    max_concurrent_runs: Mapped[int] = mapped_column(Integer)
+    seed: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    experiment: Mapped[str] = mapped_column(Text)
+    mlflow_experiment_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    mlflow_run_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    __table_args__ = (Index("uq_mlx_sweeps_fire", "job_id", "scheduled_for", unique=True),)
