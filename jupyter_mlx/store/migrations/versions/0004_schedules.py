@@ -15,17 +15,20 @@ down_revision = "0003"
 branch_labels = None
 depends_on = None
 
-_RUN_COLUMNS = (
-    sa.Column("trigger", sa.String(20), nullable=False, server_default="manual"),
-    sa.Column("scheduled_for", sa.DateTime(timezone=True), nullable=True),
-    sa.Column("max_concurrent", sa.Integer(), nullable=True),
-    sa.Column("sweep_id", sa.String(32), nullable=True),
-    sa.Column("trial_number", sa.Integer(), nullable=True),
-    sa.Column("trial_values", sa.JSON(), nullable=True),
-    sa.Column("objective", sa.Float(), nullable=True),
-    sa.Column("trial_error", sa.Text(), nullable=True),
-    sa.Column("webhook", sa.JSON(), nullable=True),
-)
+
+def _run_columns() -> list[sa.Column]:
+    """The columns job runs gain (new objects each call: a column belongs to one table)."""
+    return [
+        sa.Column("trigger", sa.String(20), nullable=False, server_default="manual"),
+        sa.Column("scheduled_for", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("max_concurrent", sa.Integer(), nullable=True),
+        sa.Column("sweep_id", sa.String(32), nullable=True),
+        sa.Column("trial_number", sa.Integer(), nullable=True),
+        sa.Column("trial_values", sa.JSON(), nullable=True),
+        sa.Column("objective", sa.Float(), nullable=True),
+        sa.Column("trial_error", sa.Text(), nullable=True),
+        sa.Column("webhook", sa.JSON(), nullable=True),
+    ]
 
 
 def upgrade() -> None:
@@ -84,8 +87,8 @@ def upgrade() -> None:
     op.create_index("uq_mlx_sweeps_fire", "mlx_sweeps", ["job_id", "scheduled_for"], unique=True)
     # Columns and a unique index, not a table constraint: SQLite would copy the table for
     # that, and dropping the old copy cascades to the attempts under foreign_keys=ON.
-    for column in _RUN_COLUMNS:
-        op.add_column("mlx_job_runs", column.copy())
+    for column in _run_columns():
+        op.add_column("mlx_job_runs", column)
     op.create_index("ix_mlx_job_runs_sweep_id", "mlx_job_runs", ["sweep_id"])
     op.create_index(
         "uq_mlx_job_runs_fire", "mlx_job_runs", ["job_id", "scheduled_for"], unique=True
@@ -95,7 +98,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("uq_mlx_job_runs_fire", "mlx_job_runs")
     op.drop_index("ix_mlx_job_runs_sweep_id", "mlx_job_runs")
-    for column in _RUN_COLUMNS:
+    for column in _run_columns():
         op.drop_column("mlx_job_runs", column.name)
     op.drop_table("mlx_sweeps")
     op.drop_table("mlx_job_definitions")
