@@ -344,8 +344,9 @@ class SweepService:
         snapshot = notebook_file if job_id is not None else None
         accepted = accept_request(self.settings, self.jobs.kernelspecs, request, snapshot)
         check_sweep_names(accepted.notebook, spec)
-        points = grid(spec) if spec.strategy == "grid" else sample(spec, total)
         specs, has_cell = parameter_specs(accepted.notebook)
+        spec = _typed(spec, {s.name: s.type for s in specs})
+        points = grid(spec) if spec.strategy == "grid" else sample(spec, total)
         checked = [
             check_parameters(
                 specs, {**accepted.parameters, **point}, has_cell=has_cell, allow_extra=allow_extra
@@ -705,6 +706,16 @@ class SweepService:
         shutil.rmtree(
             _notebook_snapshot(self.settings.workspace, sweep_id).parent, ignore_errors=True
         )
+
+
+def _typed(spec: SweepSpec, types: dict[str, str]) -> SweepSpec:
+    """The spec with each range over an integer parameter drawing whole numbers."""
+    ranges = {
+        name: parameter.model_copy(update={"integer": True})
+        for name, parameter in spec.parameters.items()
+        if parameter.values is None and types.get(name) == "int"
+    }
+    return spec.model_copy(update={"parameters": {**spec.parameters, **ranges}})
 
 
 def _spec_of(record: SweepRecord) -> SweepSpec:
