@@ -55,6 +55,11 @@ log = logging.getLogger("jupyter_mlx")
 DEFINITIONS_DIRNAME = "jobs"
 #: Fields of a definition that a change re-checks against its notebook.
 RUN_FIELDS = ("parameters", "kernel", "timeout", "retries", "retry_backoff", "output_formats")
+#: Fields a definition checks when any of them changes.
+CHECKED = (*RUN_FIELDS, "experiment", "cron", "timezone", "sweep", "webhook_url")
+#: Fields a PATCH may set to null: no kernel (the notebook's), no timeout, schedule, sweep or
+#: webhook.
+CLEARABLE = frozenset({"kernel", "timeout", "cron", "sweep", "webhook_url"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -431,32 +436,24 @@ class JobDefinitionService:
     def _update(self, job_id: str, request: UpdateJobRequest) -> JobDefinition:
         record = self.records.get(job_id)
         given = request.model_dump(exclude={"allow_extra"}, exclude_unset=True)
-        if "sweep" in given and request.sweep is not None:
-            given["sweep"] = request.sweep.model_dump()
-        current = {
-            name: getattr(record, name)
-            for name in (*RUN_FIELDS, "experiment", "cron", "timezone", "sweep", "webhook_url")
-        }
-        values = {**current, **given, "notebook": record.notebook}
+        # null clears what may be empty; for the other fields it changes nothing.
+        changes = {k: v for k, v in given.items() if v is not None or k in CLEARABLE}
+        rescheduled = bool({"cron", "timezone"} & changes.keys())
+        if request.sweep is not None:
+            changes["sweep"] = request.sweep.model_dump()
+        current = {name: getattr(record, name) for name in CHECKED}
+        values = {**current, **changes, "notebook": record.notebook}
         accepted = self._check(snapshot_path(self.settings.workspace, job_id), request, values)
-        changes: dict[str, Any] = {k: v for k, v in given.items() if k not in RUN_FIELDS}
-        changes.update({k: v for k, v in given.items() if k in RUN_FIELDS})
-        changes["parameters"] = accepted.parameters
-        changes["kernel"] = accepted.kernel
-        if "cron" in changes and changes["cron"] is not None:
-            changes["cron"] = values["cron"]
-        if "output_formats" in changes:
-            changes["output_formats"] = list(values["output_formats"])
-        if "experiment" in given and given["experiment"] is None:
-            changes["experiment"] = record.experiment
-        if {"cron", "timezone"} & given.keys():
-            moment = self.clock()
+        changes.update(parameters=accepted.parameters, kernel=accepted.kernel)
+        changes.update(cron=values["cron"], output_formats=list(values["output_formats"]))
+        moment = self.clock()
+        if rescheduled:
             cron, tz = values["cron"], values["timezone"]
             changes["last_fire_at"] = moment
             changes["next_fire_at"] = (
                 next_fire(cron, zone(tz), moment) if cron and record.active else None
             )
-        changes["updated_at"] = self.clock()
+        changes["updated_at"] = moment
         return self._describe(self.records.update(job_id, **changes))
 
     def _take_snapshot(self, job_id: str) -> JobDefinition:
