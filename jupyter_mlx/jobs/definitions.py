@@ -145,7 +145,16 @@ class JobDefinitionService:
         )
 
     async def runs(self, job_id: str, query: ListJobRunsQuery) -> ListJobRunsResponse:
-        """A page of a definition's runs, newest first."""
+        """A page of a definition's runs, newest first.
+
+        Raises:
+            NotFound: No such definition.
+            InvalidInput: The query names a job (``field`` ``job_id``): the path does.
+        """
+        if query.job_id is not None:
+            raise InvalidInput(
+                "The runs of a job take their job from the path: drop job_id.", field="job_id"
+            )
         await self.pool.run(self.records.get, job_id)
         return await self.jobs.list_runs(query.model_copy(update={"job_id": job_id}))
 
