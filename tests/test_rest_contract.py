@@ -282,6 +282,8 @@ def resolved(node: dict) -> dict:
 
 def documented_query_parameters() -> Iterator[tuple[str, dict]]:
     for path, item in OPENAPI["paths"].items():
+        if "{" in path.replace("{run_id}", ""):
+            continue  # needs a job definition: test_handlers_schedules.py makes one
         for parameter in map(resolved, item.get("get", {}).get("parameters", [])):
             if parameter["in"] == "query":
                 yield path, parameter
@@ -292,7 +294,10 @@ def example_path(path: str, store: Store) -> str:
 
 
 #: Query arguments a route needs besides the one tried.
-REQUIRED = {"/runs/{run_id}/artifacts/content": {"path": "notes-0.txt"}}
+REQUIRED = {
+    "/runs/{run_id}/artifacts/content": {"path": "notes-0.txt"},
+    "/schedules/preview": {"cron": "0 6 * * *"},
+}
 
 
 @pytest.mark.parametrize(
