@@ -4,20 +4,36 @@ import type { Widget } from '@lumino/widgets';
 import type {
   ICompareRunsRequest,
   ICompareRunsResponse,
+  ICreateJobRequest,
   ICreateJobRunRequest,
+  ICreateSweepRequest,
+  IDeleteJobQuery,
+  IDeleteSweepQuery,
   IDescribeConfig,
   IDescribeRun,
+  IJobDefinition,
   IJobRun,
   IJobRunLog,
   IListArtifactsResponse,
   IListJobRunsQuery,
   IListJobRunsResponse,
+  IListJobsQuery,
+  IListJobsResponse,
   IListRunMetricsResponse,
   IListExperimentsQuery,
   IListExperimentsResponse,
+  IListRunsOfJobQuery,
   IListRunsQuery,
   IListRunsResponse,
+  IListSweepsQuery,
+  IListSweepsResponse,
   INotebookParametersResponse,
+  ISchedulePreview,
+  ISchedulePreviewQuery,
+  ISweep,
+  ITriggerJobRequest,
+  ITriggerJobResponse,
+  IUpdateJobRequest,
   OutputFormat
 } from './api/types';
 
@@ -192,6 +208,169 @@ export interface IMLXClient {
    * @param format - `'ipynb'` for the notebook, `'html'` for it rendered.
    */
   jobRunOutputUrl(runId: string, format?: OutputFormat): string;
+
+  /**
+   * Fetch every job definition, by name.
+   *
+   * @param query - Only the definitions of a notebook.
+   * @throws {MLXResponseError} 400 for a bad query.
+   */
+  listJobs(query?: IListJobsQuery): Promise<IListJobsResponse>;
+
+  /**
+   * Create a job definition: a copy of the notebook with its settings, run on
+   * a cron schedule or on demand, one run or a sweep per fire.
+   *
+   * @param request - The notebook, its settings and schedule.
+   * @returns The definition (its `next_fire_at` set when scheduled).
+   * @throws {MLXResponseError} 400 naming the `field` at fault (`cron`,
+   * `timezone`, `webhook_url`, `sweep.parameters`, `parameters.lr`, ...),
+   * 404 for a missing notebook, 409 for a duplicate name.
+   */
+  createJob(request: ICreateJobRequest): Promise<IJobDefinition>;
+
+  /**
+   * Fetch one job definition.
+   *
+   * @param jobId - The definition's id.
+   * @throws {MLXResponseError} 404 for an unknown definition.
+   */
+  getJob(jobId: string): Promise<IJobDefinition>;
+
+  /**
+   * Change a job definition; only the fields sent change. `cron: null`
+   * turns the schedule off.
+   *
+   * @param jobId - The definition's id.
+   * @param request - The changed fields.
+   * @returns The definition, changed.
+   * @throws {MLXResponseError} 400 naming the `field` at fault, 404 for an
+   * unknown definition, 409 for a duplicate name.
+   */
+  updateJob(jobId: string, request: IUpdateJobRequest): Promise<IJobDefinition>;
+
+  /**
+   * Delete a job definition, stopping its active runs first by default.
+   *
+   * @param jobId - The definition's id.
+   * @param query - Whether to keep its runs and stop its active ones.
+   * @throws {MLXResponseError} 404 for an unknown definition, 409 for active
+   * runs with `stop_runs=false`.
+   */
+  deleteJob(jobId: string, query?: IDeleteJobQuery): Promise<void>;
+
+  /**
+   * Run a job definition now, whatever its schedule (paused included).
+   *
+   * @param jobId - The definition's id.
+   * @param request - Values overriding the definition's for this run.
+   * @returns The run started, or the sweep when the definition runs one.
+   * @throws {MLXResponseError} 400 naming a wrong parameter, 404 for an
+   * unknown definition, 409 when its runs are at their concurrency cap.
+   */
+  triggerJob(
+    jobId: string,
+    request?: ITriggerJobRequest
+  ): Promise<ITriggerJobResponse>;
+
+  /**
+   * Stop firing a definition's schedule (its runs go on).
+   *
+   * @param jobId - The definition's id.
+   * @returns The definition, paused.
+   * @throws {MLXResponseError} 404 for an unknown definition.
+   */
+  pauseJob(jobId: string): Promise<IJobDefinition>;
+
+  /**
+   * Fire a paused definition's schedule again, from now on.
+   *
+   * @param jobId - The definition's id.
+   * @returns The definition, active.
+   * @throws {MLXResponseError} 404 for an unknown definition.
+   */
+  resumeJob(jobId: string): Promise<IJobDefinition>;
+
+  /**
+   * Take a new copy of the definition's notebook for its next runs.
+   *
+   * @param jobId - The definition's id.
+   * @returns The definition with its new snapshot.
+   * @throws {MLXResponseError} 400 when the notebook's parameters no longer
+   * fit the definition's values (the `field` names one), 404 for an unknown
+   * definition or a notebook gone.
+   */
+  updateJobFromNotebook(jobId: string): Promise<IJobDefinition>;
+
+  /**
+   * Fetch a page of a definition's runs, newest first.
+   *
+   * @param jobId - The definition's id.
+   * @param query - Statuses, page size and token.
+   * @throws {MLXResponseError} 400 for a bad query, 404 for an unknown
+   * definition.
+   */
+  listRunsOfJob(
+    jobId: string,
+    query?: IListRunsOfJobQuery
+  ): Promise<IListJobRunsResponse>;
+
+  /**
+   * Start a sweep: trials of a notebook over a parameter space.
+   *
+   * @param request - The varied parameters, strategy, metric and the fixed
+   * settings of every trial (`base`).
+   * @returns The sweep, its first trials queued.
+   * @throws {MLXResponseError} 400 naming the `field` at fault (`parameters`,
+   * `parameters.lr`, `trials`, `metric`, `base.timeout`, ...), 404 for a
+   * missing notebook.
+   */
+  createSweep(request: ICreateSweepRequest): Promise<ISweep>;
+
+  /**
+   * Fetch sweeps, newest first.
+   *
+   * @param query - Only the sweeps of a notebook or of a definition.
+   * @throws {MLXResponseError} 400 for a bad query.
+   */
+  listSweeps(query?: IListSweepsQuery): Promise<IListSweepsResponse>;
+
+  /**
+   * Fetch one sweep with its trials and best trial.
+   *
+   * @param sweepId - The sweep's id.
+   * @throws {MLXResponseError} 404 for an unknown sweep.
+   */
+  getSweep(sweepId: string): Promise<ISweep>;
+
+  /**
+   * Delete a sweep that has ended.
+   *
+   * @param sweepId - The sweep's id.
+   * @param query - Whether to keep its trials' runs.
+   * @throws {MLXResponseError} 404 for an unknown sweep, 409 for one still
+   * running.
+   */
+  deleteSweep(sweepId: string, query?: IDeleteSweepQuery): Promise<void>;
+
+  /**
+   * Stop a running sweep: no new trial starts, the active ones are stopped.
+   *
+   * @param sweepId - The sweep's id.
+   * @returns The sweep, stopped.
+   * @throws {MLXResponseError} 404 for an unknown sweep, 409 for one that
+   * has ended.
+   */
+  stopSweep(sweepId: string): Promise<ISweep>;
+
+  /**
+   * Read a cron expression: its description and next fire times in a zone.
+   *
+   * @param query - The expression, the zone and how many fire times.
+   * @throws {MLXResponseError} 400 with `field` `cron` for an invalid
+   * expression, `tz` for an unknown zone.
+   */
+  previewSchedule(query: ISchedulePreviewQuery): Promise<ISchedulePreview>;
 }
 
 /**

@@ -3,10 +3,15 @@ import type {
   IDescribeConfig,
   IDescribeRun,
   IJobAttempt,
+  IJobDefinition,
   IJobRun,
+  IJobRunBrief,
   IJobRunLog,
   INotebookParametersResponse,
-  IRunSummary
+  IRunSummary,
+  ISweep,
+  ISweepSummary,
+  ISweepTrial
 } from '../api/types';
 import type { IMLXClient } from '../tokens';
 
@@ -124,6 +129,22 @@ export function makeClient(): jest.Mocked<IMLXClient> {
     stopJobRun: unexpected('stopJobRun'),
     readJobRunLog: unexpected('readJobRunLog'),
     getJobRunOutput: unexpected('getJobRunOutput'),
+    listJobs: unexpected('listJobs'),
+    createJob: unexpected('createJob'),
+    getJob: unexpected('getJob'),
+    updateJob: unexpected('updateJob'),
+    deleteJob: unexpected('deleteJob'),
+    triggerJob: unexpected('triggerJob'),
+    pauseJob: unexpected('pauseJob'),
+    resumeJob: unexpected('resumeJob'),
+    updateJobFromNotebook: unexpected('updateJobFromNotebook'),
+    listRunsOfJob: unexpected('listRunsOfJob'),
+    createSweep: unexpected('createSweep'),
+    listSweeps: unexpected('listSweeps'),
+    getSweep: unexpected('getSweep'),
+    deleteSweep: unexpected('deleteSweep'),
+    stopSweep: unexpected('stopSweep'),
+    previewSchedule: unexpected('previewSchedule'),
     jobRunOutputUrl: jest.fn(
       (runId: string, format = 'ipynb') =>
         `http://localhost/mlx/api/job-runs/${runId}/output?format=${format}`
@@ -252,6 +273,162 @@ export function makeJobRun(overrides: Partial<IJobRun> = {}): IJobRun {
     mlflow_experiment_id: '1',
     mlflow_run_id: 'run-1',
     error: null,
+    trigger: 'manual',
+    scheduled_for: null,
+    sweep_id: null,
+    webhook: null,
+    ...overrides
+  };
+}
+
+/**
+ * A run as a definition's strip shows it, with `overrides` applied.
+ */
+export function makeJobRunBrief(
+  overrides: Partial<IJobRunBrief> = {}
+): IJobRunBrief {
+  return {
+    id: 'jr-1',
+    status: 'succeeded',
+    trigger: 'schedule',
+    scheduled_for: '2024-05-01T10:00:00Z',
+    created_at: '2024-05-01T10:00:00Z',
+    finished_at: '2024-05-01T10:01:10Z',
+    ...overrides
+  };
+}
+
+/**
+ * A job definition as `GET /mlx/api/jobs/{id}` answers it, with `overrides`
+ * applied: a nightly schedule whose last run succeeded.
+ */
+export function makeJobDefinition(
+  overrides: Partial<IJobDefinition> = {}
+): IJobDefinition {
+  const last = makeJobRunBrief();
+  return {
+    id: 'job-1',
+    name: 'nightly',
+    notebook: 'work/train.ipynb',
+    snapshot_path: '.mlx/jobs/job-1/train.ipynb',
+    snapshot_sha256: 'abc123',
+    snapshot_taken_at: '2024-05-01T09:00:00Z',
+    notebook_changed: false,
+    parameters: { epochs: 10 },
+    kernel: 'python3',
+    timeout: null,
+    retries: 0,
+    retry_backoff: 10,
+    output_formats: ['ipynb'],
+    experiment: 'work/train.ipynb',
+    cron: '0 2 * * *',
+    timezone: 'Europe/Paris',
+    schedule_description: 'At 02:00 AM',
+    catchup: 'latest',
+    max_concurrent_runs: 1,
+    active: true,
+    next_fire_at: '2024-05-02T00:00:00Z',
+    last_fire_at: '2024-05-01T00:00:00Z',
+    skipped_fires: 0,
+    sweep: null,
+    notify: true,
+    webhook_url: null,
+    webhook_events: ['failure'],
+    created_at: '2024-05-01T09:00:00Z',
+    updated_at: '2024-05-01T09:00:00Z',
+    run_count: 1,
+    active_runs: 0,
+    last_run: last,
+    previous_status: null,
+    recent_runs: [last],
+    ...overrides
+  };
+}
+
+/**
+ * A trial of a sweep, with `overrides` applied.
+ */
+export function makeSweepTrial(
+  overrides: Partial<ISweepTrial> = {}
+): ISweepTrial {
+  return {
+    number: 0,
+    run: makeJobRun({ id: 'jr-t0', trigger: 'sweep', sweep_id: 'sw-1' }),
+    values: { lr: 0.01 },
+    objective: 0.25,
+    error: null,
+    ...overrides
+  };
+}
+
+/**
+ * A sweep as `GET /mlx/api/sweeps/{id}` answers it, with `overrides`
+ * applied: a grid over `lr`, one trial of two done.
+ */
+export function makeSweep(overrides: Partial<ISweep> = {}): ISweep {
+  const first = makeSweepTrial();
+  return {
+    id: 'sw-1',
+    name: 'train lr sweep',
+    notebook: 'work/train.ipynb',
+    job_id: null,
+    strategy: 'grid',
+    parameters: { lr: { values: [0.01, 0.1] } },
+    metric: 'loss',
+    direction: 'minimize',
+    max_concurrent_runs: 2,
+    seed: null,
+    status: 'running',
+    total: 2,
+    done: 1,
+    created_at: '2024-05-01T10:00:00Z',
+    finished_at: null,
+    error: null,
+    experiment: 'work/train.ipynb',
+    mlflow_experiment_id: '1',
+    mlflow_run_id: 'parent-1',
+    trials: [
+      first,
+      makeSweepTrial({
+        number: 1,
+        run: makeJobRun({
+          id: 'jr-t1',
+          status: 'running',
+          trigger: 'sweep',
+          sweep_id: 'sw-1',
+          finished_at: null,
+          mlflow_run_id: 'run-2'
+        }),
+        values: { lr: 0.1 },
+        objective: null
+      })
+    ],
+    best: first,
+    ...overrides
+  };
+}
+
+/**
+ * A sweep as `GET /mlx/api/sweeps` lists it, with `overrides` applied.
+ */
+export function makeSweepSummary(
+  overrides: Partial<ISweepSummary> = {}
+): ISweepSummary {
+  return {
+    id: 'sw-1',
+    name: 'train lr sweep',
+    notebook: 'work/train.ipynb',
+    job_id: null,
+    strategy: 'grid',
+    metric: 'loss',
+    direction: 'minimize',
+    status: 'running',
+    total: 2,
+    done: 1,
+    best_value: 0.25,
+    best_run_id: 'jr-t0',
+    created_at: '2024-05-01T10:00:00Z',
+    finished_at: null,
     ...overrides
   };
 }

@@ -6,20 +6,36 @@ import { API_NAMESPACE, requestAPI, requestBlob, withQuery } from './request';
 import type {
   ICompareRunsRequest,
   ICompareRunsResponse,
+  ICreateJobRequest,
   ICreateJobRunRequest,
+  ICreateSweepRequest,
+  IDeleteJobQuery,
+  IDeleteSweepQuery,
   IDescribeConfig,
   IDescribeRun,
+  IJobDefinition,
   IJobRun,
   IJobRunLog,
   IListArtifactsResponse,
   IListJobRunsQuery,
   IListJobRunsResponse,
+  IListJobsQuery,
+  IListJobsResponse,
   IListRunMetricsResponse,
   IListExperimentsQuery,
   IListExperimentsResponse,
   IListRunsQuery,
+  IListRunsOfJobQuery,
   IListRunsResponse,
+  IListSweepsQuery,
+  IListSweepsResponse,
   INotebookParametersResponse,
+  ISchedulePreview,
+  ISchedulePreviewQuery,
+  ISweep,
+  ITriggerJobRequest,
+  ITriggerJobResponse,
+  IUpdateJobRequest,
   OutputFormat
 } from './types';
 
@@ -254,6 +270,230 @@ export class MLXClient implements IMLXClient {
       withQuery(`${jobRunPath(runId)}/output`, { format })
     );
   }
+
+  /**
+   * `GET /mlx/api/jobs`: every job definition.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  listJobs(query: IListJobsQuery = {}): Promise<IListJobsResponse> {
+    return requestAPI(withQuery('jobs', { ...query }), {}, this.serverSettings);
+  }
+
+  /**
+   * `POST /mlx/api/jobs`: create a job definition.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  createJob(request: ICreateJobRequest): Promise<IJobDefinition> {
+    return requestAPI(
+      'jobs',
+      { method: 'POST', body: JSON.stringify(request) },
+      this.serverSettings
+    );
+  }
+
+  /**
+   * `GET /mlx/api/jobs/{job_id}`: one job definition.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  getJob(jobId: string): Promise<IJobDefinition> {
+    return requestAPI(jobPath(jobId), {}, this.serverSettings);
+  }
+
+  /**
+   * `PATCH /mlx/api/jobs/{job_id}`: change a job definition.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  updateJob(
+    jobId: string,
+    request: IUpdateJobRequest
+  ): Promise<IJobDefinition> {
+    return requestAPI(
+      jobPath(jobId),
+      { method: 'PATCH', body: JSON.stringify(request) },
+      this.serverSettings
+    );
+  }
+
+  /**
+   * `DELETE /mlx/api/jobs/{job_id}`: delete a job definition.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  deleteJob(jobId: string, query: IDeleteJobQuery = {}): Promise<void> {
+    return requestAPI(
+      withQuery(jobPath(jobId), { ...query }),
+      { method: 'DELETE' },
+      this.serverSettings
+    );
+  }
+
+  /**
+   * `POST /mlx/api/jobs/{job_id}/trigger`: run a job definition now.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  triggerJob(
+    jobId: string,
+    request: ITriggerJobRequest = {}
+  ): Promise<ITriggerJobResponse> {
+    return requestAPI(
+      `${jobPath(jobId)}/trigger`,
+      { method: 'POST', body: JSON.stringify(request) },
+      this.serverSettings
+    );
+  }
+
+  /**
+   * `POST /mlx/api/jobs/{job_id}/pause`: stop firing a schedule.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  pauseJob(jobId: string): Promise<IJobDefinition> {
+    return this._jobAction(jobId, 'pause');
+  }
+
+  /**
+   * `POST /mlx/api/jobs/{job_id}/resume`: fire a paused schedule again.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  resumeJob(jobId: string): Promise<IJobDefinition> {
+    return this._jobAction(jobId, 'resume');
+  }
+
+  /**
+   * `POST /mlx/api/jobs/{job_id}/update-from-notebook`: take a new copy of
+   * the notebook.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  updateJobFromNotebook(jobId: string): Promise<IJobDefinition> {
+    return this._jobAction(jobId, 'update-from-notebook');
+  }
+
+  /**
+   * `GET /mlx/api/jobs/{job_id}/runs`: a page of a definition's runs.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  listRunsOfJob(
+    jobId: string,
+    query: IListRunsOfJobQuery = {}
+  ): Promise<IListJobRunsResponse> {
+    return requestAPI(
+      withQuery(`${jobPath(jobId)}/runs`, { ...query }),
+      {},
+      this.serverSettings
+    );
+  }
+
+  /**
+   * `POST /mlx/api/sweeps`: start a sweep.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  createSweep(request: ICreateSweepRequest): Promise<ISweep> {
+    return requestAPI(
+      'sweeps',
+      { method: 'POST', body: JSON.stringify(request) },
+      this.serverSettings
+    );
+  }
+
+  /**
+   * `GET /mlx/api/sweeps`: sweeps, newest first.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  listSweeps(query: IListSweepsQuery = {}): Promise<IListSweepsResponse> {
+    return requestAPI(
+      withQuery('sweeps', { ...query }),
+      {},
+      this.serverSettings
+    );
+  }
+
+  /**
+   * `GET /mlx/api/sweeps/{sweep_id}`: one sweep with its trials.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  getSweep(sweepId: string): Promise<ISweep> {
+    return requestAPI(sweepPath(sweepId), {}, this.serverSettings);
+  }
+
+  /**
+   * `DELETE /mlx/api/sweeps/{sweep_id}`: delete an ended sweep.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  deleteSweep(sweepId: string, query: IDeleteSweepQuery = {}): Promise<void> {
+    return requestAPI(
+      withQuery(sweepPath(sweepId), { ...query }),
+      { method: 'DELETE' },
+      this.serverSettings
+    );
+  }
+
+  /**
+   * `POST /mlx/api/sweeps/{sweep_id}/stop`: stop a running sweep.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  stopSweep(sweepId: string): Promise<ISweep> {
+    return requestAPI(
+      `${sweepPath(sweepId)}/stop`,
+      { method: 'POST' },
+      this.serverSettings
+    );
+  }
+
+  /**
+   * `GET /mlx/api/schedules/preview`: a cron expression in words and its
+   * next fire times.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  previewSchedule(query: ISchedulePreviewQuery): Promise<ISchedulePreview> {
+    return requestAPI(
+      withQuery('schedules/preview', { ...query }),
+      {},
+      this.serverSettings
+    );
+  }
+
+  /**
+   * `POST /mlx/api/jobs/{job_id}/<action>`: an action answering the
+   * definition.
+   */
+  private _jobAction(
+    jobId: string,
+    action: 'pause' | 'resume' | 'update-from-notebook'
+  ): Promise<IJobDefinition> {
+    return requestAPI(
+      `${jobPath(jobId)}/${action}`,
+      { method: 'POST' },
+      this.serverSettings
+    );
+  }
+}
+
+/**
+ * The route of one job definition.
+ */
+function jobPath(jobId: string): string {
+  return `jobs/${encodeURIComponent(jobId)}`;
+}
+
+/**
+ * The route of one sweep.
+ */
+function sweepPath(sweepId: string): string {
+  return `sweeps/${encodeURIComponent(sweepId)}`;
 }
 
 /**

@@ -484,6 +484,36 @@ export interface IJobRunProgress {
 }
 
 /**
+ * What started a run: a user (or the API), a schedule's fire, a fire the
+ * catch-up policy ran after downtime, or a sweep.
+ */
+export type RunTrigger = 'manual' | 'schedule' | 'catchup' | 'sweep';
+
+/**
+ * A run ending a webhook may be told of.
+ */
+export type WebhookEvent = 'success' | 'failure';
+
+/**
+ * How telling a definition's webhook of a run's end went (it never fails the
+ * run).
+ */
+export interface IWebhookDelivery {
+  /** The URL told. */
+  url: string;
+  /** The ending told. */
+  event: WebhookEvent;
+  /** Whether the webhook answered 2xx. */
+  delivered: boolean;
+  /** The webhook's HTTP status, when it answered. */
+  status_code: number | null;
+  /** Why it was not delivered. */
+  error: string | null;
+  /** When it was told (ISO 8601). */
+  at: string;
+}
+
+/**
  * A job run: one execution of a notebook with its parameters, and every
  * attempt at it.
  */
@@ -540,6 +570,14 @@ export interface IJobRun {
   mlflow_run_id: string | null;
   /** The last attempt's error, if it failed. */
   error: IJobRunError | null;
+  /** What started it. */
+  trigger: RunTrigger;
+  /** The cron instant it fired for (ISO 8601), when a schedule started it. */
+  scheduled_for: string | null;
+  /** The sweep it is a trial of. */
+  sweep_id: string | null;
+  /** Its definition's webhook, once told of the run's end. */
+  webhook: IWebhookDelivery | null;
 }
 
 /**
@@ -552,6 +590,23 @@ export interface IListJobRunsQuery {
   status?: JobRunStatus[];
   /** Only runs of this job. */
   job_id?: string | null;
+  /** Only trials of this sweep. */
+  sweep_id?: string | null;
+  /** Page size, 1 to 1000 (default 50). */
+  max_results?: number;
+  /**
+   * The page to fetch: the opaque `next_page_token` of a previous answer;
+   * absent or empty for the first page.
+   */
+  page_token?: string | null;
+}
+
+/**
+ * Query of `GET /mlx/api/jobs/{id}/runs`.
+ */
+export interface IListRunsOfJobQuery {
+  /** Only runs in these statuses. */
+  status?: JobRunStatus[];
   /** Page size, 1 to 1000 (default 50). */
   max_results?: number;
   /**
@@ -587,4 +642,469 @@ export interface IJobRunLog {
   text: string;
   /** The run has ended and the whole log was read. */
   complete: boolean;
+}
+
+/**
+ * What a definition does with the fires it missed while no scheduler ran:
+ * nothing, run the latest, or run them all (capped).
+ */
+export type CatchupPolicy = 'none' | 'latest' | 'all';
+
+/**
+ * How a sweep picks the values of its trials.
+ */
+export type SweepStrategy = 'grid' | 'random' | 'optuna';
+
+/**
+ * Where a sweep is in its life.
+ */
+export type SweepStatus = 'running' | 'succeeded' | 'failed' | 'stopped';
+
+/**
+ * Whether a sweep's metric is better low or high.
+ */
+export type Direction = 'minimize' | 'maximize';
+
+/**
+ * Query of `GET /mlx/api/schedules/preview`.
+ */
+export interface ISchedulePreviewQuery {
+  /** A five-field cron expression, e.g. `0 6 * * 1-5`. */
+  cron: string;
+  /** IANA time zone the expression is read in (default `UTC`). */
+  tz?: string;
+  /** How many fire times to list, 1 to 50 (default 5). */
+  count?: number;
+}
+
+/**
+ * `GET /mlx/api/schedules/preview`: what a cron expression means.
+ */
+export interface ISchedulePreview {
+  /** The expression. */
+  cron: string;
+  /** The time zone it was read in. */
+  tz: string;
+  /** The expression in words, e.g. `At 06:00 AM`. */
+  description: string;
+  /** The next fire times (ISO 8601, in the time zone, with its offset). */
+  next_fire_times: string[];
+}
+
+/**
+ * The values one parameter takes in a sweep: a list, or a numeric range.
+ *
+ * A range has `low` and `high`; grid steps it by `step` (or takes `count`
+ * evenly spaced values); random and optuna sample it (uniformly, or
+ * log-uniformly with `log`).
+ */
+export interface ISweepParameter {
+  /** The values to try. */
+  values?: JSONValue[] | null;
+  /** Lower bound of a range. */
+  low?: number | null;
+  /** Upper bound of a range. */
+  high?: number | null;
+  /** Grid step of a range (above 0). */
+  step?: number | null;
+  /** Grid points of a range, 2 to 1000. */
+  count?: number | null;
+  /** Sample a range on a log scale (low > 0). */
+  log?: boolean;
+  /** The range holds whole numbers. */
+  integer?: boolean;
+}
+
+/**
+ * How a sweep varies a notebook's parameters and what it optimises.
+ */
+export interface ISweepSpec {
+  /** The varied parameters by name; at least one. */
+  parameters: Record<string, ISweepParameter>;
+  /** How trials are picked (default `grid`). */
+  strategy?: SweepStrategy;
+  /** Runs of random and optuna sweeps (grid: the grid's size). */
+  trials?: number | null;
+  /** The metric the notebook logs that ranks trials (optuna: required). */
+  metric?: string | null;
+  /** Whether the metric is better low or high (default `minimize`). */
+  direction?: Direction;
+  /** Trials executing at once, 1 to 64 (default 2). */
+  max_concurrent_runs?: number;
+  /** Seed of random and optuna sampling. */
+  seed?: number | null;
+}
+
+/**
+ * What every run of a definition (or trial of a sweep) gets: values, kernel,
+ * limits, outputs, experiment.
+ */
+export interface IJobSettings {
+  /** Values by name of the notebook's parameters cell. */
+  parameters?: Record<string, JSONValue>;
+  /** Kernelspec; default: the notebook's. */
+  kernel?: string | null;
+  /** Seconds an attempt may take (above 0, at most a week); `null`: no limit. */
+  timeout?: number | null;
+  /** Attempts after the first, 0 to 10 (default 0). */
+  retries?: number;
+  /** Seconds before the first retry, 0 to 3600 (default 10). */
+  retry_backoff?: number;
+  /** `ipynb` always; `html` as well when listed. */
+  output_formats?: OutputFormat[];
+  /** MLflow experiment name; default: the notebook's path. */
+  experiment?: string | null;
+}
+
+/**
+ * Body of `POST /mlx/api/jobs`: a job definition, scheduled or run on demand.
+ */
+export interface ICreateJobRequest extends IJobSettings {
+  /** Notebook path relative to the server root. */
+  notebook: string;
+  /** Default: the notebook's file name. */
+  name?: string | null;
+  /** Five-field cron expression; `null`: on demand. */
+  cron?: string | null;
+  /** IANA time zone of the schedule (default `UTC`). */
+  timezone?: string;
+  /** Missed fires after downtime (default `latest`). */
+  catchup?: CatchupPolicy;
+  /** Runs of the definition executing at once, 1 to 64 (default 1). */
+  max_concurrent_runs?: number;
+  /** `false` creates it paused (default `true`). */
+  active?: boolean;
+  /** Each fire runs this sweep instead of one run. */
+  sweep?: ISweepSpec | null;
+  /** Notify JupyterLab when a run fails or recovers (default `true`). */
+  notify?: boolean;
+  /** An http(s) URL told of run ends. */
+  webhook_url?: string | null;
+  /** The run ends the webhook is told of (default `['failure']`). */
+  webhook_events?: WebhookEvent[];
+  /** Accept names the parameters cell lacks (default `false`). */
+  allow_extra?: boolean;
+}
+
+/**
+ * Body of `PATCH /mlx/api/jobs/{id}`: the fields to change, the others keep
+ * their value. `cron: null` turns the schedule off, `sweep: null` drops the
+ * sweep, `webhook_url: null` the webhook; a changed schedule fires next from
+ * now on.
+ */
+export interface IUpdateJobRequest {
+  /** Its name. */
+  name?: string;
+  /** Values by name of the notebook's parameters cell (all of them). */
+  parameters?: Record<string, JSONValue>;
+  /** Kernelspec. */
+  kernel?: string;
+  /** Seconds an attempt may take. */
+  timeout?: number | null;
+  /** Attempts after the first, 0 to 10. */
+  retries?: number;
+  /** Seconds before the first retry, 0 to 3600. */
+  retry_backoff?: number;
+  /** `ipynb` always; `html` as well when listed. */
+  output_formats?: OutputFormat[];
+  /** MLflow experiment name. */
+  experiment?: string;
+  /** Five-field cron expression; `null` turns the schedule off. */
+  cron?: string | null;
+  /** IANA time zone of the schedule. */
+  timezone?: string;
+  /** Missed fires after downtime. */
+  catchup?: CatchupPolicy;
+  /** Runs executing at once, 1 to 64. */
+  max_concurrent_runs?: number;
+  /** Each fire runs this sweep; `null` drops it. */
+  sweep?: ISweepSpec | null;
+  /** Notify JupyterLab when a run fails or recovers. */
+  notify?: boolean;
+  /** An http(s) URL told of run ends; `null` drops it. */
+  webhook_url?: string | null;
+  /** The run ends the webhook is told of. */
+  webhook_events?: WebhookEvent[];
+  /** Accept names the parameters cell lacks. */
+  allow_extra?: boolean;
+}
+
+/**
+ * Query of `DELETE /mlx/api/jobs/{id}`.
+ */
+export interface IDeleteJobQuery {
+  /** Keep the runs it made (default `true`; `false` deletes them). */
+  keep_runs?: boolean;
+  /**
+   * Stop its active runs first (default `true`); `false` answers 409 while
+   * any is active.
+   */
+  stop_runs?: boolean;
+}
+
+/**
+ * A run as a definition's strip shows it.
+ */
+export interface IJobRunBrief {
+  /** Id of the run. */
+  id: string;
+  /** Where the run is in its life. */
+  status: JobRunStatus;
+  /** What started it. */
+  trigger: RunTrigger;
+  /** The cron instant it fired for (ISO 8601). */
+  scheduled_for: string | null;
+  /** ISO 8601 datetime. */
+  created_at: string;
+  /** ISO 8601 datetime; `null` while active. */
+  finished_at: string | null;
+}
+
+/**
+ * A job definition: a copy of a notebook with its settings, run on demand or
+ * on cron.
+ */
+export interface IJobDefinition {
+  /** Id of the definition (its runs' `job_id`). */
+  id: string;
+  /** Its name. */
+  name: string;
+  /** The notebook it was taken from. */
+  notebook: string;
+  /** The copy every run executes. */
+  snapshot_path: string;
+  /** Content hash of the copy. */
+  snapshot_sha256: string;
+  /** When the copy was taken (ISO 8601). */
+  snapshot_taken_at: string;
+  /** The notebook differs from the copy: "Update from notebook" takes it. */
+  notebook_changed: boolean;
+  /** Values by name of the notebook's parameters cell. */
+  parameters: Record<string, JSONValue>;
+  /** The kernelspec. */
+  kernel: string;
+  /** Seconds an attempt may take; `null`: no limit. */
+  timeout: number | null;
+  /** Attempts after the first. */
+  retries: number;
+  /** Seconds before the first retry. */
+  retry_backoff: number;
+  /** Formats of the output notebook. */
+  output_formats: OutputFormat[];
+  /** MLflow experiment name. */
+  experiment: string;
+  /** Five-field cron expression; `null`: on demand. */
+  cron: string | null;
+  /** IANA time zone of the schedule. */
+  timezone: string;
+  /** The schedule in words; `null` on demand. */
+  schedule_description: string | null;
+  /** Missed fires after downtime. */
+  catchup: CatchupPolicy;
+  /** Runs executing at once. */
+  max_concurrent_runs: number;
+  /** `false` while paused. */
+  active: boolean;
+  /** Next fire (ISO 8601); `null` when paused or unscheduled. */
+  next_fire_at: string | null;
+  /** The last scheduled instant handled (ISO 8601). */
+  last_fire_at: string | null;
+  /** Missed fires the catch-up policy did not run. */
+  skipped_fires: number;
+  /** Each fire runs this sweep instead of one run. */
+  sweep: ISweepSpec | null;
+  /** Whether JupyterLab is notified when a run fails or recovers. */
+  notify: boolean;
+  /** The URL told of run ends, if any. */
+  webhook_url: string | null;
+  /** The run ends the webhook is told of. */
+  webhook_events: WebhookEvent[];
+  /** ISO 8601 datetime. */
+  created_at: string;
+  /** ISO 8601 datetime. */
+  updated_at: string;
+  /** Runs it made. */
+  run_count: number;
+  /** Runs queued or running now. */
+  active_runs: number;
+  /** Its latest run. */
+  last_run: IJobRunBrief | null;
+  /** Final status of the ended run before the last ended one. */
+  previous_status: JobRunStatus | null;
+  /** Up to 30 recent runs, oldest first (a strip). */
+  recent_runs: IJobRunBrief[];
+}
+
+/**
+ * Query of `GET /mlx/api/jobs`.
+ */
+export interface IListJobsQuery {
+  /** Only definitions of this notebook. */
+  notebook?: string | null;
+}
+
+/**
+ * `GET /mlx/api/jobs`: every job definition, by name.
+ */
+export interface IListJobsResponse {
+  /** The definitions. */
+  jobs: IJobDefinition[];
+}
+
+/**
+ * Body of `POST /mlx/api/jobs/{id}/trigger` (may be empty).
+ */
+export interface ITriggerJobRequest {
+  /** Values overriding the definition's for this run. */
+  parameters?: Record<string, JSONValue>;
+}
+
+/**
+ * Body of `POST /mlx/api/sweeps`: trials of one notebook over a parameter
+ * space.
+ */
+export interface ICreateSweepRequest extends ISweepSpec {
+  /** Notebook path relative to the server root. */
+  notebook: string;
+  /** Default: the notebook's file name. */
+  name?: string | null;
+  /** Fixed values and run settings of every trial. */
+  base?: IJobSettings;
+  /** Accept names the parameters cell lacks (default `false`). */
+  allow_extra?: boolean;
+}
+
+/**
+ * A trial of a sweep: its run, the values it got and the metric it reached.
+ */
+export interface ISweepTrial {
+  /** 0 for the first trial. */
+  number: number;
+  /** Its run. */
+  run: IJobRun;
+  /** The swept values it got. */
+  values: Record<string, JSONValue>;
+  /** The metric's last value, once it ended. */
+  objective: number | null;
+  /** Why the trial counts as failed, when it does. */
+  error: string | null;
+}
+
+/**
+ * A sweep: trials of one notebook, grouped under one parent MLflow run.
+ */
+export interface ISweep {
+  /** Id of the sweep. */
+  id: string;
+  /** Its name. */
+  name: string;
+  /** The notebook's path relative to the server root. */
+  notebook: string;
+  /** The definition it fired from, if one did. */
+  job_id: string | null;
+  /** How trials are picked. */
+  strategy: SweepStrategy;
+  /** The varied parameters by name. */
+  parameters: Record<string, ISweepParameter>;
+  /** The metric that ranks trials. */
+  metric: string | null;
+  /** Whether the metric is better low or high. */
+  direction: Direction;
+  /** Trials executing at once. */
+  max_concurrent_runs: number;
+  /** Seed of the sampling. */
+  seed: number | null;
+  /** Where the sweep is in its life. */
+  status: SweepStatus;
+  /** Trials it will run. */
+  total: number;
+  /** Trials that have ended. */
+  done: number;
+  /** ISO 8601 datetime. */
+  created_at: string;
+  /** ISO 8601 datetime; `null` while running. */
+  finished_at: string | null;
+  /** Why it failed. */
+  error: string | null;
+  /** MLflow experiment name. */
+  experiment: string;
+  /** MLflow experiment id, once tracked. */
+  mlflow_experiment_id: string | null;
+  /** The parent run its trials nest under. */
+  mlflow_run_id: string | null;
+  /** Its trials, first first. */
+  trials: ISweepTrial[];
+  /** The best trial by the metric so far. */
+  best: ISweepTrial | null;
+}
+
+/**
+ * Query of `GET /mlx/api/sweeps`.
+ */
+export interface IListSweepsQuery {
+  /** Only sweeps of this notebook. */
+  notebook?: string | null;
+  /** Only sweeps this definition fired. */
+  job_id?: string | null;
+}
+
+/**
+ * A sweep in a list: its progress and best value, without trials.
+ */
+export interface ISweepSummary {
+  /** Id of the sweep. */
+  id: string;
+  /** Its name. */
+  name: string;
+  /** The notebook's path relative to the server root. */
+  notebook: string;
+  /** The definition it fired from, if one did. */
+  job_id: string | null;
+  /** How trials are picked. */
+  strategy: SweepStrategy;
+  /** The metric that ranks trials. */
+  metric: string | null;
+  /** Whether the metric is better low or high. */
+  direction: Direction;
+  /** Where the sweep is in its life. */
+  status: SweepStatus;
+  /** Trials it will run. */
+  total: number;
+  /** Trials that have ended. */
+  done: number;
+  /** The best value of the metric so far. */
+  best_value: number | null;
+  /** The job run of the best trial. */
+  best_run_id: string | null;
+  /** ISO 8601 datetime. */
+  created_at: string;
+  /** ISO 8601 datetime; `null` while running. */
+  finished_at: string | null;
+}
+
+/**
+ * `GET /mlx/api/sweeps`: sweeps, newest first.
+ */
+export interface IListSweepsResponse {
+  /** The sweeps. */
+  sweeps: ISweepSummary[];
+}
+
+/**
+ * Query of `DELETE /mlx/api/sweeps/{id}`.
+ */
+export interface IDeleteSweepQuery {
+  /** Keep its trials' runs (default `true`; `false` deletes them). */
+  keep_runs?: boolean;
+}
+
+/**
+ * `POST /mlx/api/jobs/{id}/trigger`: what a trigger started: a run, or a
+ * sweep when the definition's payload is one.
+ */
+export interface ITriggerJobResponse {
+  /** The run started. */
+  run: IJobRun | null;
+  /** The sweep started. */
+  sweep: ISweep | null;
 }
