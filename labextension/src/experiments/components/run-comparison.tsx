@@ -13,6 +13,16 @@ import { EChart } from '../../shared/components/chart';
 import { RunStatusBadge, formatMetric } from './run-status';
 
 /**
+ * Most metrics parallel coordinates draw at once (one axis each).
+ */
+export const MAX_PARALLEL_METRICS = 8;
+
+/**
+ * The value of the metric picker's choice of every metric.
+ */
+const ALL_METRICS = '';
+
+/**
  * Properties of the run comparison.
  */
 export interface IRunComparisonProps {
@@ -48,7 +58,8 @@ export interface IRunComparisonProps {
 
 /**
  * Runs side by side: metric histories overlaid per metric, the params that
- * differ (or all), and parallel coordinates of params against a metric.
+ * differ (or all), and parallel coordinates of the varied params against the
+ * final metrics (or one of them).
  */
 export function RunComparison(props: IRunComparisonProps): JSX.Element {
   const { comparison, error, colors, trans } = props;
@@ -88,7 +99,14 @@ export function RunComparison(props: IRunComparisonProps): JSX.Element {
   const metricKey =
     chosenMetric !== null && metricKeys.includes(chosenMetric)
       ? chosenMetric
-      : (metricKeys[0] ?? null);
+      : null;
+  const parallelMetrics = useMemo(
+    () =>
+      metricKey !== null
+        ? [metricKey]
+        : metricKeys.slice(0, MAX_PARALLEL_METRICS),
+    [metricKey, metricKeys]
+  );
   const params = (comparison?.params ?? []).filter(
     param => showAll || param.differs
   );
@@ -104,11 +122,11 @@ export function RunComparison(props: IRunComparisonProps): JSX.Element {
         : parallelOption(
             comparison.runs,
             parallelParams,
-            metricKey,
+            parallelMetrics,
             colors,
             trans.__('(none)')
           ),
-    [comparison, parallelParams, metricKey, colors]
+    [comparison, parallelParams, parallelMetrics, colors]
   );
 
   if (comparison === null) {
@@ -254,16 +272,30 @@ export function RunComparison(props: IRunComparisonProps): JSX.Element {
         )}
       </section>
 
-      <section aria-label={trans.__('Parameters against a metric')}>
+      <section aria-label={trans.__('Parallel coordinates')}>
         <div className="jp-mlx-Details-header jp-mlx-RunComparison-sectionHead">
-          <h3>{trans.__('Parameters against a metric')}</h3>
+          <h3>{trans.__('Parallel coordinates')}</h3>
           {metricKeys.length > 0 && (
             <label className="jp-mlx-RunComparison-toggle">
               {trans.__('Metric')}
               <select
-                value={metricKey ?? ''}
-                onChange={event => setChosenMetric(event.target.value)}
+                value={metricKey ?? ALL_METRICS}
+                onChange={event =>
+                  setChosenMetric(
+                    event.target.value === ALL_METRICS
+                      ? null
+                      : event.target.value
+                  )
+                }
               >
+                <option value={ALL_METRICS}>
+                  {metricKeys.length > MAX_PARALLEL_METRICS
+                    ? trans.__(
+                        'The first %1 final metrics',
+                        MAX_PARALLEL_METRICS
+                      )
+                    : trans.__('All final metrics')}
+                </option>
                 {metricKeys.map(key => (
                   <option key={key} value={key}>
                     {key}
@@ -274,7 +306,7 @@ export function RunComparison(props: IRunComparisonProps): JSX.Element {
           )}
         </div>
         {parallel === null ||
-        (parallelParams.length === 0 && metricKey === null) ? (
+        (parallelParams.length === 0 && parallelMetrics.length === 0) ? (
           <p className="jp-mlx-Note jp-mlx-RunComparison-empty">
             {trans.__('No differing parameters or metrics to draw.')}
           </p>
@@ -283,10 +315,16 @@ export function RunComparison(props: IRunComparisonProps): JSX.Element {
             <EChart
               option={parallel}
               className="jp-mlx-Chart-parallel"
-              label={trans.__(
-                'Parallel coordinates of the parameters against %1',
-                metricKey ?? ''
-              )}
+              label={
+                metricKey === null
+                  ? trans.__(
+                      'Parallel coordinates of the varied parameters and the final metrics'
+                    )
+                  : trans.__(
+                      'Parallel coordinates of the parameters against %1',
+                      metricKey
+                    )
+              }
             />
             {metricKey !== null && (
               <p className="jp-mlx-RunComparison-note">

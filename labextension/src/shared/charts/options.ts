@@ -124,13 +124,13 @@ export function isNumeric(values: ReadonlyArray<string>): boolean {
 }
 
 /**
- * Parallel coordinates of params against a metric: one axis per param
- * (numeric params on numeric axes, others on category axes), then the
- * metric's last value; one line per run.
+ * Parallel coordinates of params against metrics: one axis per param
+ * (numeric params on numeric axes, others on category axes), then one per
+ * metric's last value; one line per run, in the series colours.
  *
  * @param runs - The compared runs.
  * @param paramKeys - The params to draw, one axis each.
- * @param metricKey - The metric of the last axis.
+ * @param metricKeys - The metrics of the last axes.
  * @param colors - The theme's colours.
  * @param missing - Category shown for a param a run does not have
  * (translated).
@@ -138,7 +138,7 @@ export function isNumeric(values: ReadonlyArray<string>): boolean {
 export function parallelOption(
   runs: ReadonlyArray<IRunSummary>,
   paramKeys: ReadonlyArray<string>,
-  metricKey: string | null,
+  metricKeys: ReadonlyArray<string>,
   colors: IChartColors,
   missing: string
 ): ChartOption {
@@ -169,16 +169,16 @@ export function parallelOption(
       ...axisStyle
     };
   });
-  if (metricKey !== null) {
+  metricKeys.forEach((key, index) =>
     parallelAxis.push({
-      dim: paramKeys.length,
-      name: metricKey,
+      dim: paramKeys.length + index,
+      name: key,
       type: 'value',
       scale: true,
       ...axisStyle,
       nameTextStyle: { ...axisStyle.nameTextStyle, color: colors.text }
-    });
-  }
+    })
+  );
   const row = (run: IRunSummary): (string | number | null)[] => {
     const values: (string | number | null)[] = paramKeys.map((key, dim) => {
       const value = run.params[key];
@@ -187,9 +187,7 @@ export function parallelOption(
       }
       return value ?? missing;
     });
-    if (metricKey !== null) {
-      values.push(run.metrics[metricKey] ?? null);
-    }
+    metricKeys.forEach(key => values.push(run.metrics[key] ?? null));
     return values;
   };
   return {
