@@ -49,11 +49,11 @@ export class JobActions {
       this._onChanged(stopped);
       return stopped;
     } catch (reason) {
-      this._fail(
+      notifyFailure(
         this._trans.__(
           'Cannot stop the run of %1: %2',
           baseName(run.notebook),
-          message(reason)
+          failureMessage(reason)
         )
       );
       return null;
@@ -76,11 +76,11 @@ export class JobActions {
       this.submitted(created);
       return created;
     } catch (reason) {
-      this._fail(
+      notifyFailure(
         this._trans.__(
           'Cannot run %1 again: %2',
           baseName(run.notebook),
-          message(reason)
+          failureMessage(reason)
         )
       );
       return null;
@@ -112,11 +112,11 @@ export class JobActions {
     try {
       await this._client.deleteJobRun(run.id);
     } catch (reason) {
-      this._fail(
+      notifyFailure(
         trans.__(
           'Cannot delete the run of %1: %2',
           baseName(run.notebook),
-          message(reason)
+          failureMessage(reason)
         )
       );
       return false;
@@ -124,10 +124,6 @@ export class JobActions {
     this._runs.remove(run.id);
     this._onDeleted(run.id);
     return true;
-  }
-
-  private _fail(text: string): void {
-    Notification.error(text, { autoClose: false });
   }
 
   private _client: IMLXClient;
@@ -174,6 +170,16 @@ export namespace JobActions {
   }
 }
 
-function message(reason: unknown): string {
+/**
+ * The message of a failure: the server's, for an API error.
+ */
+export function failureMessage(reason: unknown): string {
   return reason instanceof Error ? reason.message : String(reason);
+}
+
+/**
+ * Tell the user that an action failed; the notification stays until closed.
+ */
+export function notifyFailure(text: string): void {
+  Notification.error(text, { autoClose: false });
 }

@@ -1,6 +1,9 @@
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import type { TranslationBundle } from '@jupyterlab/translation';
-import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
+import type {
+  ReadonlyJSONObject,
+  ReadonlyPartialJSONObject
+} from '@lumino/coreutils';
 
 import { mlxIcon } from '../shared/icons';
 
@@ -24,6 +27,23 @@ export namespace CommandIDs {
    * Open a job run's output notebook, read-only, in the main area.
    */
   export const openJobOutput = 'mlx:open-job-output';
+
+  /**
+   * Ask for a notebook's parameters, run options and schedule, and create a
+   * job definition running it on the schedule (the notebook toolbar's
+   * "Schedule", the file browser's context menu, the palette).
+   */
+  export const scheduleNotebook = 'mlx:schedule-job';
+
+  /**
+   * Open a job definition's view in the main area.
+   */
+  export const openJobDefinition = 'mlx:open-job-definition';
+
+  /**
+   * Open a sweep's view in the main area.
+   */
+  export const openSweep = 'mlx:open-sweep';
 }
 
 /**
@@ -31,7 +51,7 @@ export namespace CommandIDs {
  */
 export namespace CommandArguments {
   /**
-   * Arguments of `mlx:jobs-run-notebook`.
+   * Arguments of `mlx:jobs-run-notebook` and `mlx:schedule-job`.
    */
   export interface IRunNotebook {
     /**
@@ -69,6 +89,26 @@ export namespace CommandArguments {
      */
     cell_index?: number;
   }
+
+  /**
+   * Arguments of `mlx:open-job-definition`.
+   */
+  export interface IOpenJobDefinition {
+    /**
+     * The job definition id.
+     */
+    job_id: string;
+  }
+
+  /**
+   * Arguments of `mlx:open-sweep`.
+   */
+  export interface IOpenSweep {
+    /**
+     * The sweep id.
+     */
+    sweep_id: string;
+  }
 }
 
 /**
@@ -89,9 +129,22 @@ export interface IJobsCommandsOptions {
    */
   runNotebook(path: string): Promise<void>;
   /**
+   * Save the notebook if it is open with unsaved changes, ask for its
+   * parameters and schedule and create the job definition.
+   */
+  scheduleNotebook(path: string): Promise<void>;
+  /**
    * Open (or reveal) a job run's view.
    */
   openRun(runId: string): Promise<void>;
+  /**
+   * Open (or reveal) a job definition's view.
+   */
+  openDefinition(jobId: string): Promise<void>;
+  /**
+   * Open (or reveal) a sweep's view.
+   */
+  openSweep(sweepId: string): Promise<void>;
   /**
    * Open (or reveal) a job run's output, scrolled to a cell.
    */
@@ -103,7 +156,8 @@ export interface IJobsCommandsOptions {
 }
 
 /**
- * The notebook a `mlx:jobs-run-notebook` call is about, or `null`.
+ * The notebook a `mlx:jobs-run-notebook` or `mlx:schedule-job` call is
+ * about, or `null`.
  */
 export function notebookOf(
   args: ReadonlyPartialJSONObject,
@@ -119,117 +173,149 @@ export function notebookOf(
 }
 
 /**
- * Register the commands that run notebooks as jobs and open job runs.
+ * Register the commands that run and schedule notebooks as jobs and open job
+ * runs, definitions and sweeps.
  */
 export function registerJobsCommands(
   app: JupyterFrontEnd,
   options: IJobsCommandsOptions
 ): void {
   const { trans } = options;
-  const runId = (args: ReadonlyPartialJSONObject): string | null =>
-    typeof args['job_run_id'] === 'string' && args['job_run_id']
-      ? args['job_run_id']
-      : null;
+  const notebookArgs = {
+    type: 'object',
+    properties: {
+      path: {
+        type: 'string',
+        description: trans.__(
+          'The notebook path relative to the server root; default: the current notebook'
+        )
+      },
+      from_file_browser: {
+        type: 'boolean',
+        description: trans.__('Take the notebook selected in the file browser')
+      }
+    }
+  };
+  const addNotebookCommand = (
+    id: string,
+    label: string,
+    caption: string,
+    act: (path: string) => Promise<void>
+  ): void => {
+    app.commands.addCommand(id, {
+      label,
+      caption,
+      icon: mlxIcon,
+      isEnabled: args => notebookOf(args, options) !== null,
+      describedBy: { args: notebookArgs },
+      execute: args => {
+        const path = notebookOf(args, options);
+        if (path === null) {
+          throw new Error(trans.__('%1 needs a notebook (.ipynb) path.', id));
+        }
+        return act(path);
+      }
+    });
+  };
+  const addOpenCommand = (
+    id: string,
+    key: string,
+    label: string,
+    caption: string,
+    description: string,
+    open: (id: string, args: ReadonlyPartialJSONObject) => Promise<void>,
+    more: ReadonlyJSONObject = {}
+  ): void => {
+    const value = (args: ReadonlyPartialJSONObject): string | null =>
+      typeof args[key] === 'string' && args[key] ? args[key] : null;
+    app.commands.addCommand(id, {
+      label,
+      caption,
+      icon: mlxIcon,
+      isEnabled: args => value(args) !== null,
+      describedBy: {
+        args: {
+          type: 'object',
+          properties: {
+            [key]: { type: 'string', description },
+            ...more
+          },
+          required: [key]
+        }
+      },
+      execute: args => {
+        const given = value(args);
+        if (given === null) {
+          throw new Error(trans.__('%1 needs a %2.', id, key));
+        }
+        return open(given, args);
+      }
+    });
+  };
 
-  app.commands.addCommand(CommandIDs.runNotebook, {
-    label: trans.__('Run with Parameters…'),
-    caption: trans.__(
+  addNotebookCommand(
+    CommandIDs.runNotebook,
+    trans.__('Run with Parameters…'),
+    trans.__(
       'Run the notebook as a job, with parameters, in a kernel of its own'
     ),
-    icon: mlxIcon,
-    isEnabled: args => notebookOf(args, options) !== null,
-    describedBy: {
-      args: {
-        type: 'object',
-        properties: {
-          path: {
-            type: 'string',
-            description: trans.__(
-              'The notebook path relative to the server root; default: the current notebook'
-            )
-          },
-          from_file_browser: {
-            type: 'boolean',
-            description: trans.__(
-              'Run the notebook selected in the file browser'
-            )
-          }
-        }
-      }
-    },
-    execute: args => {
-      const path = notebookOf(args, options);
-      if (path === null) {
-        throw new Error(
-          trans.__('mlx:jobs-run-notebook needs a notebook (.ipynb) path.')
-        );
-      }
-      return options.runNotebook(path);
-    }
-  });
-
-  app.commands.addCommand(CommandIDs.openJobRun, {
-    label: trans.__('Open Job Run'),
-    caption: trans.__('Show a job run: status, parameters, attempts and log'),
-    icon: mlxIcon,
-    isEnabled: args => runId(args) !== null,
-    describedBy: {
-      args: {
-        type: 'object',
-        properties: {
-          job_run_id: {
-            type: 'string',
-            description: trans.__('The job run id')
-          }
-        },
-        required: ['job_run_id']
-      }
-    },
-    execute: args => {
-      const id = runId(args);
-      if (id === null) {
-        throw new Error(trans.__('mlx:open-job-run needs a job_run_id.'));
-      }
-      return options.openRun(id);
-    }
-  });
-
-  app.commands.addCommand(CommandIDs.openJobOutput, {
-    label: trans.__('Open Job Output'),
-    caption: trans.__('Show the output notebook of a job run, read-only'),
-    icon: mlxIcon,
-    isEnabled: args => runId(args) !== null,
-    describedBy: {
-      args: {
-        type: 'object',
-        properties: {
-          job_run_id: {
-            type: 'string',
-            description: trans.__('The job run id')
-          },
-          cell_index: {
-            type: 'integer',
-            minimum: 0,
-            description: trans.__(
-              'Index of the cell of the output notebook to scroll to'
-            )
-          }
-        },
-        required: ['job_run_id']
-      }
-    },
-    execute: args => {
-      const id = runId(args);
-      if (id === null) {
-        throw new Error(trans.__('mlx:open-job-output needs a job_run_id.'));
-      }
+    options.runNotebook
+  );
+  addNotebookCommand(
+    CommandIDs.scheduleNotebook,
+    trans.__('Schedule…'),
+    trans.__(
+      'Run the notebook as a job on a schedule, with parameters (or a sweep)'
+    ),
+    options.scheduleNotebook
+  );
+  addOpenCommand(
+    CommandIDs.openJobRun,
+    'job_run_id',
+    trans.__('Open Job Run'),
+    trans.__('Show a job run: status, parameters, attempts and log'),
+    trans.__('The job run id'),
+    runId => options.openRun(runId)
+  );
+  addOpenCommand(
+    CommandIDs.openJobOutput,
+    'job_run_id',
+    trans.__('Open Job Output'),
+    trans.__('Show the output notebook of a job run, read-only'),
+    trans.__('The job run id'),
+    (runId, args) => {
       const cell = args['cell_index'];
       return options.openOutput(
-        id,
+        runId,
         typeof cell === 'number' && Number.isInteger(cell) && cell >= 0
           ? cell
           : null
       );
+    },
+    {
+      cell_index: {
+        type: 'integer',
+        minimum: 0,
+        description: trans.__(
+          'Index of the cell of the output notebook to scroll to'
+        )
+      }
     }
-  });
+  );
+  addOpenCommand(
+    CommandIDs.openJobDefinition,
+    'job_id',
+    trans.__('Open Schedule'),
+    trans.__('Show a job definition: its schedule, settings and runs'),
+    trans.__('The job definition id'),
+    jobId => options.openDefinition(jobId)
+  );
+  addOpenCommand(
+    CommandIDs.openSweep,
+    'sweep_id',
+    trans.__('Open Sweep'),
+    trans.__('Show a sweep: its progress, best trial and trials'),
+    trans.__('The sweep id'),
+    sweepId => options.openSweep(sweepId)
+  );
 }

@@ -8,6 +8,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import type {
   ICreateJobRunRequest,
   IJobRun,
+  IJobSettings,
   INotebookParameterSpec,
   INotebookParametersResponse,
   JSONValue,
@@ -33,6 +34,12 @@ export const MAX_RETRY_BACKOFF_S = 3600;
  * Seconds before the first retry unless told otherwise (the server's default).
  */
 export const DEFAULT_RETRY_BACKOFF_S = 10;
+
+/**
+ * Most runs of a definition (or trials of a sweep) executing at once (the
+ * server's limit).
+ */
+export const MAX_CONCURRENT_RUNS = 64;
 
 /**
  * Longest MLflow experiment name.
@@ -173,7 +180,17 @@ function hasLiteralDefault(spec: INotebookParameterSpec): boolean {
  * default is not a literal (the field's placeholder shows its source).
  */
 export function formatDefault(spec: INotebookParameterSpec): string {
-  const value = spec.default;
+  return formatValue(spec, spec.default);
+}
+
+/**
+ * A value of a parameter as its field shows it: integers as `3`, floats with
+ * a decimal point (`1.0`), JSON compactly; `''` for `null`.
+ */
+export function formatValue(
+  spec: INotebookParameterSpec,
+  value: JSONValue
+): string {
   if (value === null) {
     return '';
   }
@@ -192,34 +209,51 @@ export function formatDefault(spec: INotebookParameterSpec): string {
 }
 
 /**
- * A parameter's initial draft: its default.
+ * A parameter's initial draft: the value given, else its default.
  */
 export function initialParameterDraft(
-  spec: INotebookParameterSpec
+  spec: INotebookParameterSpec,
+  value: JSONValue = spec.default
 ): ParameterDraft {
   if (fieldKind(spec.type) === 'boolean') {
-    return typeof spec.default === 'boolean' ? spec.default : null;
+    return typeof value === 'boolean' ? value : null;
   }
-  return formatDefault(spec);
+  return formatValue(spec, value);
 }
 
 /**
  * The form's initial draft: every parameter at its default, the default
- * kernel, no timeout, no retries, ipynb output only.
+ * kernel, no timeout, no retries, ipynb output only; or, given the settings
+ * of a job definition, its values and options.
+ *
+ * @param settings - The settings to edit (a definition's), if any.
  */
 export function initialDraft(
-  response: INotebookParametersResponse
+  response: INotebookParametersResponse,
+  settings: IJobSettings | null = null
 ): IJobFormDraft {
+  const given = settings?.parameters ?? {};
+  const number = (value: number | null | undefined): string =>
+    value === null || value === undefined ? '' : String(value);
   return {
     parameters: Object.fromEntries(
-      response.parameters.map(spec => [spec.name, initialParameterDraft(spec)])
+      response.parameters.map(spec => [
+        spec.name,
+        spec.name in given
+          ? initialParameterDraft(spec, given[spec.name])
+          : initialParameterDraft(spec)
+      ])
     ),
-    kernel: response.default_kernel,
-    timeout: '',
-    retries: '',
-    retryBackoff: '',
-    html: false,
-    experiment: '',
+    kernel: settings?.kernel ?? response.default_kernel,
+    timeout: number(settings?.timeout),
+    retries: settings?.retries ? String(settings.retries) : '',
+    retryBackoff:
+      settings?.retry_backoff === undefined ||
+      settings.retry_backoff === DEFAULT_RETRY_BACKOFF_S
+        ? ''
+        : String(settings.retry_backoff),
+    html: settings?.output_formats?.includes('html') ?? false,
+    experiment: settings?.experiment ?? '',
     unreadable: []
   };
 }
@@ -230,7 +264,7 @@ const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 /**
  * A whole number typed in a field, or why it is not one.
  */
-function parseInteger(
+export function parseInteger(
   text: string,
   trans: TranslationBundle
 ): ParsedField<number> {
@@ -248,7 +282,7 @@ function parseInteger(
 /**
  * A number typed in a field, or why it is not one.
  */
-function parseNumber(
+export function parseNumber(
   text: string,
   trans: TranslationBundle
 ): ParsedField<number> {
@@ -380,7 +414,7 @@ function parseOptions(
   response: INotebookParametersResponse,
   draft: IJobFormDraft,
   trans: TranslationBundle
-): { options: Omit<ICreateJobRunRequest, 'notebook'>; errors: FormErrors } {
+): { options: Omit<IJobSettings, 'parameters'>; errors: FormErrors } {
   const errors: FormErrors = {};
   const unreadable = new Set(draft.unreadable);
   const number = (
@@ -461,23 +495,30 @@ function parseOptions(
 }
 
 /**
- * The request a draft makes, or the errors that block it.
+ * The settings a draft gives every run (its parameter values and run
+ * options), or the errors that block them.
  *
  * Only the parameters whose value differs from the notebook's default are
- * sent, so the defaults stay the notebook's.
+ * sent, so the defaults stay the notebook's. Swept parameters are left out:
+ * a sweep gives them their values.
  *
- * @returns The request (`null` when there are errors) and the errors, by
- * wire field name.
+ * @param swept - Names of the swept parameters.
+ * @returns The settings and the errors, by wire field name; the settings
+ * are only to be sent when there are no errors.
  */
-export function buildRequest(
+export function buildSettings(
   response: INotebookParametersResponse,
   draft: IJobFormDraft,
-  trans: TranslationBundle
-): { request: ICreateJobRunRequest | null; errors: FormErrors } {
+  trans: TranslationBundle,
+  swept: ReadonlySet<string> = new Set()
+): { settings: IJobSettings; errors: FormErrors } {
   const unreadable = new Set(draft.unreadable);
   const parameters: Record<string, JSONValue> = {};
   const errors: FormErrors = {};
   for (const spec of response.parameters) {
+    if (swept.has(spec.name)) {
+      continue;
+    }
     const field = parameterField(spec.name);
     const parsed = parseParameter(
       spec,
@@ -496,34 +537,7 @@ export function buildRequest(
   }
   const options = parseOptions(response, draft, trans);
   Object.assign(errors, options.errors);
-  if (Object.keys(errors).length > 0) {
-    return { request: null, errors };
-  }
-  return {
-    request: { notebook: response.path, parameters, ...options.options },
-    errors
-  };
-}
-
-/**
- * The errors of a draft, by wire field name.
- */
-export function validate(
-  response: INotebookParametersResponse,
-  draft: IJobFormDraft,
-  trans: TranslationBundle
-): FormErrors {
-  return buildRequest(response, draft, trans).errors;
-}
-
-/**
- * The wire names of every field of the form.
- */
-export function formFields(response: INotebookParametersResponse): string[] {
-  return [
-    ...response.parameters.map(spec => parameterField(spec.name)),
-    ...OPTION_FIELDS
-  ];
+  return { settings: { parameters, ...options.options }, errors };
 }
 
 /**

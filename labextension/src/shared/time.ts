@@ -44,3 +44,26 @@ export function useNow(live: boolean): number {
   }, [live]);
   return now;
 }
+
+/**
+ * How far a time is from now, in the user's language: `in 5 minutes`,
+ * `3 hours ago`, `tomorrow`.
+ *
+ * @param target - The time, ms since the epoch.
+ * @param now - The current time, ms since the epoch.
+ */
+export function formatRelative(target: number, now: number): string {
+  const format = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+  const seconds = Math.round((target - now) / 1000);
+  const size = Math.abs(seconds);
+  if (size < 60) {
+    return format.format(seconds, 'second');
+  }
+  if (size < 3600) {
+    return format.format(Math.round(seconds / 60), 'minute');
+  }
+  if (size < 86400) {
+    return format.format(Math.round(seconds / 3600), 'hour');
+  }
+  return format.format(Math.round(seconds / 86400), 'day');
+}

@@ -14,7 +14,23 @@ import {
 import { createTrackers } from '../../jobs/trackers';
 import { type IJobsViewsActions, JobsViews } from '../../jobs/views';
 import type { JobOutputViewer } from '../../jobs/widgets/output-viewer';
-import { makeClient, makeJobRun, makeJobRunLog } from '../fixtures';
+import { ChartTheme } from '../../shared/charts/theme';
+import {
+  makeClient,
+  makeJobDefinition,
+  makeJobRun,
+  makeJobRunLog,
+  makeSweep
+} from '../fixtures';
+
+// Canvas drawing is not available in jsdom: charts record nothing.
+jest.mock('../../shared/charts/echarts', () => ({
+  createChart: () => ({
+    setOption: jest.fn(),
+    resize: jest.fn(),
+    dispose: jest.fn()
+  })
+}));
 
 const trans = nullTranslator.load('jupyter_mlx');
 
@@ -59,7 +75,10 @@ describe('notebookOf', () => {
 describe('jobs commands', () => {
   let commands: CommandRegistry;
   const runNotebook = jest.fn(async (path: string) => undefined);
+  const scheduleNotebook = jest.fn(async (path: string) => undefined);
   const openRun = jest.fn(async (runId: string) => undefined);
+  const openDefinition = jest.fn(async (jobId: string) => undefined);
+  const openSweep = jest.fn(async (sweepId: string) => undefined);
   const openOutput = jest.fn(
     async (runId: string, cellIndex: number | null) => undefined
   );
@@ -67,7 +86,10 @@ describe('jobs commands', () => {
 
   beforeEach(() => {
     runNotebook.mockClear();
+    scheduleNotebook.mockClear();
     openRun.mockClear();
+    openDefinition.mockClear();
+    openSweep.mockClear();
     openOutput.mockClear();
     current = 'work/train.ipynb';
     const made = makeApp();
@@ -77,8 +99,11 @@ describe('jobs commands', () => {
       currentNotebook: () => current,
       selectedNotebook: () => 'picked.ipynb',
       runNotebook,
+      scheduleNotebook,
       openRun,
-      openOutput
+      openOutput,
+      openDefinition,
+      openSweep
     });
   });
 
@@ -87,6 +112,40 @@ describe('jobs commands', () => {
     expect(CommandIDs.runNotebook).toBe('mlx:jobs-run-notebook');
     expect(commands.label(CommandIDs.openJobRun)).toBe('Open Job Run');
     expect(commands.icon(CommandIDs.runNotebook)).toBeTruthy();
+    expect(commands.label(CommandIDs.scheduleNotebook)).toBe('Schedule…');
+    expect(CommandIDs.scheduleNotebook).toBe('mlx:schedule-job');
+    expect(CommandIDs.openJobDefinition).toBe('mlx:open-job-definition');
+    expect(CommandIDs.openSweep).toBe('mlx:open-sweep');
+  });
+
+  it('schedule the notebook given, the selected one or the current one', async () => {
+    await commands.execute(CommandIDs.scheduleNotebook, { path: 'x.ipynb' });
+    await commands.execute(CommandIDs.scheduleNotebook, {
+      from_file_browser: true
+    });
+    await commands.execute(CommandIDs.scheduleNotebook, {});
+
+    expect(scheduleNotebook.mock.calls).toEqual([
+      ['x.ipynb'],
+      ['picked.ipynb'],
+      ['work/train.ipynb']
+    ]);
+    current = null;
+    expect(commands.isEnabled(CommandIDs.scheduleNotebook, {})).toBe(false);
+  });
+
+  it('open a definition and a sweep by id', async () => {
+    expect(commands.isEnabled(CommandIDs.openJobDefinition, {})).toBe(false);
+    expect(commands.isEnabled(CommandIDs.openSweep, {})).toBe(false);
+
+    await commands.execute(CommandIDs.openJobDefinition, { job_id: 'job-1' });
+    await commands.execute(CommandIDs.openSweep, { sweep_id: 'sw-1' });
+
+    expect(openDefinition).toHaveBeenCalledWith('job-1');
+    expect(openSweep).toHaveBeenCalledWith('sw-1');
+    await expect(commands.execute(CommandIDs.openSweep, {})).rejects.toThrow(
+      'mlx:open-sweep needs a sweep_id.'
+    );
   });
 
   it('run the notebook given, the selected one or the current one', async () => {
@@ -165,12 +224,23 @@ describe('JobsViews', () => {
     actions = {
       stop: jest.fn(async (_: IJobRun) => null),
       rerun: jest.fn(async (_: IJobRun) => null),
+      deleteRun: jest.fn(),
+      trigger: jest.fn(),
+      pause: jest.fn(),
+      resume: jest.fn(),
+      edit: jest.fn(),
+      updateFromNotebook: jest.fn(),
+      deleteDefinition: jest.fn(),
+      stopSweep: jest.fn(),
+      deleteSweep: jest.fn(),
       canOpenMLflowRun: jest.fn(() => true),
-      openMLflowRun: jest.fn()
+      openMLflowRun: jest.fn(),
+      compareRuns: jest.fn()
     };
     views = new JobsViews({
       app: made.app,
       client,
+      theme: new ChartTheme(null),
       trans,
       trackers: createTrackers(),
       actions
@@ -248,5 +318,58 @@ describe('JobsViews', () => {
     act(() => views.close('jr-1'));
 
     expect(made.main.every(widget => widget.isDisposed)).toBe(true);
+  });
+
+  it('open one view per definition, its actions acting on it', async () => {
+    // Given a definition with one run
+    client.getJob.mockResolvedValue(makeJobDefinition());
+    client.listRunsOfJob.mockResolvedValue({
+      runs: [makeJobRun()],
+      next_page_token: null,
+      total: 1
+    });
+    client.listJobRuns.mockResolvedValue({
+      runs: [makeJobRun()],
+      next_page_token: null,
+      total: 1
+    });
+
+    // When its view opens, twice
+    await act(() => views.openDefinition('job-1'));
+    await act(() => views.openDefinition('job-1'));
+
+    // Then one view shows it, restored by its id
+    expect(made.main).toHaveLength(1);
+    const widget = made.main[0] as MainAreaWidget;
+    expect(widget.id).toBe('jp-mlx-job-definition-job-1');
+    expect(
+      await within(widget.node).findByRole('heading', { name: 'nightly' })
+    ).toBeInTheDocument();
+    expect(widget.title.label).toBe('Schedule nightly');
+    expect(client.listJobRuns.mock.calls[0][0]).toMatchObject({
+      job_id: 'job-1'
+    });
+
+    // And its actions reach the definition
+    fireEvent.click(within(widget.node).getByRole('button', { name: 'Pause' }));
+    expect(actions.pause).toHaveBeenCalledWith(makeJobDefinition());
+
+    act(() => views.closeDefinition('job-1'));
+    expect(widget.isDisposed).toBe(true);
+  });
+
+  it('open one view per sweep, comparing its trials', async () => {
+    client.getSweep.mockResolvedValue(
+      makeSweep({ status: 'succeeded', done: 2 })
+    );
+
+    await act(() => views.openSweep('sw-1'));
+
+    const widget = made.main[0] as MainAreaWidget;
+    expect(widget.id).toBe('jp-mlx-sweep-sw-1');
+    fireEvent.click(
+      await within(widget.node).findByRole('button', { name: 'Compare trials' })
+    );
+    expect(actions.compareRuns).toHaveBeenCalledWith(['run-1', 'run-2']);
   });
 });

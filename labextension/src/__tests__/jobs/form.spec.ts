@@ -3,18 +3,21 @@ import { nullTranslator } from '@jupyterlab/translation';
 import type { INotebookParameterSpec, JSONValue } from '../../api/types';
 import {
   type IJobFormDraft,
-  buildRequest,
+  buildSettings,
   errorField,
   fieldKind,
-  formFields,
   formatDefault,
   initialDraft,
   parseParameter,
   rerunRequest,
-  sameJSON,
-  validate
+  sameJSON
 } from '../../jobs/form';
-import { makeJobRun, makeNotebookParameters } from '../fixtures';
+import { formFields } from '../../jobs/submission';
+import {
+  makeJobDefinition,
+  makeJobRun,
+  makeNotebookParameters
+} from '../fixtures';
 
 const trans = nullTranslator.load('jupyter_mlx');
 
@@ -209,15 +212,14 @@ describe('sameJSON', () => {
   });
 });
 
-describe('buildRequest', () => {
+describe('buildSettings', () => {
   const parameters = makeNotebookParameters();
 
   it('sends no parameter when none changed, so the defaults stay the notebook’s', () => {
-    const { request, errors } = buildRequest(parameters, draft(), trans);
+    const { settings, errors } = buildSettings(parameters, draft(), trans);
 
     expect(errors).toEqual({});
-    expect(request).toEqual({
-      notebook: 'work/train.ipynb',
+    expect(settings).toEqual({
       parameters: {},
       kernel: 'python3',
       timeout: null,
@@ -229,7 +231,7 @@ describe('buildRequest', () => {
   });
 
   it('sends only the values changed from their defaults', () => {
-    const { request } = buildRequest(
+    const { settings } = buildSettings(
       parameters,
       draft({
         parameters: {
@@ -244,7 +246,7 @@ describe('buildRequest', () => {
       trans
     );
 
-    expect(request?.parameters).toEqual({
+    expect(settings.parameters).toEqual({
       epochs: 20,
       shuffle: false,
       extra: { dropout: 0.2 }
@@ -259,19 +261,19 @@ describe('buildRequest', () => {
     });
 
     expect(
-      buildRequest(
+      buildSettings(
         computed,
         { ...initialDraft(computed), parameters: { x: '3' } },
         trans
-      ).request?.parameters
+      ).settings.parameters
     ).toEqual({ x: 3 });
     expect(
-      buildRequest(computed, initialDraft(computed), trans).request?.parameters
+      buildSettings(computed, initialDraft(computed), trans).settings.parameters
     ).toEqual({});
   });
 
   it('carries the run options', () => {
-    const { request } = buildRequest(
+    const { settings } = buildSettings(
       parameters,
       draft({
         kernel: 'ml',
@@ -284,7 +286,7 @@ describe('buildRequest', () => {
       trans
     );
 
-    expect(request).toMatchObject({
+    expect(settings).toMatchObject({
       kernel: 'ml',
       timeout: 600,
       retries: 2,
@@ -294,8 +296,8 @@ describe('buildRequest', () => {
     });
   });
 
-  it('blocks the request with an error beside each wrong field', () => {
-    const { request, errors } = buildRequest(
+  it('reports an error beside each wrong field', () => {
+    const { errors } = buildSettings(
       parameters,
       draft({
         parameters: { epochs: '2.5', lr: 'x', layers: '[1,' },
@@ -308,7 +310,6 @@ describe('buildRequest', () => {
       trans
     );
 
-    expect(request).toBeNull();
     expect(errors).toEqual({
       'parameters.epochs': 'expected an integer',
       'parameters.lr': 'expected a number',
@@ -323,11 +324,11 @@ describe('buildRequest', () => {
 
   it('reports numbers the browser could not read', () => {
     expect(
-      validate(
+      buildSettings(
         parameters,
         draft({ unreadable: ['parameters.lr', 'timeout'] }),
         trans
-      )
+      ).errors
     ).toEqual({
       'parameters.lr': 'expected a number',
       timeout:
@@ -336,28 +337,71 @@ describe('buildRequest', () => {
   });
 
   it('rejects a kernel that is not installed', () => {
-    expect(validate(parameters, draft({ kernel: 'julia' }), trans)).toEqual({
+    expect(
+      buildSettings(parameters, draft({ kernel: 'julia' }), trans).errors
+    ).toEqual({
       kernel: 'no kernel named julia is installed'
     });
   });
 
-  it('makes a request without parameters for a notebook without a parameters cell', () => {
+  it('gives no parameters for a notebook without a parameters cell', () => {
     const none = makeNotebookParameters({
       has_parameters_cell: false,
       parameters: []
     });
 
-    expect(buildRequest(none, initialDraft(none), trans).request).toMatchObject(
-      {
-        notebook: 'work/train.ipynb',
-        parameters: {}
-      }
+    expect(buildSettings(none, initialDraft(none), trans)).toEqual({
+      settings: expect.objectContaining({ parameters: {} }),
+      errors: {}
+    });
+  });
+
+  it('leaves out the swept parameters, wrong values included', () => {
+    const { settings, errors } = buildSettings(
+      parameters,
+      draft({ parameters: { epochs: 'x', lr: '0.5' } }),
+      trans,
+      new Set(['epochs', 'lr'])
     );
+
+    expect(settings.parameters).toEqual({});
+    expect(errors).toEqual({});
+  });
+});
+
+describe('initialDraft of a definition', () => {
+  it('shows its values and options in the fields', () => {
+    const initial = initialDraft(
+      makeNotebookParameters(),
+      makeJobDefinition({
+        parameters: { epochs: 10, shuffle: false },
+        kernel: 'ml',
+        timeout: 60,
+        retries: 2,
+        retry_backoff: 10,
+        output_formats: ['ipynb', 'html'],
+        experiment: 'nightly'
+      })
+    );
+
+    expect(initial).toMatchObject({
+      kernel: 'ml',
+      timeout: '60',
+      retries: '2',
+      retryBackoff: '',
+      html: true,
+      experiment: 'nightly'
+    });
+    expect(initial.parameters).toMatchObject({
+      epochs: '10',
+      shuffle: false,
+      lr: '0.01'
+    });
   });
 });
 
 describe('errorField', () => {
-  const fields = formFields(makeNotebookParameters());
+  const fields = formFields(makeNotebookParameters(), false, false);
 
   it('maps a server error to the field it names, or the one containing it', () => {
     expect(errorField('parameters.epochs', fields)).toBe('parameters.epochs');

@@ -8,7 +8,16 @@ import { act, fireEvent, waitFor } from '@testing-library/react';
 import { CommandIDs } from '../../jobs/commands';
 import { jobsPlugin } from '../../jobs/plugin';
 import type { IMLXSidebar } from '../../tokens';
-import { makeClient, makeConfig } from '../fixtures';
+import { makeClient, makeConfig, makeJobDefinition } from '../fixtures';
+
+// Canvas drawing is not available in jsdom: the views' charts draw nothing.
+jest.mock('../../shared/charts/echarts', () => ({
+  createChart: () => ({
+    setOption: jest.fn(),
+    resize: jest.fn(),
+    dispose: jest.fn()
+  })
+}));
 
 /**
  * Activate the jobs plugin in an application made of fakes.
@@ -29,6 +38,8 @@ function activate(features: string[]) {
     next_page_token: null,
     total: 0
   });
+  client.listJobs.mockResolvedValue({ jobs: [makeJobDefinition()] });
+  client.listSweeps.mockResolvedValue({ sweeps: [] });
   const sections: Widget[] = [];
   const sidebar: IMLXSidebar = {
     addSection: widget => sections.push(widget),
@@ -92,6 +103,16 @@ describe('jobsPlugin', () => {
     act(() => sections[0].dispose());
   });
 
+  it('watches the schedules for notifications once the server has jobs', async () => {
+    const { sections, client } = activate(['status', 'jobs']);
+
+    await waitFor(() => expect(sections).toHaveLength(1));
+
+    await waitFor(() => expect(client.listJobs).toHaveBeenCalled());
+    expect(client.listSweeps).not.toHaveBeenCalled();
+    act(() => sections[0].dispose());
+  });
+
   it('adds no section to a server without jobs', async () => {
     const { sections, client } = activate(['status']);
 
@@ -137,6 +158,23 @@ describe('jobsPlugin', () => {
       command: CommandIDs.runNotebook,
       category: 'MLX'
     });
+
+    // Schedule… sits beside it in each place
+    const schedule = factories.get('Notebook:mlx-schedule-job')!({
+      context: { path: 'a/b.ipynb' }
+    });
+    expect(schedule).toBeInstanceOf(Widget);
+    expect(contextMenu.addItem).toHaveBeenCalledWith({
+      command: CommandIDs.scheduleNotebook,
+      args: { from_file_browser: true },
+      selector: '.jp-DirListing-item[data-file-type="notebook"]',
+      rank: 11
+    });
+    expect(palette.addItem).toHaveBeenCalledWith({
+      command: CommandIDs.scheduleNotebook,
+      category: 'MLX'
+    });
+    schedule.dispose();
   });
 
   it('saves a notebook with unsaved changes before asking for its parameters', async () => {

@@ -4,7 +4,8 @@ import React, { useId } from 'react';
 
 import type {
   INotebookParameterSpec,
-  INotebookParametersResponse
+  INotebookParametersResponse,
+  ISchedulePreview
 } from '../../api/types';
 import {
   DEFAULT_RETRY_BACKOFF_S,
@@ -18,7 +19,16 @@ import {
   formatDefault,
   parameterField
 } from '../form';
-import type { JobFormOption, JobFormState } from '../state/form';
+import type { IScheduleDraft } from '../schedule';
+import type {
+  JobFormOption,
+  JobFormState,
+  SweepFormOption
+} from '../state/form';
+import type { ISweepDraft, ISweptParameterDraft } from '../sweep';
+import { FieldError, NumberOption, OptionField } from './form-fields';
+import { ScheduleFields } from './schedule-fields';
+import { SweepOptions, SweptParameterInputs } from './sweep-fields';
 
 /**
  * Most rows a JSON editor grows to.
@@ -75,7 +85,62 @@ export interface IJobFormProps {
     unreadable: boolean
   ) => void;
   /**
-   * Submit the form (Enter in a field, or the dialog's Run button).
+   * The swept parameters and sweep options, or `null` while the parameters
+   * load.
+   */
+  sweep: ISweepDraft | null;
+  /**
+   * How many runs the grid makes, or `null` when it cannot tell.
+   */
+  gridSize: number | null;
+  /**
+   * The schedule, or `null` in the run form.
+   */
+  schedule: IScheduleDraft | null;
+  /**
+   * The preview of the schedule, or `null` in the run form.
+   */
+  preview: {
+    /**
+     * The preview, or `null` before (or without) one.
+     */
+    preview: ISchedulePreview | null;
+    /**
+     * Whether a preview is awaited.
+     */
+    loading: boolean;
+    /**
+     * Why the preview failed, when no field is at fault; or `null`.
+     */
+    error: string | null;
+  } | null;
+  /**
+   * Switch a parameter between its fixed value and sweep mode.
+   */
+  onToggleSweep: (name: string) => void;
+  /**
+   * Change what a swept parameter takes.
+   */
+  onSweptParameter: (
+    name: string,
+    changes: Partial<ISweptParameterDraft>
+  ) => void;
+  /**
+   * Change a sweep option.
+   */
+  onSweepOption: <K extends SweepFormOption>(
+    key: K,
+    value: ISweepDraft[K]
+  ) => void;
+  /**
+   * Change the schedule.
+   */
+  onSchedule: <K extends keyof IScheduleDraft>(
+    key: K,
+    value: IScheduleDraft[K]
+  ) => void;
+  /**
+   * Submit the form (Enter in a field, or the dialog's main button).
    */
   onSubmit: () => void;
   /**
@@ -85,18 +150,25 @@ export interface IJobFormProps {
 }
 
 /**
- * The form of a job run: one field per parameter of the notebook's
- * parameters cell, typed from its default, then the run options (kernel,
- * timeout, retries, output formats, experiment). Each field shows its error
- * beside it.
+ * The form of a job: with a schedule, the schedule first; one field per
+ * parameter of the notebook's parameters cell, typed from its default, each
+ * with a switch to sweep it; the sweep's options once one is swept; then
+ * the run options (kernel, timeout, retries, output formats, experiment).
+ * Each field shows its error beside it.
  */
 export function JobForm(props: IJobFormProps): JSX.Element {
-  const { parameters, draft, errors, trans } = props;
+  const { parameters, draft, sweep, schedule, errors, trans } = props;
+  const sweeping =
+    sweep !== null && Object.values(sweep.parameters).some(p => p.swept);
   return (
     <form
       className="jp-mlx-JobForm"
       aria-busy={props.submitting || parameters === null}
-      aria-label={trans.__('Run %1 with parameters', props.path)}
+      aria-label={
+        schedule === null
+          ? trans.__('Run %1 with parameters', props.path)
+          : trans.__('Schedule %1', props.path)
+      }
       noValidate
       onSubmit={event => {
         event.preventDefault();
@@ -115,7 +187,7 @@ export function JobForm(props: IJobFormProps): JSX.Element {
           {trans.__('Cannot read the parameters: %1', props.loadError)}
         </div>
       )}
-      {parameters === null || draft === null ? (
+      {parameters === null || draft === null || sweep === null ? (
         props.loadError === null && (
           <p className="jp-mlx-Note jp-mlx-JobForm-loading">
             {trans.__('Reading the notebook’s parameters…')}
@@ -123,10 +195,36 @@ export function JobForm(props: IJobFormProps): JSX.Element {
         )
       ) : (
         <>
+          {schedule !== null && (
+            <ScheduleFields
+              path={props.path}
+              schedule={schedule}
+              preview={props.preview?.preview ?? null}
+              previewLoading={props.preview?.loading ?? false}
+              previewError={props.preview?.error ?? null}
+              errors={errors}
+              onSchedule={props.onSchedule}
+              trans={trans}
+            />
+          )}
           <fieldset className="jp-mlx-JobForm-parameters">
             <legend>{trans.__('Parameters')}</legend>
-            <ParameterFields {...props} parameters={parameters} draft={draft} />
+            <ParameterFields
+              {...props}
+              parameters={parameters}
+              draft={draft}
+              sweep={sweep}
+            />
           </fieldset>
+          {sweeping && (
+            <SweepOptions
+              sweep={sweep}
+              gridSize={props.gridSize}
+              errors={errors}
+              onOption={props.onSweepOption}
+              trans={trans}
+            />
+          )}
           <fieldset className="jp-mlx-JobForm-options">
             <legend>{trans.__('Run options')}</legend>
             <OptionFields {...props} parameters={parameters} draft={draft} />
@@ -143,27 +241,14 @@ export function JobForm(props: IJobFormProps): JSX.Element {
       )}
       {props.submitting && (
         <p className="jp-mlx-Note jp-mlx-JobForm-submitting">
-          {trans.__('Submitting the run…')}
+          {schedule !== null
+            ? trans.__('Saving the schedule…')
+            : sweeping
+              ? trans.__('Starting the sweep…')
+              : trans.__('Submitting the run…')}
         </p>
       )}
     </form>
-  );
-}
-
-/**
- * A field's error, beside it.
- */
-function FieldError(props: {
-  id?: string;
-  error?: string;
-}): JSX.Element | null {
-  if (!props.error) {
-    return null;
-  }
-  return (
-    <div id={props.id} className="jp-mlx-JobForm-error" role="alert">
-      {props.error}
-    </div>
   );
 }
 
@@ -174,9 +259,10 @@ function ParameterFields(
   props: IJobFormProps & {
     parameters: INotebookParametersResponse;
     draft: IJobFormDraft;
+    sweep: ISweepDraft;
   }
 ): JSX.Element {
-  const { parameters, draft, errors, trans } = props;
+  const { parameters, draft, sweep, errors, trans } = props;
   if (!parameters.has_parameters_cell) {
     return (
       <p className="jp-mlx-Note jp-mlx-JobForm-noParameters">
@@ -200,10 +286,14 @@ function ParameterFields(
           key={spec.name}
           spec={spec}
           draft={draft.parameters[spec.name] ?? null}
+          swept={sweep.parameters[spec.name]}
+          strategy={sweep.strategy}
           error={errors[parameterField(spec.name)]}
           onChange={(value, unreadable) =>
             props.onParameter(spec.name, value, unreadable)
           }
+          onToggleSweep={() => props.onToggleSweep(spec.name)}
+          onSweptChange={changes => props.onSweptParameter(spec.name, changes)}
           trans={trans}
         />
       ))}
@@ -212,17 +302,22 @@ function ParameterFields(
 }
 
 /**
- * One parameter: its name and type, the input its type calls for, its
- * default and help text, and its error.
+ * One parameter: its name and type, the input its type calls for (or, in
+ * sweep mode, the values it takes), the switch to sweep mode, its default
+ * and help text, and its error.
  */
 function ParameterField(props: {
   spec: INotebookParameterSpec;
   draft: ParameterDraft;
+  swept: ISweptParameterDraft | undefined;
+  strategy: ISweepDraft['strategy'];
   error: string | undefined;
   onChange: (value: ParameterDraft, unreadable: boolean) => void;
+  onToggleSweep: () => void;
+  onSweptChange: (changes: Partial<ISweptParameterDraft>) => void;
   trans: TranslationBundle;
 }): JSX.Element {
-  const { spec, draft, error, onChange, trans } = props;
+  const { spec, draft, swept, error, onChange, trans } = props;
   const id = useId();
   const kind = fieldKind(spec.type);
   const describedBy = `${id}-hint${error ? ` ${id}-error` : ''}`;
@@ -296,9 +391,10 @@ function ParameterField(props: {
       );
   }
   const shownDefault = formatDefault(spec) || spec.default_source;
+  const sweeping = swept?.swept ?? false;
   return (
     <div
-      className={`jp-mlx-JobForm-field jp-mod-${kind}`}
+      className={`jp-mlx-JobForm-field jp-mod-${kind}${sweeping ? ' jp-mod-swept' : ''}`}
       data-parameter={spec.name}
       data-type={spec.type}
     >
@@ -306,7 +402,32 @@ function ParameterField(props: {
         <span className="jp-mlx-JobForm-name">{spec.name}</span>
         <span className="jp-mlx-JobForm-type">{spec.type}</span>
       </label>
-      {input}
+      {sweeping && swept ? (
+        <SweptParameterInputs
+          {...common}
+          spec={spec}
+          draft={swept}
+          strategy={props.strategy}
+          onChange={props.onSweptChange}
+          trans={trans}
+        />
+      ) : (
+        input
+      )}
+      <button
+        type="button"
+        className="jp-mlx-JobForm-sweepToggle"
+        aria-pressed={sweeping}
+        aria-label={trans.__('Sweep %1', spec.name)}
+        title={
+          sweeping
+            ? trans.__('Run %1 with one value', spec.name)
+            : trans.__('Try several values of %1 (a sweep)', spec.name)
+        }
+        onClick={props.onToggleSweep}
+      >
+        {trans.__('Sweep')}
+      </button>
       <div id={`${id}-hint`} className="jp-mlx-JobForm-hint">
         <span
           className="jp-mlx-JobForm-default"
@@ -322,81 +443,9 @@ function ParameterField(props: {
 }
 
 /**
- * A labelled run option with its hint and error.
- */
-function OptionField(props: {
-  field: string;
-  label: string;
-  hint?: string;
-  error: string | undefined;
-  children: (id: string, describedBy: string | undefined) => JSX.Element;
-}): JSX.Element {
-  const id = useId();
-  const describedBy =
-    [props.hint ? `${id}-hint` : '', props.error ? `${id}-error` : '']
-      .filter(Boolean)
-      .join(' ') || undefined;
-  return (
-    <div className="jp-mlx-JobForm-field" data-field={props.field}>
-      <label htmlFor={id} className="jp-mlx-JobForm-label">
-        <span className="jp-mlx-JobForm-name">{props.label}</span>
-      </label>
-      {props.children(id, describedBy)}
-      {props.hint && (
-        <div id={`${id}-hint`} className="jp-mlx-JobForm-hint">
-          {props.hint}
-        </div>
-      )}
-      <FieldError id={`${id}-error`} error={props.error} />
-    </div>
-  );
-}
-
-/**
  * The run options: kernel, timeout, retries and their backoff, output
  * formats and experiment.
  */
-/**
- * A run option taking a number from 0 to `max` (whole numbers when `integer`).
- */
-function NumberOption(props: {
-  field: string;
-  label: string;
-  hint: string;
-  error: string | undefined;
-  max: number;
-  integer?: boolean;
-  placeholder: string;
-  value: string;
-  onChange: (event: React.ChangeEvent<HTMLInputElement>) => void;
-}): JSX.Element {
-  return (
-    <OptionField
-      field={props.field}
-      label={props.label}
-      hint={props.hint}
-      error={props.error}
-    >
-      {(id, describedBy) => (
-        <input
-          id={id}
-          type="number"
-          className="jp-mlx-JobForm-input"
-          min={0}
-          max={props.max}
-          step={props.integer ? 1 : 'any'}
-          inputMode={props.integer ? 'numeric' : 'decimal'}
-          placeholder={props.placeholder}
-          value={props.value}
-          aria-invalid={props.error !== undefined}
-          aria-describedby={describedBy}
-          onChange={props.onChange}
-        />
-      )}
-    </OptionField>
-  );
-}
-
 function OptionFields(
   props: IJobFormProps & {
     parameters: INotebookParametersResponse;
@@ -543,7 +592,7 @@ export function LiveJobForm(props: {
    */
   state: JobFormState;
   /**
-   * Submit the run (Enter in a field).
+   * Submit the form (Enter in a field).
    */
   onSubmit: () => void;
   /**
@@ -569,6 +618,24 @@ export function LiveJobForm(props: {
           onOption={(key, value, unreadable) =>
             state.setOption(key, value, unreadable)
           }
+          sweep={state.sweep}
+          gridSize={state.gridSize}
+          schedule={state.schedule}
+          preview={
+            state.preview && {
+              preview: state.preview.preview,
+              loading: state.preview.loading,
+              error: state.preview.error?.field
+                ? null
+                : (state.preview.error?.message ?? null)
+            }
+          }
+          onToggleSweep={name => state.toggleSweep(name)}
+          onSweptParameter={(name, changes) =>
+            state.setSweptParameter(name, changes)
+          }
+          onSweepOption={(key, value) => state.setSweepOption(key, value)}
+          onSchedule={(key, value) => state.setSchedule(key, value)}
           onSubmit={props.onSubmit}
           trans={props.trans}
         />

@@ -18,7 +18,8 @@ import {
   JobDuration,
   JobStatusBadge,
   formatTime,
-  jobStatusLabel
+  jobStatusLabel,
+  triggerLabel
 } from './job-status';
 import { LoadingOrError } from '../../shared/components/loading-or-error';
 
@@ -76,6 +77,10 @@ export interface IJobRunDetailsProps {
    * Open the MLflow run in the Experiments view.
    */
   onOpenMLflowRun: (runId: string) => void;
+  /**
+   * Open the sweep the run is a trial of.
+   */
+  onOpenSweep: (sweepId: string) => void;
   /**
    * Stop the run.
    */
@@ -170,6 +175,31 @@ export function JobRunDetails(props: IJobRunDetailsProps): JSX.Element {
         </dd>
         <dt>{trans.__('Job run ID')}</dt>
         <dd>{run.id}</dd>
+        <dt>{trans.__('Trigger')}</dt>
+        <dd>
+          {run.scheduled_for
+            ? trans.__(
+                '%1, for %2',
+                triggerLabel(run.trigger, trans),
+                formatTime(run.scheduled_for)
+              )
+            : triggerLabel(run.trigger, trans)}
+        </dd>
+        {run.sweep_id && (
+          <>
+            <dt>{trans.__('Sweep')}</dt>
+            <dd>
+              <button
+                type="button"
+                className="jp-mlx-LinkButton jp-mlx-JobRunDetails-link"
+                onClick={() => props.onOpenSweep(run.sweep_id!)}
+                title={trans.__('Open sweep %1', run.sweep_id)}
+              >
+                {trans.__('Open sweep')}
+              </button>
+            </dd>
+          </>
+        )}
         <dt>{trans.__('Kernel')}</dt>
         <dd>{run.kernel}</dd>
         <dt>{trans.__('Experiment')}</dt>
@@ -212,6 +242,27 @@ export function JobRunDetails(props: IJobRunDetailsProps): JSX.Element {
                 formatDuration(run.retry_backoff * 1000)
               )}
         </dd>
+        {run.webhook && (
+          <>
+            <dt>{trans.__('Webhook')}</dt>
+            <dd className="jp-mlx-JobRunDetails-webhook">
+              {run.webhook.delivered
+                ? trans.__(
+                    'Told %1 of its %2 at %3',
+                    run.webhook.url,
+                    run.webhook.event,
+                    formatTime(run.webhook.at)
+                  )
+                : trans.__(
+                    'Could not tell %1 of its %2: %3',
+                    run.webhook.url,
+                    run.webhook.event,
+                    run.webhook.error ??
+                      trans.__('HTTP %1', run.webhook.status_code ?? '–')
+                  )}
+            </dd>
+          </>
+        )}
         <dt>{trans.__('Output')}</dt>
         <dd className="jp-mlx-JobRunDetails-output">
           {hasOutput ? (

@@ -2,14 +2,15 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import {
   Button,
   deleteIcon,
-  type LabIcon,
   refreshIcon,
   runIcon,
-  stopIcon
+  stopIcon,
+  UseSignal
 } from '@jupyterlab/ui-components';
 import React from 'react';
 
 import type { IJobRun, JobRunStatus } from '../../api/types';
+import type { JobRunsState } from '../state/runs';
 import { JOB_RUN_STATUSES, baseName, isActiveJobStatus } from '../status';
 import {
   JobDuration,
@@ -17,6 +18,7 @@ import {
   formatTime,
   jobStatusLabel
 } from './job-status';
+import { RowAction } from './row-action';
 
 /**
  * What the user can do with a listed run.
@@ -73,6 +75,11 @@ export interface IJobRunsListProps extends IJobRunRowActions {
    */
   notebooks: ReadonlyArray<string>;
   /**
+   * Whether to offer the notebook filter (default: yes; not for the runs of
+   * one job).
+   */
+  notebookFilter?: boolean;
+  /**
    * The status filtered on, or `null` for all.
    */
   status: JobRunStatus | null;
@@ -126,23 +133,25 @@ export function JobRunsList(props: IJobRunsListProps): JSX.Element {
   return (
     <div className="jp-mlx-List jp-mlx-JobsList" aria-busy={props.refreshing}>
       <div className="jp-mlx-JobsList-filters">
-        <select
-          className="jp-mlx-JobsList-notebook"
-          aria-label={trans.__('Filter by notebook')}
-          value={props.notebook ?? ALL}
-          onChange={event =>
-            props.onNotebook(
-              event.target.value === ALL ? null : event.target.value
-            )
-          }
-        >
-          <option value={ALL}>{trans.__('All notebooks')}</option>
-          {props.notebooks.map(path => (
-            <option key={path} value={path}>
-              {path}
-            </option>
-          ))}
-        </select>
+        {props.notebookFilter !== false && (
+          <select
+            className="jp-mlx-JobsList-notebook"
+            aria-label={trans.__('Filter by notebook')}
+            value={props.notebook ?? ALL}
+            onChange={event =>
+              props.onNotebook(
+                event.target.value === ALL ? null : event.target.value
+              )
+            }
+          >
+            <option value={ALL}>{trans.__('All notebooks')}</option>
+            {props.notebooks.map(path => (
+              <option key={path} value={path}>
+                {path}
+              </option>
+            ))}
+          </select>
+        )}
         <select
           className="jp-mlx-JobsList-status"
           aria-label={trans.__('Filter by status')}
@@ -337,25 +346,56 @@ export function JobRunRow(props: IJobRunRowProps): JSX.Element {
 }
 
 /**
- * A small icon button of a run's row; `label` is its accessible name.
+ * What a runs list shows of a runs state, and how it changes its filters and
+ * page.
  */
-function RowAction(props: {
-  className: string;
-  icon: LabIcon;
-  onClick: () => void;
-  title: string;
-  label: string;
-}): JSX.Element {
+export function runsListOf(
+  state: JobRunsState
+): Omit<IJobRunsListProps, keyof IJobRunRowActions | 'trans'> {
+  return {
+    runs: state.runs,
+    total: state.total,
+    loaded: state.loaded,
+    refreshing: state.refreshing,
+    error: state.error?.message ?? null,
+    notebook: state.notebook,
+    notebooks: state.notebooks,
+    status: state.status,
+    highlighted: state.highlighted,
+    pageIndex: state.pageIndex,
+    hasNextPage: state.hasNextPage,
+    hasPreviousPage: state.hasPreviousPage,
+    onNotebook: notebook => (state.notebook = notebook),
+    onStatus: status => (state.status = status),
+    onNextPage: () => void state.nextPage(),
+    onPreviousPage: () => void state.previousPage(),
+    onRefresh: () => void state.refresh()
+  };
+}
+
+/**
+ * The runs list of a runs state, rendered again whenever the state changes.
+ */
+export function LiveJobRunsList(
+  props: IJobRunRowActions & {
+    /**
+     * The runs shown.
+     */
+    state: JobRunsState;
+    /**
+     * Whether to offer the notebook filter.
+     */
+    notebookFilter?: boolean;
+    /**
+     * The jupyter-mlx translation bundle.
+     */
+    trans: TranslationBundle;
+  }
+): JSX.Element {
+  const { state, ...others } = props;
   return (
-    <Button
-      minimal
-      small
-      className={props.className}
-      onClick={props.onClick}
-      title={props.title}
-      aria-label={props.label}
-    >
-      <props.icon.react tag="span" />
-    </Button>
+    <UseSignal signal={state.changed}>
+      {() => <JobRunsList {...runsListOf(state)} {...others} />}
+    </UseSignal>
   );
 }

@@ -1,7 +1,7 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import React from 'react';
 
-import type { IJobRun, JobRunStatus } from '../../api/types';
+import type { IJobRun, JobRunStatus, RunTrigger } from '../../api/types';
 import { formatDuration, useNow } from '../../shared/time';
 import { isActiveJobStatus, parseTime, runDuration } from '../status';
 
@@ -94,12 +94,30 @@ export interface IJobStatusProps {
 export function JobStatusBadge(props: IJobStatusProps): JSX.Element {
   const { run, trans } = props;
   const now = useNow(isActiveJobStatus(run.status));
-  const label = jobStatusLabel(run.status, trans);
-  const detail = jobStatusDetail(run, now, trans);
+  return (
+    <JobStatusLabel
+      status={run.status}
+      detail={jobStatusDetail(run, now, trans)}
+      trans={trans}
+    />
+  );
+}
+
+/**
+ * A status (of a run, or of a sweep) as a coloured dot and its name, with
+ * what it says beyond it.
+ */
+export function JobStatusLabel(props: {
+  status: JobRunStatus;
+  detail?: string;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { status, detail } = props;
+  const label = jobStatusLabel(status, props.trans);
   return (
     <span
-      className={`jp-mlx-JobStatus jp-mod-${run.status.replace('_', '-')}`}
-      data-status={run.status}
+      className={`jp-mlx-JobStatus ${statusClass(status)}`}
+      data-status={status}
       title={detail ? `${label} · ${detail}` : label}
     >
       <span className="jp-mlx-JobStatus-dot" aria-hidden="true" />
@@ -107,6 +125,32 @@ export function JobStatusBadge(props: IJobStatusProps): JSX.Element {
       {detail && <span className="jp-mlx-JobStatus-detail">{detail}</span>}
     </span>
   );
+}
+
+/**
+ * The class giving a status its colour.
+ */
+export function statusClass(status: JobRunStatus): string {
+  return `jp-mod-${status.replace('_', '-')}`;
+}
+
+/**
+ * The translated name of what started a run.
+ */
+export function triggerLabel(
+  trigger: RunTrigger,
+  trans: TranslationBundle
+): string {
+  switch (trigger) {
+    case 'manual':
+      return trans.__('Manual');
+    case 'schedule':
+      return trans.__('Schedule');
+    case 'catchup':
+      return trans.__('Catch-up');
+    default:
+      return trans.__('Sweep trial');
+  }
 }
 
 /**

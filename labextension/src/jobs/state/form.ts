@@ -3,19 +3,44 @@ import { UUID } from '@lumino/coreutils';
 import type { IDisposable } from '@lumino/disposable';
 import { type ISignal, Signal } from '@lumino/signaling';
 
-import type { IJobRun, INotebookParametersResponse } from '../../api/types';
+import type {
+  IJobDefinition,
+  IJobRun,
+  INotebookParametersResponse,
+  ISweep
+} from '../../api/types';
 import { describeFailure } from '../../shared/state/polled';
 import type { IMLXClient } from '../../tokens';
 import {
   type FormErrors,
   type IJobFormDraft,
   type ParameterDraft,
-  buildRequest,
   errorField,
-  formFields,
   initialDraft,
   parameterField
 } from '../form';
+import {
+  type IScheduleDraft,
+  buildSchedule,
+  initialScheduleDraft
+} from '../schedule';
+import {
+  type IFormDrafts,
+  type Submission,
+  buildSubmission,
+  formFieldOf,
+  formFields
+} from '../submission';
+import {
+  type ISweepDraft,
+  type ISweptParameterDraft,
+  buildSweep,
+  gridSize,
+  initialSweepDraft,
+  newSweptDraft,
+  sweptNames
+} from '../sweep';
+import { SchedulePreviewState } from './schedule-preview';
 
 /**
  * The run options a user edits, by their draft key.
@@ -24,6 +49,11 @@ export type JobFormOption = Exclude<
   keyof IJobFormDraft,
   'parameters' | 'unreadable'
 >;
+
+/**
+ * The sweep options a user edits, by their draft key.
+ */
+export type SweepFormOption = Exclude<keyof ISweepDraft, 'parameters'>;
 
 /**
  * The wire field of each option (errors are keyed by it).
@@ -38,27 +68,92 @@ const OPTION_WIRE_FIELDS: Record<JobFormOption, string> = {
 };
 
 /**
- * The "Run with Parameters" form of one notebook: the notebook's parameters
- * and kernels, what the user typed, the errors to show beside each field,
- * and the submission.
+ * The wire field of each sweep option.
+ */
+const SWEEP_WIRE_FIELDS: Record<SweepFormOption, string> = {
+  strategy: 'sweep.strategy',
+  trials: 'sweep.trials',
+  metric: 'sweep.metric',
+  direction: 'sweep.direction',
+  maxConcurrent: 'sweep.max_concurrent_runs'
+};
+
+/**
+ * The wire field of each schedule draft key: the preset and its parts all
+ * make the cron expression.
+ */
+const SCHEDULE_WIRE_FIELDS: Record<keyof IScheduleDraft, string> = {
+  name: 'name',
+  preset: 'cron',
+  time: 'cron',
+  weekday: 'cron',
+  monthDay: 'cron',
+  cron: 'cron',
+  timezone: 'timezone',
+  catchup: 'catchup',
+  maxConcurrent: 'max_concurrent_runs',
+  notify: 'notify',
+  webhookUrl: 'webhook_url',
+  webhookEvents: 'webhook_events'
+};
+
+/**
+ * What a form created.
+ */
+export type JobFormResult =
+  /** A run (the run form). */
+  | { kind: 'run'; run: IJobRun }
+  /** A sweep (the run form with swept parameters). */
+  | { kind: 'sweep'; sweep: ISweep }
+  /** A definition, created or changed (the schedule form). */
+  | { kind: 'job'; job: IJobDefinition };
+
+/**
+ * The form of one notebook's job: "Run with Parameters" (a run, or a sweep
+ * when a parameter is swept) or "Schedule" (a job definition, new or
+ * edited). It holds the notebook's parameters and kernels, what the user
+ * typed, the errors to show beside each field, the schedule's preview and
+ * the submission.
  *
  * A field's own error shows once it was edited, or after a submit; the
  * server's error about a field shows beside it until the field changes.
  */
 export class JobFormState implements IDisposable {
   /**
-   * @param options - The client, the notebook and the translation bundle.
+   * @param options - The client, the notebook, what the form makes and the
+   * translation bundle.
    */
   constructor(options: JobFormState.IOptions) {
     this._client = options.client;
     this._trans = options.trans;
     this.path = options.path;
+    this.definition = options.definition ?? null;
+    this.scheduling = options.scheduling ?? this.definition !== null;
+    this.preview = this.scheduling
+      ? new SchedulePreviewState({ client: options.client })
+      : null;
+    this.preview?.changed.connect(this._emit, this);
   }
 
   /**
-   * Server path of the notebook to run.
+   * Server path of the notebook.
    */
   readonly path: string;
+
+  /**
+   * Whether the form makes a job definition (with a schedule), not a run.
+   */
+  readonly scheduling: boolean;
+
+  /**
+   * The definition edited, or `null` for a new one (or a run).
+   */
+  readonly definition: IJobDefinition | null;
+
+  /**
+   * The preview of the schedule typed; `null` in the run form.
+   */
+  readonly preview: SchedulePreviewState | null;
 
   /**
    * Emitted whenever anything the form shows changes.
@@ -82,32 +177,82 @@ export class JobFormState implements IDisposable {
   }
 
   /**
-   * What the form holds, or `null` before the parameters arrived.
+   * The parameters' values and run options, or `null` before the
+   * parameters arrived.
    */
   get draft(): IJobFormDraft | null {
-    return this._draft;
+    return this._drafts?.form ?? null;
+  }
+
+  /**
+   * The swept parameters and sweep options, or `null` before the parameters
+   * arrived.
+   */
+  get sweep(): ISweepDraft | null {
+    return this._drafts?.sweep ?? null;
+  }
+
+  /**
+   * The schedule, or `null` in the run form (and before the parameters
+   * arrived).
+   */
+  get schedule(): IScheduleDraft | null {
+    return this._drafts?.schedule ?? null;
+  }
+
+  /**
+   * Whether a parameter is swept: the form then makes a sweep.
+   */
+  get sweeping(): boolean {
+    return this._drafts !== null && sweptNames(this._drafts.sweep).size > 0;
+  }
+
+  /**
+   * How many runs the grid makes; `null` for another strategy or a sweep
+   * not fully typed yet.
+   */
+  get gridSize(): number | null {
+    if (this._parameters === null || this._drafts?.sweep.strategy !== 'grid') {
+      return null;
+    }
+    const { sweep } = buildSweep(
+      this._parameters,
+      this._drafts.sweep,
+      this._trans
+    );
+    return sweep === null ? null : gridSize(sweep.parameters);
   }
 
   /**
    * The errors to show, by wire field name (`parameters.<name>`, `timeout`,
-   * ...).
+   * `sweep.trials`, `cron`, ...).
    */
   get errors(): FormErrors {
-    if (this._parameters === null || this._draft === null) {
+    if (this._parameters === null || this._drafts === null) {
       return {};
     }
-    const own = buildRequest(this._parameters, this._draft, this._trans).errors;
+    const own = buildSubmission(
+      this._parameters,
+      this._drafts,
+      this._trans,
+      this.definition
+    ).errors;
     const shown: FormErrors = {};
     for (const [field, message] of Object.entries(own)) {
       if (this._attempted || this._touched.has(field)) {
         shown[field] = message;
       }
     }
-    return { ...this._serverErrors, ...shown };
+    const previewError = this.preview?.error;
+    const preview: FormErrors =
+      previewError?.field && !(previewError.field in shown)
+        ? { [previewError.field]: previewError.message }
+        : {};
+    return { ...preview, ...this._serverErrors, ...shown };
   }
 
   /**
-   * The server's message about the run as a whole, or `null`.
+   * The server's message about the form as a whole, or `null`.
    */
   get message(): string | null {
     return this._message;
@@ -121,9 +266,9 @@ export class JobFormState implements IDisposable {
   }
 
   /**
-   * The run the form created, or `null`.
+   * What the form created, or `null`.
    */
-  get created(): IJobRun | null {
+  get created(): JobFormResult | null {
     return this._created;
   }
 
@@ -143,8 +288,14 @@ export class JobFormState implements IDisposable {
     this._emit();
     try {
       const parameters = await this._client.getNotebookParameters(this.path);
+      const definition = this.definition;
       this._parameters = parameters;
-      this._draft = initialDraft(parameters);
+      this._drafts = {
+        form: initialDraft(parameters, definition),
+        sweep: initialSweepDraft(parameters, definition?.sweep ?? null),
+        schedule: this.scheduling ? initialScheduleDraft(definition) : null
+      };
+      this._updatePreview();
     } catch (reason) {
       this._loadError = (reason as Error).message ?? String(reason);
     }
@@ -157,15 +308,18 @@ export class JobFormState implements IDisposable {
    * @param unreadable - Whether the browser cannot read the number typed.
    */
   setParameter(name: string, value: ParameterDraft, unreadable = false): void {
-    if (this._draft === null) {
+    const form = this._drafts?.form;
+    if (!form) {
       return;
     }
     const field = parameterField(name);
-    this._draft = {
-      ...this._draft,
-      parameters: { ...this._draft.parameters, [name]: value },
-      unreadable: this._flag(field, unreadable)
-    };
+    this._setDrafts({
+      form: {
+        ...form,
+        parameters: { ...form.parameters, [name]: value },
+        unreadable: this._flag(field, unreadable)
+      }
+    });
     this._edited(field);
   }
 
@@ -179,60 +333,125 @@ export class JobFormState implements IDisposable {
     value: IJobFormDraft[K],
     unreadable = false
   ): void {
-    if (this._draft === null) {
+    const form = this._drafts?.form;
+    if (!form) {
       return;
     }
     const field = OPTION_WIRE_FIELDS[key];
-    this._draft = {
-      ...this._draft,
-      [key]: value,
-      unreadable: this._flag(field, unreadable)
-    };
+    this._setDrafts({
+      form: { ...form, [key]: value, unreadable: this._flag(field, unreadable) }
+    });
     this._edited(field);
   }
 
   /**
-   * Check the form and create the run. Never rejects.
+   * Switch a parameter between its fixed value and sweep mode; its draft in
+   * the other mode is kept.
+   */
+  toggleSweep(name: string): void {
+    const spec = this._parameters?.parameters.find(p => p.name === name);
+    const drafts = this._drafts;
+    if (!spec || !drafts) {
+      return;
+    }
+    const current = drafts.sweep.parameters[name];
+    const toggled = current
+      ? { ...current, swept: !current.swept }
+      : newSweptDraft(spec, drafts.form.parameters[name] ?? null);
+    this.setSweptParameter(name, toggled);
+  }
+
+  /**
+   * Change what a swept parameter takes.
+   */
+  setSweptParameter(
+    name: string,
+    changes: Partial<ISweptParameterDraft>
+  ): void {
+    const sweep = this._drafts?.sweep;
+    const current = sweep?.parameters[name];
+    const spec = this._parameters?.parameters.find(p => p.name === name);
+    if (!sweep || !spec) {
+      return;
+    }
+    const base = current ?? newSweptDraft(spec, null);
+    this._setDrafts({
+      sweep: {
+        ...sweep,
+        parameters: { ...sweep.parameters, [name]: { ...base, ...changes } }
+      }
+    });
+    this._edited(parameterField(name));
+  }
+
+  /**
+   * Change a sweep option's draft.
+   */
+  setSweepOption<K extends SweepFormOption>(
+    key: K,
+    value: ISweepDraft[K]
+  ): void {
+    const sweep = this._drafts?.sweep;
+    if (!sweep) {
+      return;
+    }
+    this._setDrafts({ sweep: { ...sweep, [key]: value } });
+    this._edited(SWEEP_WIRE_FIELDS[key]);
+  }
+
+  /**
+   * Change the schedule's draft; the preview follows.
+   */
+  setSchedule<K extends keyof IScheduleDraft>(
+    key: K,
+    value: IScheduleDraft[K]
+  ): void {
+    const schedule = this._drafts?.schedule;
+    if (!schedule) {
+      return;
+    }
+    this._setDrafts({ schedule: { ...schedule, [key]: value } });
+    this._updatePreview();
+    this._edited(SCHEDULE_WIRE_FIELDS[key]);
+  }
+
+  /**
+   * Check the form and send it. Never rejects.
    *
-   * @returns The created run, or `null` when the form has errors or the
+   * @returns What was created, or `null` when the form has errors or the
    * server refused it (its errors are then shown beside their fields).
    */
-  async submit(): Promise<IJobRun | null> {
+  async submit(): Promise<JobFormResult | null> {
     if (this._created !== null) {
       return this._created;
     }
-    if (this._parameters === null || this._draft === null || this._submitting) {
+    if (
+      this._parameters === null ||
+      this._drafts === null ||
+      this._submitting
+    ) {
       return null;
     }
     this._attempted = true;
-    const { request } = buildRequest(
+    const { submission } = buildSubmission(
       this._parameters,
-      this._draft,
-      this._trans
+      this._drafts,
+      this._trans,
+      this.definition
     );
-    if (request === null) {
+    if (submission === null) {
       this._emit();
       return null;
-    }
-    // The same request sent again (after a network failure) keeps its key,
-    // so the server answers the run it may have created already.
-    const body = JSON.stringify(request);
-    if (this._keyedBody !== body) {
-      this._keyedBody = body;
-      this._idempotencyKey = UUID.uuid4();
     }
     this._submitting = true;
     this._message = null;
     this._serverErrors = {};
     this._emit();
     try {
-      this._created = await this._client.createJobRun({
-        ...request,
-        idempotency_key: this._idempotencyKey
-      });
+      this._created = await this._send(submission);
       return this._created;
     } catch (reason) {
-      this._report(reason);
+      this._report(submission.kind, reason);
       return null;
     } finally {
       this._submitting = false;
@@ -245,23 +464,93 @@ export class JobFormState implements IDisposable {
       return;
     }
     this._isDisposed = true;
+    this.preview?.dispose();
     Signal.clearData(this);
+  }
+
+  /**
+   * Send a submission to its route.
+   *
+   * @throws {MLXResponseError} the server's refusal.
+   */
+  private async _send(submission: Submission): Promise<JobFormResult> {
+    const client = this._client;
+    switch (submission.kind) {
+      case 'run':
+        return {
+          kind: 'run',
+          run: await client.createJobRun({
+            ...submission.request,
+            idempotency_key: this._keyOf(submission)
+          })
+        };
+      case 'sweep':
+        return {
+          kind: 'sweep',
+          sweep: await client.createSweep(submission.request)
+        };
+      case 'create-job':
+        return { kind: 'job', job: await client.createJob(submission.request) };
+      case 'update-job':
+        return {
+          kind: 'job',
+          job: await client.updateJob(submission.jobId, submission.request)
+        };
+    }
+  }
+
+  /**
+   * The idempotency key of a run: the same request sent again (after a
+   * network failure) keeps its key, so the server answers the run it may
+   * have created already.
+   */
+  private _keyOf(submission: Submission): string {
+    const body = JSON.stringify(submission.request);
+    if (this._keyedBody !== body) {
+      this._keyedBody = body;
+      this._idempotencyKey = UUID.uuid4();
+    }
+    return this._idempotencyKey;
   }
 
   /**
    * Show a refusal beside the field it names, or as the form's message.
    */
-  private _report(reason: unknown): void {
+  private _report(kind: Submission['kind'], reason: unknown): void {
     const message = (reason as Error).message ?? String(reason);
     const { status, field } = describeFailure(reason);
     const target =
       status === 400 && this._parameters !== null
-        ? errorField(field, formFields(this._parameters))
+        ? errorField(
+            formFieldOf(kind, field),
+            formFields(this._parameters, this.scheduling, this.sweeping)
+          )
         : null;
     if (target === null) {
       this._message = message;
     } else {
       this._serverErrors = { [target]: message };
+    }
+  }
+
+  /**
+   * Preview the schedule typed, once the form accepts its expression.
+   */
+  private _updatePreview(): void {
+    const schedule = this._drafts?.schedule;
+    if (!this.preview || !schedule) {
+      return;
+    }
+    const { schedule: fields, errors } = buildSchedule(schedule, this._trans);
+    this.preview.update(
+      errors['cron'] || errors['timezone'] ? null : (fields.cron ?? null),
+      fields.timezone ?? ''
+    );
+  }
+
+  private _setDrafts(changes: Partial<IFormDrafts>): void {
+    if (this._drafts !== null) {
+      this._drafts = { ...this._drafts, ...changes };
     }
   }
 
@@ -276,7 +565,7 @@ export class JobFormState implements IDisposable {
   }
 
   private _flag(field: string, unreadable: boolean): string[] {
-    const others = (this._draft?.unreadable ?? []).filter(
+    const others = (this._drafts?.form.unreadable ?? []).filter(
       name => name !== field
     );
     return unreadable ? [...others, field] : others;
@@ -291,8 +580,8 @@ export class JobFormState implements IDisposable {
   private _attempted = false;
   private _changed = new Signal<this, void>(this);
   private _client: IMLXClient;
-  private _created: IJobRun | null = null;
-  private _draft: IJobFormDraft | null = null;
+  private _created: JobFormResult | null = null;
+  private _drafts: IFormDrafts | null = null;
   private _idempotencyKey = '';
   private _isDisposed = false;
   private _keyedBody: string | null = null;
@@ -318,9 +607,18 @@ export namespace JobFormState {
      */
     client: IMLXClient;
     /**
-     * Server path of the notebook to run.
+     * Server path of the notebook.
      */
     path: string;
+    /**
+     * Whether the form makes a job definition with a schedule; default:
+     * whether a definition is edited.
+     */
+    scheduling?: boolean;
+    /**
+     * The definition to edit (its notebook is `path`), if any.
+     */
+    definition?: IJobDefinition | null;
     /**
      * The jupyter-mlx translation bundle.
      */

@@ -46,7 +46,13 @@ export class JobRunsState extends PolledState {
     this._pageSize = JobRunsState.pageSize(
       options.pageSize ?? DEFAULT_PAGE_SIZE
     );
+    this.jobId = options.jobId ?? null;
   }
+
+  /**
+   * Only runs of this job (a definition's); `null` for the runs of all jobs.
+   */
+  readonly jobId: string | null;
 
   /**
    * Emitted once for each watched run, with the run, when it has ended.
@@ -176,6 +182,7 @@ export class JobRunsState extends PolledState {
   get query(): IListJobRunsQuery {
     return {
       notebook: this._notebook,
+      job_id: this.jobId,
       status: this._status === null ? [] : [this._status],
       max_results: this._pageSize,
       page_token: this._pages.current
@@ -349,6 +356,7 @@ export class JobRunsState extends PolledState {
   private _matches(run: IJobRun): boolean {
     return (
       (this._notebook === null || run.notebook === this._notebook) &&
+      (this.jobId === null || run.job_id === this.jobId) &&
       (this._status === null || run.status === this._status)
     );
   }
@@ -401,6 +409,10 @@ export namespace JobRunsState {
      * The REST API client.
      */
     client: IMLXClient;
+    /**
+     * Only runs of this job; default: the runs of all jobs.
+     */
+    jobId?: string | null;
     /**
      * Runs per page; defaults to `DEFAULT_PAGE_SIZE`.
      */

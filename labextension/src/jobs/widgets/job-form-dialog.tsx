@@ -3,23 +3,25 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget } from '@jupyterlab/ui-components';
 import React from 'react';
 
-import type { IJobRun } from '../../api/types';
+import type { IJobDefinition } from '../../api/types';
 import type { IMLXClient } from '../../tokens';
 import { LiveJobForm } from '../components/job-form';
-import { JobFormState } from '../state/form';
+import { type JobFormResult, JobFormState } from '../state/form';
 import { baseName } from '../status';
 
 /**
- * Index of the Run button among the dialog's buttons (after Cancel).
+ * Index of the main button (Run, Start sweep, Create schedule, Save) among
+ * the dialog's buttons (after Cancel).
  */
 const RUN_BUTTON = 1;
 
 /**
- * The body of the "Run with Parameters" dialog: the form of its state.
+ * The body of the "Run with Parameters" and "Schedule" dialogs: the form of
+ * its state.
  */
 export class JobFormBody
   extends ReactWidget
-  implements Dialog.IBodyWidget<IJobRun | null>
+  implements Dialog.IBodyWidget<JobFormResult | null>
 {
   /**
    * @param state - The form shown; the body owns it.
@@ -36,9 +38,9 @@ export class JobFormBody
   }
 
   /**
-   * The run the form created, or `null`.
+   * What the form created, or `null`.
    */
-  getValue(): IJobRun | null {
+  getValue(): JobFormResult | null {
     return this.state.created;
   }
 
@@ -62,13 +64,16 @@ export class JobFormBody
 }
 
 /**
- * A dialog that closes on Run only once the run is created: a form with
- * errors, or refused by the server, stays open with the errors beside their
- * fields.
+ * A dialog that closes on its main button only once the form created what
+ * it asks for: a form with errors, or refused by the server, stays open with
+ * the errors beside their fields.
+ *
+ * The run form's main button says "Start sweep" while a parameter is swept.
  */
-export class JobFormDialog extends Dialog<IJobRun | null> {
+export class JobFormDialog extends Dialog<JobFormResult | null> {
   /**
-   * @param options - The client, the notebook and the translation bundle.
+   * @param options - The client, the notebook, what the form makes and the
+   * translation bundle.
    */
   constructor(options: JobFormDialog.IOptions) {
     const { trans } = options;
@@ -79,18 +84,29 @@ export class JobFormDialog extends Dialog<IJobRun | null> {
       submit.dialog?.resolve(RUN_BUTTON)
     );
     super({
-      title: trans.__('Run %1 with Parameters', baseName(options.path)),
+      title: JobFormDialog.title(state, trans),
       body,
       buttons: [
         Dialog.cancelButton({ label: trans.__('Cancel') }),
-        Dialog.okButton({ label: trans.__('Run') })
+        Dialog.okButton({ label: JobFormDialog.mainLabel(state, trans) })
       ],
       defaultButton: RUN_BUTTON,
       focusNodeSelector: 'input:not([disabled]), select, textarea'
     });
     this.addClass('jp-mlx-JobFormDialog');
+    if (state.scheduling) {
+      this.addClass('jp-mod-schedule');
+    }
     this.state = state;
     submit.dialog = this;
+    state.changed.connect(() => {
+      const label = this.node.querySelector(
+        '.jp-Dialog-button.jp-mod-accept .jp-Dialog-buttonLabel'
+      );
+      if (label) {
+        label.textContent = JobFormDialog.mainLabel(state, trans);
+      }
+    });
   }
 
   /**
@@ -99,16 +115,16 @@ export class JobFormDialog extends Dialog<IJobRun | null> {
   readonly state: JobFormState;
 
   /**
-   * Close with the button at `index`; Run (the default) submits first and
-   * closes only once the run is created.
+   * Close with the button at `index`; the main button (the default) submits
+   * first and closes only once the form created what it asks for.
    */
   resolve(index: number = RUN_BUTTON): void {
     if (index !== RUN_BUTTON || this.state.created !== null) {
       super.resolve(index);
       return;
     }
-    void this.state.submit().then(run => {
-      if (run !== null && !this.isDisposed) {
+    void this.state.submit().then(created => {
+      if (created !== null && !this.isDisposed) {
         super.resolve(RUN_BUTTON);
       }
     });
@@ -116,7 +132,7 @@ export class JobFormDialog extends Dialog<IJobRun | null> {
 }
 
 /**
- * Types of `JobFormDialog`.
+ * Types and helpers of `JobFormDialog`.
  */
 export namespace JobFormDialog {
   /**
@@ -128,24 +144,62 @@ export namespace JobFormDialog {
      */
     client: IMLXClient;
     /**
-     * Server path of the notebook to run (saved).
+     * Server path of the notebook (saved).
      */
     path: string;
+    /**
+     * Whether the dialog makes a job definition with a schedule; default:
+     * whether a definition is edited.
+     */
+    scheduling?: boolean;
+    /**
+     * The definition to edit, if any.
+     */
+    definition?: IJobDefinition | null;
     /**
      * The jupyter-mlx translation bundle.
      */
     trans: TranslationBundle;
   }
+
+  /**
+   * The dialog's title.
+   */
+  export function title(state: JobFormState, trans: TranslationBundle): string {
+    if (state.definition !== null) {
+      return trans.__('Edit Schedule %1', state.definition.name);
+    }
+    return state.scheduling
+      ? trans.__('Schedule %1', baseName(state.path))
+      : trans.__('Run %1 with Parameters', baseName(state.path));
+  }
+
+  /**
+   * The main button's label.
+   */
+  export function mainLabel(
+    state: JobFormState,
+    trans: TranslationBundle
+  ): string {
+    if (state.definition !== null) {
+      return trans.__('Save');
+    }
+    if (state.scheduling) {
+      return trans.__('Create schedule');
+    }
+    return state.sweeping ? trans.__('Start sweep') : trans.__('Run');
+  }
 }
 
 /**
- * Ask for a notebook's parameters and run options, and queue the run.
+ * Ask for a notebook's parameters and run options (and schedule), and
+ * create the run, sweep or definition.
  *
- * @returns The created run, or `null` when the user cancelled.
+ * @returns What was created, or `null` when the user cancelled.
  */
 export async function showJobFormDialog(
   options: JobFormDialog.IOptions
-): Promise<IJobRun | null> {
+): Promise<JobFormResult | null> {
   const dialog = new JobFormDialog(options);
   void dialog.state.load();
   const result = await dialog.launch();

@@ -23,6 +23,10 @@ export interface IJobRunViewActions {
    */
   openMLflowRun(mlflowRunId: string): void;
   /**
+   * Open a sweep's view.
+   */
+  openSweep(sweepId: string): void;
+  /**
    * Whether MLflow runs can be opened (the Experiments view is there).
    */
   canOpenMLflowRun(): boolean;
@@ -74,6 +78,7 @@ export class JobRunView extends StateWidget<JobRunState> {
         onOpenNotebook={path => actions.openNotebook(path)}
         onOpenOutput={cellIndex => actions.openOutput(state.runId, cellIndex)}
         onOpenMLflowRun={runId => actions.openMLflowRun(runId)}
+        onOpenSweep={sweepId => actions.openSweep(sweepId)}
         onStop={() => actions.stop(state.runId)}
         onRerun={() => actions.rerun(state.runId)}
         onRefresh={() => void state.refresh()}

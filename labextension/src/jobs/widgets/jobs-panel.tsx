@@ -1,10 +1,15 @@
-import type { ITranslator } from '@jupyterlab/translation';
+import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
+import { Panel } from '@lumino/widgets';
 import React from 'react';
 
-import type { IJobRun } from '../../api/types';
+import type { IJobDefinition, IJobRun } from '../../api/types';
 import { StateWidget } from '../../shared/widgets/state-widget';
-import { JobRunsList } from '../components/job-runs-list';
+import { JobDefinitionsList } from '../components/job-definitions-list';
+import { JobRunsList, runsListOf } from '../components/job-runs-list';
+import { SweepsList } from '../components/sweeps-list';
+import type { JobDefinitionsState } from '../state/definitions';
 import type { JobRunsState } from '../state/runs';
+import type { SweepsState } from '../state/sweeps';
 
 /**
  * What the Jobs section does on the user's behalf.
@@ -26,60 +31,172 @@ export interface IJobsPanelActions {
    * Delete a run that has ended, after asking.
    */
   delete(run: IJobRun): void;
+  /**
+   * Open a definition's view.
+   */
+  openDefinition(jobId: string): void;
+  /**
+   * Run a definition now.
+   */
+  trigger(definition: IJobDefinition): void;
+  /**
+   * Pause a definition's schedule.
+   */
+  pause(definition: IJobDefinition): void;
+  /**
+   * Resume a definition's schedule.
+   */
+  resume(definition: IJobDefinition): void;
+  /**
+   * Change a definition in the Schedule dialog.
+   */
+  edit(definition: IJobDefinition): void;
+  /**
+   * Take a new copy of a definition's notebook.
+   */
+  updateFromNotebook(definition: IJobDefinition): void;
+  /**
+   * Delete a definition, after asking whether to keep its runs.
+   */
+  deleteDefinition(definition: IJobDefinition): void;
+  /**
+   * Open a sweep's view.
+   */
+  openSweep(sweepId: string): void;
 }
 
 /**
- * The "Jobs" section of the MLX sidebar: the runs of all jobs, newest first.
- * The panel owns its state, which lists runs only while the panel is
- * visible (and keeps watching the runs submitted from this page).
+ * The states the Jobs section shows.
  */
-export class JobsPanel extends StateWidget<JobRunsState> {
+export interface IJobsPanelStates {
   /**
-   * @param state - The runs to show.
-   * @param actions - What the panel does on the user's behalf.
+   * The job definitions ("Schedules").
+   */
+  definitions: JobDefinitionsState;
+  /**
+   * The recent sweeps.
+   */
+  sweeps: SweepsState;
+  /**
+   * The job runs of all notebooks.
+   */
+  runs: JobRunsState;
+}
+
+/**
+ * The "Jobs" section of the MLX sidebar: the schedules, the recent sweeps
+ * and the runs of all jobs, newest first. Each part owns its state, which
+ * lists only while the section is visible (the definitions and the runs
+ * keep watching what is to be notified).
+ */
+export class JobsPanel extends Panel {
+  /**
+   * @param states - The schedules, sweeps and runs to show.
+   * @param actions - What the section does on the user's behalf.
    * @param translator - The application's translator.
    */
   constructor(
-    state: JobRunsState,
+    states: IJobsPanelStates,
     actions: IJobsPanelActions,
     translator: ITranslator
   ) {
-    super(state, translator.load('jupyter_mlx'));
-    this._actions = actions;
+    super();
+    const trans = translator.load('jupyter_mlx');
     this.id = 'jp-mlx-jobs';
     this.addClass('jp-mlx-JobsSection');
-    this.title.label = this.trans.__('Jobs');
+    this.title.label = trans.__('Jobs');
+    this.addWidget(new DefinitionsPart(states.definitions, actions, trans));
+    this.addWidget(new SweepsPart(states.sweeps, actions, trans));
+    this.addWidget(new RunsPart(states.runs, actions, trans));
+  }
+}
+
+/**
+ * The schedules of the Jobs section.
+ */
+class DefinitionsPart extends StateWidget<JobDefinitionsState> {
+  constructor(
+    state: JobDefinitionsState,
+    private readonly _actions: IJobsPanelActions,
+    trans: TranslationBundle
+  ) {
+    super(state, trans);
   }
 
   protected renderState(): JSX.Element {
-    const state = this.state;
+    const { state, _actions: actions } = this;
     return (
-      <JobRunsList
-        runs={state.runs}
-        total={state.total}
+      <JobDefinitionsList
+        definitions={state.definitions}
         loaded={state.loaded}
-        refreshing={state.refreshing}
         error={state.error?.message ?? null}
-        notebook={state.notebook}
-        notebooks={state.notebooks}
-        status={state.status}
         highlighted={state.highlighted}
-        pageIndex={state.pageIndex}
-        hasNextPage={state.hasNextPage}
-        hasPreviousPage={state.hasPreviousPage}
-        onNotebook={notebook => (state.notebook = notebook)}
-        onStatus={status => (state.status = status)}
-        onNextPage={() => void state.nextPage()}
-        onPreviousPage={() => void state.previousPage()}
-        onRefresh={() => void state.refresh()}
-        onOpen={runId => this._actions.openRun(runId)}
-        onStop={run => this._actions.stop(run)}
-        onRerun={run => this._actions.rerun(run)}
-        onDelete={run => this._actions.delete(run)}
+        onOpen={jobId => actions.openDefinition(jobId)}
+        onOpenRun={runId => actions.openRun(runId)}
+        onTrigger={definition => actions.trigger(definition)}
+        onPause={definition => actions.pause(definition)}
+        onResume={definition => actions.resume(definition)}
+        onEdit={definition => actions.edit(definition)}
+        onUpdateFromNotebook={definition =>
+          actions.updateFromNotebook(definition)
+        }
+        onDelete={definition => actions.deleteDefinition(definition)}
         trans={this.trans}
       />
     );
   }
+}
 
-  private _actions: IJobsPanelActions;
+/**
+ * The recent sweeps of the Jobs section.
+ */
+class SweepsPart extends StateWidget<SweepsState> {
+  constructor(
+    state: SweepsState,
+    private readonly _actions: IJobsPanelActions,
+    trans: TranslationBundle
+  ) {
+    super(state, trans);
+  }
+
+  protected renderState(): JSX.Element {
+    return (
+      <SweepsList
+        sweeps={this.state.sweeps}
+        error={this.state.error?.message ?? null}
+        onOpen={sweepId => this._actions.openSweep(sweepId)}
+        trans={this.trans}
+      />
+    );
+  }
+}
+
+/**
+ * The job runs of the Jobs section.
+ */
+class RunsPart extends StateWidget<JobRunsState> {
+  constructor(
+    state: JobRunsState,
+    private readonly _actions: IJobsPanelActions,
+    trans: TranslationBundle
+  ) {
+    super(state, trans);
+  }
+
+  protected renderState(): JSX.Element {
+    const actions = this._actions;
+    return (
+      <>
+        <h3 className="jp-mlx-JobsSection-heading">{this.trans.__('Runs')}</h3>
+        <JobRunsList
+          {...runsListOf(this.state)}
+          onOpen={runId => actions.openRun(runId)}
+          onStop={run => actions.stop(run)}
+          onRerun={run => actions.rerun(run)}
+          onDelete={run => actions.delete(run)}
+          trans={this.trans}
+        />
+      </>
+    );
+  }
 }

@@ -221,3 +221,57 @@ export function parallelOption(
     }))
   } as ChartOption;
 }
+
+/**
+ * A line chart of one metric's last value over a series of runs, in their
+ * order (e.g. the runs of a schedule, oldest first).
+ *
+ * @param labels - Each run's label on the x axis (its time).
+ * @param values - Each run's value; `null` where it has none.
+ * @param metricKey - The metric (the title and the line's name).
+ * @param colors - The theme's colours.
+ */
+export function metricOverRunsOption(
+  labels: ReadonlyArray<string>,
+  values: ReadonlyArray<number | null>,
+  metricKey: string,
+  colors: IChartColors
+): ChartOption {
+  return {
+    // Describes the chart (type, title, series names) in its aria-label.
+    aria: { enabled: true },
+    animation: false,
+    color: colors.palette,
+    textStyle: textStyle(colors),
+    title: {
+      text: metricKey,
+      left: 'center',
+      top: 4,
+      textStyle: { ...textStyle(colors), fontSize: 13, fontWeight: 600 }
+    },
+    tooltip: tooltip(colors, 'axis'),
+    grid: { left: 8, right: 16, top: 36, bottom: 20, containLabel: true },
+    xAxis: {
+      type: 'category',
+      data: [...labels],
+      axisLabel: textStyle(colors, true),
+      axisLine: { lineStyle: { color: colors.axis } }
+    },
+    yAxis: {
+      type: 'value',
+      scale: true,
+      axisLabel: textStyle(colors, true),
+      axisLine: { lineStyle: { color: colors.axis } },
+      splitLine: { lineStyle: { color: colors.grid } }
+    },
+    series: [
+      {
+        type: 'line' as const,
+        name: metricKey,
+        data: [...values],
+        connectNulls: true,
+        showSymbol: true
+      }
+    ]
+  };
+}

@@ -40,6 +40,7 @@ function props(
     onOpenNotebook: jest.fn(),
     onOpenOutput: jest.fn(),
     onOpenMLflowRun: jest.fn(),
+    onOpenSweep: jest.fn(),
     onStop: jest.fn(),
     onRerun: jest.fn(),
     onRefresh: jest.fn(),
@@ -67,6 +68,44 @@ describe('JobRunDetails', () => {
     expect(within(attempts).getAllByRole('row')).toHaveLength(3);
     expect(within(attempts).getByText('python3 (started ahead)')).toBeVisible();
     expect(within(attempts).getByText('Failed')).toBeVisible();
+  });
+
+  it('says what started a run, and opens the sweep of a trial', () => {
+    const onOpenSweep = jest.fn();
+    const run = makeJobRun({
+      trigger: 'sweep',
+      sweep_id: 'sw-1'
+    });
+    render(<JobRunDetails {...props({ run, onOpenSweep })} />);
+
+    expect(screen.getByText('Sweep trial')).toBeVisible();
+    fireEvent.click(screen.getByRole('button', { name: 'Open sweep' }));
+    expect(onOpenSweep).toHaveBeenCalledWith('sw-1');
+    expect(screen.queryByText('Webhook')).not.toBeInTheDocument();
+  });
+
+  it('shows the instant a scheduled run fired for and its webhook', () => {
+    const at = '2024-05-01T10:02:00Z';
+    const run = makeJobRun({
+      trigger: 'schedule',
+      scheduled_for: '2024-05-01T10:00:00Z',
+      webhook: {
+        url: 'https://hooks.example/x',
+        event: 'failure',
+        delivered: false,
+        status_code: 500,
+        error: null,
+        at
+      }
+    });
+    render(<JobRunDetails {...props({ run })} />);
+
+    expect(screen.getByText(/^Schedule, for /)).toBeVisible();
+    expect(
+      screen.getByText(
+        'Could not tell https://hooks.example/x of its failure: HTTP 500'
+      )
+    ).toBeVisible();
   });
 
   it('shows the log', () => {

@@ -89,10 +89,10 @@ describe('JobFormState', () => {
     state.setParameter('epochs', '20');
     state.setOption('html', true);
 
-    const run = await state.submit();
+    const result = await state.submit();
 
-    expect(run).toBe(created);
-    expect(state.created).toBe(created);
+    expect(result).toEqual({ kind: 'run', run: created });
+    expect(state.created).toBe(result);
     const request = client.createJobRun.mock.calls[0][0];
     expect(request).toMatchObject({
       notebook: 'work/train.ipynb',

@@ -90,7 +90,7 @@ describe('showJobFormDialog', () => {
     await act(async () => {
       fireEvent.click(button('Run'));
     });
-    await expect(result).resolves.toBe(created);
+    await expect(result).resolves.toEqual({ kind: 'run', run: created });
     await waitFor(() =>
       expect(document.querySelector('.jp-mlx-JobForm')).toBeNull()
     );
