@@ -12,28 +12,46 @@ exits 2. A failure or refusal is one line on stderr, ``error: <what to do>``.
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import logging
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from jupyter_core.application import JupyterApp, base_aliases, base_flags
-from traitlets import Bool, Float, Integer, TraitError, Unicode
+from traitlets import Bool, Enum, Float, Integer, TraitError, Unicode
 from traitlets.config.loader import KVArgParseConfigLoader
 
 from . import __version__
 from .config import Settings
-from .errors import InvalidInput, MLXError, invalid_input
+from .errors import InvalidInput, MLXError, NotFound, invalid_input
 
 if TYPE_CHECKING:
-    from .jobs.schemas import JobRun
+    from .jobs.definitions import ScheduleLimits
+    from .jobs.schemas import JobDefinition, JobRun, Sweep
+    from .services import JobSizes
     from .tracking.schemas import DescribeRun, RunSummary
 
 #: Schema fields whose command-line option has another name.
-OPTIONS = {"max_results": "max"}
+OPTIONS = {
+    "max_results": "max",
+    "timezone": "tz",
+    "webhook_url": "webhook",
+    "max_concurrent_runs": "max-concurrent",
+}
+
+#: Options that take several words, as ``-p NAME VALUE``: the key their values are kept
+#: under, and how the option's usage names what it takes.
+PARAMETER_WORDS = {
+    "-p": ("parameters", "a name and a value", "NAME VALUE"),
+    "--parameter": ("parameters", "a name and a value", "NAME VALUE"),
+    "-f": ("files", "a file", "PARAMS.yaml"),
+    "--parameters-file": ("files", "a file", "PARAMS.yaml"),
+}
 
 #: Arguments traitlets answers itself (help and version).
 HELP_ARGS = frozenset({"-h", "--help", "--help-all", "--version", "-V"})
@@ -183,6 +201,11 @@ class MLXCommandBase(MLXApplication):
     }
     #: Whether the command takes positional arguments (it checks them itself).
     takes_arguments = False
+    #: Options taking several words (see :data:`PARAMETER_WORDS`); their values are in
+    #: ``self.words[key]``, one list of words per use.
+    word_options: dict[str, tuple[str, str, str]] = {}
+    #: Input fields a refusal may name, and the option that gives each (named in its line).
+    field_options: dict[str, str] = {}
 
     root_dir = Unicode(
         "",
@@ -205,6 +228,36 @@ class MLXCommandBase(MLXApplication):
             config=self.config.get("MLXApp", {}),
         )
 
+    def limits(self) -> ScheduleLimits:
+        """Bounds of catch-up and sweeps: ``c.MLXApp.max_catchup_runs`` and ``max_sweep_runs``."""
+        from .jobs.definitions import ScheduleLimits
+
+        return _from_mlx_config(ScheduleLimits, self.config.get("MLXApp", {}))
+
+    def job_sizes(self) -> JobSizes:
+        """How runs execute here: ``c.MLXApp.max_concurrent_runs`` and ``warm_kernels``."""
+        from .services import JobSizes
+
+        return _from_mlx_config(JobSizes, self.config.get("MLXApp", {}))
+
+    def parse_command_line(self, argv: list[str] | None = None) -> None:
+        args = list(sys.argv[1:] if argv is None else argv)
+        self.words: dict[str, list[list[str]]] = {
+            key: [] for key, _, _ in self.word_options.values()
+        }
+        rest: list[str] = []
+        words = iter(args)
+        for word in words:
+            if word not in self.word_options:
+                rest.append(word)
+                continue
+            key, what, usage = self.word_options[word]
+            taken = [next(words, None) for _ in usage.split()]
+            if None in taken:
+                self.refuse(f"{word} takes {what}: `{word} {usage}`")
+            self.words[key].append([str(taken_word) for taken_word in taken])
+        super().parse_command_line(rest)
+
     def start(self) -> None:
         if self.extra_args and not self.takes_arguments:
             self.refuse(
@@ -215,9 +268,16 @@ class MLXCommandBase(MLXApplication):
         except MLXError as exc:
             # A 4xx error (bad input, unknown run, no workspace) is refused input; the rest
             # (a store that cannot be reached) is work that failed.
-            print(f"error: {exc.message}", file=sys.stderr)
+            print(f"error: {self.error_text(exc)}", file=sys.stderr)
             code = EXIT_REFUSED if exc.status < 500 else EXIT_FAILED
         self.exit(code)
+
+    def error_text(self, exc: MLXError) -> str:
+        """An error's message, led by the option at fault when its field has one."""
+        option = self.field_options.get(exc.field or "")
+        if option and not exc.message.startswith(option):
+            return f"{option}: {exc.message}"
+        return exc.message
 
     def run(self) -> int:
         """Do the command's work; return the exit status."""
@@ -306,7 +366,27 @@ _JOB_EXIT_STATUS = (
 )
 
 
-class RunCommand(MLXCommandBase):
+class _NotebookCommand(MLXCommandBase):
+    """A command running a notebook with parameters, a kernel and limits."""
+
+    takes_arguments = True
+    word_options = PARAMETER_WORDS
+    kernel = Unicode("", config=True, help="Kernelspec (default: the notebook's).")
+    timeout = Float(0.0, config=True, help="Seconds an attempt may take (default: no limit).")
+    retries = Integer(0, config=True, help="Attempts after a failed first one.")
+    experiment = Unicode("", config=True, help="MLflow experiment (default: the notebook path).")
+    allow_extra = Bool(False, config=True, help="Accept unknown parameters.")
+
+    def parameters(self) -> dict[str, Any]:
+        """The values of ``-f`` files, then of ``-p NAME VALUE`` pairs, later ones winning."""
+        from .jobs.client import given_parameters
+
+        pairs = [(name, value) for name, value in self.words["parameters"]]
+        files = [path for (path,) in self.words["files"]]
+        return dict(given_parameters(pairs, files))
+
+
+class RunCommand(_NotebookCommand):
     """Run a notebook as a job with parameters (papermill injects them)."""
 
     name = "jupyter-mlx-run"
@@ -319,7 +399,6 @@ class RunCommand(MLXCommandBase):
         "jupyter-mlx serves the root, the run is submitted to it (--wait follows it to its "
         "end); otherwise it runs here, and the command waits for it.\n\n" + _JOB_EXIT_STATUS
     )
-    takes_arguments = True
     aliases = {
         **MLXCommandBase.aliases,
         "kernel": "RunCommand.kernel",
@@ -338,46 +417,18 @@ class RunCommand(MLXCommandBase):
             "Accept parameters the notebook's parameters cell does not have.",
         ),
     }
-    kernel = Unicode("", config=True, help="Kernelspec (default: the notebook's).")
-    timeout = Float(0.0, config=True, help="Seconds an attempt may take (default: no limit).")
-    retries = Integer(0, config=True, help="Attempts after a failed first one.")
-    experiment = Unicode("", config=True, help="MLflow experiment (default: the notebook path).")
     wait = Bool(False, config=True, help="Wait for the run to end.")
-    allow_extra = Bool(False, config=True, help="Accept unknown parameters.")
-
-    def parse_command_line(self, argv: list[str] | None = None) -> None:
-        args = list(sys.argv[1:] if argv is None else argv)
-        self.parameter_pairs: list[tuple[str, str]] = []
-        self.parameter_files: list[str] = []
-        rest: list[str] = []
-        words = iter(args)
-        for word in words:
-            if word in ("-p", "--parameter"):
-                name, value = next(words, None), next(words, None)
-                if name is None or value is None:
-                    self.refuse(f"{word} takes a name and a value: `{word} NAME VALUE`")
-                self.parameter_pairs.append((name, value))
-            elif word in ("-f", "--parameters-file"):
-                path = next(words, None)
-                if path is None:
-                    self.refuse(f"{word} takes a file: `{word} PARAMS.yaml`")
-                self.parameter_files.append(path)
-            else:
-                rest.append(word)
-        super().parse_command_line(rest)
 
     def run(self) -> int:
-        from .jobs.client import ServerJobs, given_parameters, run_here
+        from .jobs.client import ServerJobs, run_here
         from .jobs.schemas import CreateJobRunRequest
 
-        if len(self.extra_args) != 1:
-            raise InvalidInput("Give exactly one NOTEBOOK.", field="notebook")
         settings = self.workspace_settings()
-        notebook = _server_path(settings.root_dir, self.extra_args[0])
+        notebook = _server_path(settings.root_dir, _one(self.extra_args, "NOTEBOOK", "notebook"))
         request = _validated(
             CreateJobRunRequest,
             notebook=notebook,
-            parameters=dict(given_parameters(self.parameter_pairs, self.parameter_files)),
+            parameters=self.parameters(),
             kernel=self.kernel or None,
             timeout=self.timeout or None,
             retries=self.retries,
@@ -392,12 +443,26 @@ class RunCommand(MLXCommandBase):
             run = server.create(request)
             if self.wait:
                 run = server.wait(run, progress)
-        print(run.model_dump_json(indent=2) if self.json else format_job_run(run))
-        if run.status in ("queued", "running", "succeeded"):
-            return 0
-        reason = run.error.message if run.error else run.status
-        print(f"error: job run {run.id} {run.status}: {reason}", file=sys.stderr)
-        return EXIT_FAILED
+        return _report_run(run, self.json)
+
+
+def _report_run(run: JobRun, as_json: bool) -> int:
+    """Print a run; exit 0 unless it ended without succeeding (1, with one line saying why)."""
+    print(run.model_dump_json(indent=2) if as_json else format_job_run(run))
+    if run.status in ("queued", "running", "succeeded"):
+        return 0
+    reason = run.error.message if run.error else run.status
+    print(f"error: job run {run.id} {run.status}: {reason}", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def _report_sweep(sweep: Sweep, as_json: bool) -> int:
+    """Print a sweep; exit 0 unless it ended failed or stopped (1, with one line saying why)."""
+    print(sweep.model_dump_json(indent=2) if as_json else format_sweep(sweep))
+    if sweep.status in ("running", "succeeded"):
+        return 0
+    print(f"error: sweep {sweep.id} {sweep.status}: {sweep.error or sweep.status}", file=sys.stderr)
+    return EXIT_FAILED
 
 
 class JobRunsListCommand(MLXCommandBase):
@@ -441,25 +506,60 @@ class JobRunsListCommand(MLXCommandBase):
         return 0
 
 
-class JobRunShowCommand(MLXCommandBase):
-    """Show one job run: status, parameters, attempts, outputs, MLflow run and error."""
+class JobShowCommand(MLXCommandBase):
+    """Show a job definition (schedule, settings, runs) or one job run, by id."""
 
     name = "jupyter-mlx-jobs-show"
     command = "jobs show"
-    description = f"{__doc__}\n\nUsage: jupyter mlx jobs show RUN_ID [--json]\n\n" + (
-        _READ_EXIT_STATUS.format(what=" (no RUN_ID or an unknown one)")
+    description = f"{__doc__}\n\nUsage: jupyter mlx jobs show ID [--json]\n\n" + (
+        _READ_EXIT_STATUS.format(what=" (no ID or an unknown one)")
     )
     takes_arguments = True
 
     def run(self) -> int:
-        from .jobs.client import ServerJobs, read_here
+        from .jobs.client import ServerJobs, use_here
 
-        run_id = _one_run_id(self.extra_args)
+        given = _one(self.extra_args, "ID", "id")
         settings = self.workspace_settings()
         server = ServerJobs.find(settings)
-        run = server.get(run_id) if server else read_here(settings, lambda j: j.get(run_id))
-        print(run.model_dump_json(indent=2) if self.json else format_job_run(run))
+        if server is not None:
+            shown = _either(given, lambda: server.get_job(given), lambda: server.get(given))
+        else:
+
+            async def show_here(services: Any) -> Any:
+                try:
+                    return await services.definitions.get(given)
+                except NotFound:
+                    pass
+                try:
+                    return await services.jobs.get(given)
+                except NotFound as exc:
+                    raise _unknown_id(given) from exc
+
+            shown = use_here(settings, show_here)
+        if self.json:
+            print(shown.model_dump_json(indent=2))
+        elif hasattr(shown, "cron"):
+            print(format_definition(shown))
+        else:
+            print(format_job_run(shown))
         return 0
+
+
+def _unknown_id(given: str) -> NotFound:
+    return NotFound(f"No job definition or job run {given!r}.", field="id")
+
+
+def _either(given: str, definition: Callable[[], Any], run: Callable[[], Any]) -> Any:
+    """The definition of that id, else the run of that id (ids are distinct uuids)."""
+    try:
+        return definition()
+    except NotFound:
+        pass
+    try:
+        return run()
+    except NotFound as exc:
+        raise _unknown_id(given) from exc
 
 
 class JobRunStopCommand(MLXCommandBase):
@@ -475,7 +575,7 @@ class JobRunStopCommand(MLXCommandBase):
     def run(self) -> int:
         from .jobs.client import ServerJobs, read_here
 
-        run_id = _one_run_id(self.extra_args)
+        run_id = _one(self.extra_args, "RUN_ID", "run_id")
         settings = self.workspace_settings()
         server = ServerJobs.find(settings)
 
@@ -488,9 +588,435 @@ class JobRunStopCommand(MLXCommandBase):
         return 0
 
 
-def _one_run_id(args: list[str]) -> str:
+_DEFINITION_EXIT_STATUS = (
+    "Exit status: 0 when done; 2 when the input is refused (a missing notebook, a parameter "
+    "the notebook lacks or a value of the wrong type, a bad cron expression, time zone or "
+    "webhook URL, an unknown kernel or job), or when there is no workspace."
+)
+
+
+class JobCreateCommand(_NotebookCommand):
+    """Create a job definition: a copy of a notebook run on demand or on a cron schedule."""
+
+    name = "jupyter-mlx-jobs-create"
+    command = "jobs create"
+    description = (
+        f"{__doc__}\n\nUsage: jupyter mlx jobs create NOTEBOOK [--name N] [--cron EXPR] "
+        "[--tz ZONE] [-p NAME VALUE]... [-f PARAMS.yaml] [--kernel K] [--timeout S] "
+        "[--retries N] [--catchup none|latest|all] [--max-concurrent N] [--webhook URL] "
+        "[--paused] [--json]\n\n"
+        "The definition keeps a copy of the notebook as it is now; it prints its id. --cron "
+        "takes five fields (minute hour day-of-month month day-of-week, e.g. '0 6 * * 1-5') "
+        "read in --tz (an IANA zone, default UTC); without --cron it runs on `jupyter mlx jobs "
+        "trigger ID`. Through the server when one serves the root; otherwise it is stored in "
+        "the workspace and fires while JupyterLab or `jupyter mlx scheduler` runs there.\n\n"
+        + _DEFINITION_EXIT_STATUS
+    )
+    aliases = {
+        **MLXCommandBase.aliases,
+        "name": "JobCreateCommand.job_name",
+        "cron": "JobCreateCommand.cron",
+        "tz": "JobCreateCommand.tz",
+        "kernel": "JobCreateCommand.kernel",
+        "timeout": "JobCreateCommand.timeout",
+        "retries": "JobCreateCommand.retries",
+        "experiment": "JobCreateCommand.experiment",
+        "catchup": "JobCreateCommand.catchup",
+        "max-concurrent": "JobCreateCommand.max_concurrent",
+        "webhook": "JobCreateCommand.webhook",
+    }
+    flags = {
+        **MLXCommandBase.flags,
+        "paused": ({"JobCreateCommand": {"paused": True}}, "Create it paused."),
+        "allow-extra": (
+            {"JobCreateCommand": {"allow_extra": True}},
+            "Accept parameters the notebook's parameters cell does not have.",
+        ),
+    }
+    field_options = {
+        "cron": "--cron",
+        "timezone": "--tz",
+        "webhook_url": "--webhook",
+        "kernel": "--kernel",
+    }
+    job_name = Unicode("", config=True, help="Name (default: the notebook's file name).")
+    cron = Unicode("", config=True, help="Cron expression (default: none, run on demand).")
+    tz = Unicode("UTC", config=True, help="IANA time zone of the schedule.")
+    catchup = Enum(
+        ["none", "latest", "all"],
+        "latest",
+        config=True,
+        help="Fires missed while no scheduler ran: none, the latest, or all (capped).",
+    )
+    max_concurrent = Integer(1, config=True, help="Runs of it executing at once.")
+    webhook = Unicode("", config=True, help="http(s) URL told when a run fails.")
+    paused = Bool(False, config=True, help="Create it paused.")
+
+    def run(self) -> int:
+        from .jobs.client import ServerJobs, create_here
+        from .jobs.schemas import CreateJobRequest
+
+        settings = self.workspace_settings()
+        notebook = _server_path(settings.root_dir, _one(self.extra_args, "NOTEBOOK", "notebook"))
+        request = _validated(
+            CreateJobRequest,
+            notebook=notebook,
+            name=self.job_name or None,
+            cron=self.cron or None,
+            timezone=self.tz,
+            parameters=self.parameters(),
+            kernel=self.kernel or None,
+            timeout=self.timeout or None,
+            retries=self.retries,
+            experiment=self.experiment or None,
+            catchup=self.catchup,
+            max_concurrent_runs=self.max_concurrent,
+            webhook_url=self.webhook or None,
+            active=not self.paused,
+            allow_extra=self.allow_extra,
+        )
+        server = ServerJobs.find(settings)
+        job = (
+            server.create_job(request) if server else create_here(settings, request, self.limits())
+        )
+        if self.json:
+            print(job.model_dump_json(indent=2))
+            return 0
+        print(format_definition(job))
+        if server is None and job.cron:
+            print(
+                f"No server serves {settings.root_dir}: the schedule fires while JupyterLab or "
+                "`jupyter mlx scheduler` runs there."
+            )
+        return 0
+
+
+class JobsListCommand(MLXCommandBase):
+    """List job definitions with their schedule, next fire time and last run."""
+
+    name = "jupyter-mlx-jobs-list"
+    command = "jobs list"
+    description = f"{__doc__}\n\n" + _READ_EXIT_STATUS.format(what=" (an unknown option)")
+    aliases = {**MLXCommandBase.aliases, "notebook": "JobsListCommand.notebook"}
+    notebook = Unicode("", config=True, help="Only definitions of this notebook.")
+
+    def run(self) -> int:
+        from .jobs.client import ServerJobs, use_here
+
+        settings = self.workspace_settings()
+        notebook = self.notebook or None
+        server = ServerJobs.find(settings)
+        if server is not None:
+            jobs = server.list_jobs(notebook).jobs
+        else:
+            jobs = use_here(settings, lambda s: s.definitions.list_jobs(notebook)).jobs
+        if self.json:
+            print(json.dumps([job.model_dump(mode="json") for job in jobs], indent=2))
+        else:
+            print(format_definitions(jobs))
+        return 0
+
+
+class JobTriggerCommand(MLXCommandBase):
+    """Run a job definition now (its sweep, when it is one)."""
+
+    name = "jupyter-mlx-jobs-trigger"
+    command = "jobs trigger"
+    description = (
+        f"{__doc__}\n\nUsage: jupyter mlx jobs trigger ID [--wait] [--json]\n\n"
+        "Prints the run (or the sweep). When a server serves the root, the run is queued there "
+        "(--wait follows it to its end); otherwise it runs here, and the command waits.\n\n"
+        "Exit status: 0 unless the run (sweep) ended without succeeding (1); 2 for an unknown "
+        "job or no workspace."
+    )
+    takes_arguments = True
+    flags = {
+        **MLXCommandBase.flags,
+        "wait": ({"JobTriggerCommand": {"wait": True}}, "Wait for the run (sweep) to end."),
+    }
+    wait = Bool(False, config=True, help="Wait for the run (sweep) to end.")
+
+    def run(self) -> int:
+        from .jobs.client import ServerJobs, trigger_here
+        from .jobs.schemas import JobRun
+
+        job_id = _one(self.extra_args, "ID", "job_id")
+        settings = self.workspace_settings()
+        runs = _progress_printer() if not self.json else None
+        sweeps = _sweep_printer() if not self.json else None
+        server = ServerJobs.find(settings)
+        if server is None:
+            fired = trigger_here(settings, job_id, self.limits(), runs, sweeps)
+            if isinstance(fired, JobRun):
+                return _report_run(fired, self.json)
+            return _report_sweep(fired, self.json)
+        answer = server.trigger(job_id)
+        if answer.sweep is not None:
+            sweep = server.wait_sweep(answer.sweep, sweeps) if self.wait else answer.sweep
+            return _report_sweep(sweep, self.json)
+        assert answer.run is not None
+        run = server.wait(answer.run, runs) if self.wait else answer.run
+        return _report_run(run, self.json)
+
+
+_CHANGE_EXIT_STATUS = "Exit status: 0 when done; 2 for an unknown job, or no workspace."
+
+
+class _DefinitionCommand(MLXCommandBase):
+    """A command changing one definition, given by its id."""
+
+    takes_arguments = True
+
+    def job_id(self) -> str:
+        return _one(self.extra_args, "ID", "job_id")
+
+
+class JobPauseCommand(_DefinitionCommand):
+    """Pause a job definition: its schedule stops firing; it and its runs stay."""
+
+    name = "jupyter-mlx-jobs-pause"
+    command = "jobs pause"
+    description = f"{__doc__}\n\nUsage: jupyter mlx jobs pause ID [--json]\n\n{_CHANGE_EXIT_STATUS}"
+
+    def run(self) -> int:
+        from .jobs.client import ServerJobs, use_here
+
+        job_id, settings = self.job_id(), self.workspace_settings()
+        server = ServerJobs.find(settings)
+        if server is not None:
+            job = server.pause(job_id)
+        else:
+            job = use_here(settings, lambda s: s.definitions.pause(job_id), migrate=True)
+        print(job.model_dump_json(indent=2) if self.json else format_definition(job))
+        return 0
+
+
+class JobResumeCommand(_DefinitionCommand):
+    """Resume a paused job definition: it fires again from now on."""
+
+    name = "jupyter-mlx-jobs-resume"
+    command = "jobs resume"
+    description = (
+        f"{__doc__}\n\nUsage: jupyter mlx jobs resume ID [--json]\n\n{_CHANGE_EXIT_STATUS}"
+    )
+
+    def run(self) -> int:
+        from .jobs.client import ServerJobs, use_here
+
+        job_id, settings = self.job_id(), self.workspace_settings()
+        server = ServerJobs.find(settings)
+        if server is not None:
+            job = server.resume(job_id)
+        else:
+            job = use_here(settings, lambda s: s.definitions.resume(job_id), migrate=True)
+        print(job.model_dump_json(indent=2) if self.json else format_definition(job))
+        return 0
+
+
+class JobDeleteCommand(_DefinitionCommand):
+    """Delete a job definition and its copy of the notebook; its runs stay unless told."""
+
+    name = "jupyter-mlx-jobs-delete"
+    command = "jobs delete"
+    description = (
+        f"{__doc__}\n\nUsage: jupyter mlx jobs delete ID [--delete-runs] [--no-stop] [--json]"
+        "\n\nIts queued and running runs are stopped first, unless --no-stop, which refuses "
+        'while any is active. Prints nothing (--json: {"deleted": ID}).\n\n'
+        "Exit status: 0 when deleted; 2 for an unknown job, active runs with --no-stop, or no "
+        "workspace."
+    )
+    flags = {
+        **MLXCommandBase.flags,
+        "delete-runs": (
+            {"JobDeleteCommand": {"delete_runs": True}},
+            "Delete its runs too (their MLflow runs stay).",
+        ),
+        "no-stop": (
+            {"JobDeleteCommand": {"stop_runs": False}},
+            "Refuse while a run of it is queued or running, instead of stopping it.",
+        ),
+    }
+    field_options = {"stop_runs": "--no-stop"}
+    delete_runs = Bool(False, config=True, help="Delete its runs too.")
+    stop_runs = Bool(True, config=True, help="Stop its active runs first.")
+
+    def run(self) -> int:
+        from .jobs.client import ServerJobs, use_here
+
+        job_id, settings = self.job_id(), self.workspace_settings()
+        keep_runs, stop_runs = not self.delete_runs, self.stop_runs
+        server = ServerJobs.find(settings)
+        if server is not None:
+            server.delete_job(job_id, keep_runs=keep_runs, stop_runs=stop_runs)
+        else:
+
+            async def delete_here(services: Any) -> None:
+                await services.jobs.recover()  # a run whose process is gone is settled first
+                await services.definitions.delete(job_id, keep_runs=keep_runs, stop_runs=stop_runs)
+
+            use_here(settings, delete_here, migrate=True)
+        if self.json:
+            print(json.dumps({"deleted": job_id}))
+        return 0
+
+
+class SweepCommand(MLXCommandBase):
+    """Run a notebook over a parameter space: a grid, a random search or an Optuna search."""
+
+    name = "jupyter-mlx-sweep"
+    command = "sweep"
+    description = (
+        f"{__doc__}\n\nUsage: jupyter mlx sweep NOTEBOOK -p NAME V1,V2,... "
+        "[-p NAME LOW:HIGH[:STEP]]... [--strategy grid|random|optuna] [--trials N] "
+        "[--metric M --maximize|--minimize] [--max-concurrent N] [--seed N] "
+        "[--set NAME VALUE]... [-f PARAMS.yaml] [--name N] [--kernel K] [--timeout S] [--wait] "
+        "[--json]\n\n"
+        "Each -p varies one parameter: comma-separated values, each JSON where it parses "
+        "(a value that is a whole JSON list, '[[32,32],[64]]', lists its items), or a range "
+        "LOW:HIGH[:STEP]. A grid tries every combination and steps a range by STEP; without "
+        "one, a range written in whole numbers steps by 1 and a range of floats is refused. "
+        "Random and optuna searches draw --trials points (default 10) from the ranges "
+        "(whole numbers for an integer parameter); optuna needs --metric, the name of a metric "
+        "the notebook logs to MLflow, which also ranks the trials of the others. --set and -f "
+        "give fixed values. When a server serves the root the sweep runs there (--wait "
+        "follows it); otherwise it runs here, and the command waits.\n\n"
+        "Exit status: 0 unless the sweep ended failed or stopped (1); 2 when the input is "
+        "refused (no -p, a bad range, more runs than MLXApp.max_sweep_runs, a parameter the "
+        "notebook lacks or a value of the wrong type, optuna without --metric)."
+    )
+    takes_arguments = True
+    word_options = {
+        "-p": ("varied", "a name and values", "NAME VALUES"),
+        "--parameter": ("varied", "a name and values", "NAME VALUES"),
+        "--set": ("parameters", "a name and a value", "NAME VALUE"),
+        "-f": PARAMETER_WORDS["-f"],
+        "--parameters-file": PARAMETER_WORDS["-f"],
+    }
+    aliases = {
+        **MLXCommandBase.aliases,
+        "strategy": "SweepCommand.strategy",
+        "trials": "SweepCommand.trials",
+        "metric": "SweepCommand.metric",
+        "max-concurrent": "SweepCommand.max_concurrent",
+        "seed": "SweepCommand.seed",
+        "name": "SweepCommand.sweep_name",
+        "kernel": "SweepCommand.kernel",
+        "timeout": "SweepCommand.timeout",
+    }
+    flags = {
+        **MLXCommandBase.flags,
+        "maximize": (
+            {"SweepCommand": {"direction": "maximize"}},
+            "The best trial has the highest --metric.",
+        ),
+        "minimize": (
+            {"SweepCommand": {"direction": "minimize"}},
+            "The best trial has the lowest --metric (the default).",
+        ),
+        "wait": ({"SweepCommand": {"wait": True}}, "Wait for the sweep to end."),
+    }
+    field_options = {
+        "parameters": "-p",
+        "trials": "--trials",
+        "metric": "--metric",
+        "kernel": "--kernel",
+    }
+    strategy = Enum(["grid", "random", "optuna"], "grid", config=True, help="How to search.")
+    trials = Integer(0, config=True, help="Runs of a random or optuna search (default 10).")
+    metric = Unicode("", config=True, help="The logged metric ranking trials.")
+    direction = Enum(
+        ["minimize", "maximize"], "minimize", config=True, help="Whether the best is the least."
+    )
+    max_concurrent = Integer(2, config=True, help="Trials executing at once.")
+    seed = Integer(None, allow_none=True, config=True, help="Seed of random and optuna.")
+    sweep_name = Unicode("", config=True, help="Name (default: '<notebook> sweep').")
+    kernel = Unicode("", config=True, help="Kernelspec (default: the notebook's).")
+    timeout = Float(0.0, config=True, help="Seconds a trial may take (default: no limit).")
+    wait = Bool(False, config=True, help="Wait for the sweep to end.")
+
+    def run(self) -> int:
+        from .jobs.client import ServerJobs, given_parameters, sweep_here, sweep_parameter
+        from .jobs.schemas import CreateSweepRequest
+
+        settings = self.workspace_settings()
+        notebook = _server_path(settings.root_dir, _one(self.extra_args, "NOTEBOOK", "notebook"))
+        grid = self.strategy == "grid"
+        fixed = given_parameters(
+            [(name, value) for name, value in self.words["parameters"]],
+            [path for (path,) in self.words["files"]],
+        )
+        request = _validated(
+            CreateSweepRequest,
+            notebook=notebook,
+            name=self.sweep_name or None,
+            parameters={
+                name: sweep_parameter(name, text, grid=grid) for name, text in self.words["varied"]
+            },
+            strategy=self.strategy,
+            trials=self.trials or None,
+            metric=self.metric or None,
+            direction=self.direction,
+            max_concurrent_runs=self.max_concurrent,
+            seed=self.seed,
+            base={
+                "parameters": dict(fixed),
+                "kernel": self.kernel or None,
+                "timeout": self.timeout or None,
+            },
+        )
+        progress = _sweep_printer() if not self.json else None
+        server = ServerJobs.find(settings)
+        if server is None:
+            sweep = sweep_here(settings, request, self.limits(), progress)
+        else:
+            sweep = server.create_sweep(request)
+            if self.wait:
+                sweep = server.wait_sweep(sweep, progress)
+        return _report_sweep(sweep, self.json)
+
+
+class SchedulerCommand(MLXCommandBase):
+    """Fire job definitions on their schedules and execute their runs, in the foreground."""
+
+    name = "jupyter-mlx-scheduler"
+    command = "scheduler"
+    description = (
+        f"{__doc__}\n\nUsage: jupyter mlx scheduler [--root-dir DIR]\n\n"
+        "Runs what a Jupyter server with jupyter-mlx runs in the background, for a root that "
+        "no server serves (a systemd unit, a container): the scheduler (fires missed while "
+        "none ran follow each definition's catch-up policy), the execution of queued runs "
+        "(at most c.MLXApp.max_concurrent_runs at once) and the watch over sweeps. It may run "
+        "beside a server on the same workspace: each scheduled instant fires once. SIGINT or "
+        "SIGTERM stops it; runs executing then end interrupted (queued again when they have "
+        "retries left).\n\n"
+        "Exit status: 0 when stopped by a signal; 1 when the workspace cannot be migrated."
+    )
+
+    def run(self) -> int:
+        from .jobs.client import run_scheduler
+
+        settings = self.workspace_settings()
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("[%(asctime)s %(levelname)s] %(message)s"))
+        logger = logging.getLogger("jupyter_mlx")
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+
+        def announce(active: int) -> None:
+            schedules = "schedule" if active == 1 else "schedules"
+            print(
+                f"jupyter-mlx scheduler: workspace {settings.workspace}, {active} active "
+                f"{schedules}; SIGINT or SIGTERM stops it.",
+                flush=True,
+            )
+
+        run_scheduler(settings, self.job_sizes(), self.limits(), announce)
+        return 0
+
+
+def _one(args: list[str], what: str, field: str) -> str:
     if len(args) != 1:
-        raise InvalidInput("Give exactly one RUN_ID.", field="run_id")
+        raise InvalidInput(f"Give exactly one {what}.", field=field)
     return args[0]
 
 
@@ -522,6 +1048,30 @@ def _progress_printer() -> Callable[[JobRun], None] | None:
             print(f"{run.id[:8]} {text}", file=sys.stderr)
 
     return show
+
+
+def _sweep_printer() -> Callable[[Sweep], None] | None:
+    """Prints a sweep's progress on stderr when that is a terminal, each change once."""
+    from .jobs.client import sweep_progress
+
+    if not sys.stderr.isatty():
+        return None
+    last: list[str] = []
+
+    def show(sweep: Sweep) -> None:
+        text = sweep_progress(sweep)
+        if not last or last[-1] != text:
+            last.append(text)
+            print(f"sweep {sweep.id[:8]} {text}", file=sys.stderr)
+
+    return show
+
+
+def _from_mlx_config(cls: Any, config: Any) -> Any:
+    """A dataclass of settings (``JobSizes``, ``ScheduleLimits``) whose fields are named like
+    ``MLXApp`` traits: the configured ones, else its defaults."""
+    names = [field.name for field in dataclasses.fields(cls)]
+    return cls(**{name: int(config[name]) for name in names if name in config})
 
 
 class CommandGroup(MLXApplication):
@@ -558,15 +1108,24 @@ class RunsCommand(CommandGroup):
 
 
 class JobsCommand(CommandGroup):
-    """Job runs: notebooks run with parameters."""
+    """Job definitions and job runs: notebooks run with parameters, on demand or on cron."""
 
     name = "jupyter-mlx-jobs"
     command = "jobs"
     description = __doc__
     subcommands: dict[str, Any] = {
-        "runs": (JobRunsListCommand, JobRunsListCommand.__doc__),
-        "show": (JobRunShowCommand, JobRunShowCommand.__doc__),
-        "stop": (JobRunStopCommand, JobRunStopCommand.__doc__),
+        cls.command.split()[-1]: (cls, cls.__doc__)
+        for cls in (
+            JobCreateCommand,
+            JobsListCommand,
+            JobShowCommand,
+            JobTriggerCommand,
+            JobPauseCommand,
+            JobResumeCommand,
+            JobDeleteCommand,
+            JobRunsListCommand,
+            JobRunStopCommand,
+        )
     }
 
 
@@ -664,11 +1223,7 @@ def format_job_runs(runs: list[JobRun]) -> str:
                 f"{run.attempt}/{run.retries + 1}",
             )
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-        for row in rows
-    )
+    return _table(rows)
 
 
 def format_job_run(run: JobRun) -> str:
@@ -700,6 +1255,103 @@ def format_job_run(run: JobRun) -> str:
     return "\n".join(lines)
 
 
+def _in_zone(moment: datetime | None, tz: str) -> str:
+    """A fire time on the wall clock of the schedule's zone: ``2026-12-04 06:00 CET``."""
+    from zoneinfo import ZoneInfo
+
+    if moment is None:
+        return "-"
+    return moment.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def _table(rows: Sequence[tuple[str, ...]]) -> str:
+    """Rows of cells in aligned columns, the first row the heading."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    )
+
+
+def format_definitions(jobs: list[JobDefinition]) -> str:
+    """A table of job definitions, one a line."""
+    if not jobs:
+        return "No job definitions."
+    rows = [("ID", "NAME", "SCHEDULE", "NEXT FIRE", "STATE", "LAST RUN")]
+    for job in jobs:
+        last = job.last_run
+        rows.append(
+            (
+                job.id,
+                job.name,
+                f"{job.cron} ({job.timezone})" if job.cron else "on demand",
+                _in_zone(job.next_fire_at, job.timezone),
+                "active" if job.active else "paused",
+                f"{last.status} {_iso(last.created_at)}" if last else "-",
+            )
+        )
+    return _table(rows)
+
+
+def format_definition(job: JobDefinition) -> str:
+    """One job definition, a fact a line, then its parameters."""
+    schedule = "on demand (no schedule)"
+    if job.cron:
+        schedule = f"{job.cron} in {job.timezone}: {job.schedule_description}"
+    state = "active" if job.active else "paused"
+    if job.cron:
+        state += f", catch-up {job.catchup}"
+    if job.max_concurrent_runs == 1:
+        state += ", one run at a time"
+    else:
+        state += f", at most {job.max_concurrent_runs} runs at once"
+    runs = "none yet"
+    if job.last_run is not None:
+        runs = f"{job.run_count} ({job.active_runs} queued or running), last "
+        runs += f"{job.last_run.status} {_iso(job.last_run.created_at)}"
+    lines = [
+        f"job          {job.id} ({job.name})",
+        f"notebook     {job.notebook} (kernel {job.kernel})"
+        + (", changed since its copy" if job.notebook_changed else ""),
+        f"schedule     {schedule}",
+        f"next fire    {_in_zone(job.next_fire_at, job.timezone)}",
+        f"state        {state}",
+        f"runs         {runs}",
+    ]
+    if job.webhook_url:
+        lines.append(f"webhook      {job.webhook_url} on {', '.join(job.webhook_events)}")
+    if job.sweep is not None:
+        lines.append(f"sweep        {job.sweep.strategy} over {', '.join(job.sweep.parameters)}")
+    lines.append("parameters:")
+    lines.extend(f"  {key} = {json.dumps(value)}" for key, value in sorted(job.parameters.items()))
+    return "\n".join(lines)
+
+
+def format_sweep(sweep: Sweep) -> str:
+    """One sweep, a fact a line, then its trials."""
+    from .jobs.client import sweep_progress
+
+    lines = [
+        f"sweep        {sweep.id} ({sweep.name})",
+        f"notebook     {sweep.notebook}",
+        f"strategy     {sweep.strategy}, {sweep.total} trials, at most "
+        f"{sweep.max_concurrent_runs} at once",
+        f"status       {sweep_progress(sweep)}",
+    ]
+    if sweep.metric:
+        lines.append(f"metric       {sweep.metric} ({sweep.direction})")
+    lines.append(f"mlflow run   {sweep.mlflow_run_id or '-'} (experiment {sweep.experiment})")
+    lines.append("trials:")
+    if sweep.trials:
+        rows = [("  #", "RUN ID", "STATUS", "OBJECTIVE", "VALUES")]
+        for trial in sweep.trials:
+            values = ", ".join(f"{k}={json.dumps(v)}" for k, v in trial.values.items())
+            objective = "-" if trial.objective is None else f"{trial.objective:.6g}"
+            rows.append((f"  {trial.number}", trial.run.id, trial.run.status, objective, values))
+        lines.append(_table(rows))
+    return "\n".join(lines)
+
+
 class MLXCommand(CommandGroup):
     """jupyter mlx: environments, experiments, jobs and models from the command line."""
 
@@ -714,6 +1366,8 @@ class MLXCommand(CommandGroup):
         "runs": (RunsCommand, RunsCommand.__doc__),
         "run": (RunCommand, RunCommand.__doc__),
         "jobs": (JobsCommand, JobsCommand.__doc__),
+        "sweep": (SweepCommand, SweepCommand.__doc__),
+        "scheduler": (SchedulerCommand, SchedulerCommand.__doc__),
     }
 
 

@@ -158,7 +158,7 @@ def test_jobs_commands_list_show_and_refuse_to_stop_a_finished_run(
     assert shown.returncode == 0, shown.stderr
     assert json.loads(shown.stdout) == ok
     assert (unknown.returncode, unknown.stdout) == (2, "")
-    assert error_lines(unknown) == [f"error: No job run {'0' * 32!r}."]
+    assert error_lines(unknown) == [f"error: No job definition or job run {'0' * 32!r}."]
     assert (stop.returncode, stop.stdout) == (2, "")
     [line] = error_lines(stop)
     assert line.startswith("error: ") and "ended" in line
