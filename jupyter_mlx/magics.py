@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import ast
+import json
 import sys
+import threading
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class
@@ -15,6 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from .config import Settings
 from .errors import MLXError, invalid_input
 from .status import DescribeServer, format_status, status_rows
+
+if TYPE_CHECKING:
+    from .jobs.schemas import JobDefinition, SchedulePreview, Sweep
 
 
 class WorkspaceStatus:
@@ -290,9 +295,171 @@ class JobsArgs(BaseModel):
     max: int = Field(default=20, ge=1, le=1000)
 
 
+class ScheduleArgs(BaseModel):
+    """Arguments of ``%mlx_schedule``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    cron: str
+    tz: str = "UTC"
+    name: str | None = None
+    parameters: list[list[str]] = Field(default_factory=list)
+    catchup: Literal["none", "latest", "all"] = "latest"
+    notebook: str | None = None
+
+
+class SweepArgs(BaseModel):
+    """Arguments of ``%mlx_sweep``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    parameters: list[list[str]] = Field(default_factory=list)
+    fixed: list[list[str]] = Field(default_factory=list)
+    strategy: Literal["grid", "random", "optuna"] = "grid"
+    trials: int | None = None
+    metric: str | None = None
+    direction: Literal["minimize", "maximize"] = "minimize"
+    max_concurrent: int = 2
+    seed: int | None = None
+    notebook: str | None = None
+    wait: bool = True
+
+
+#: JupyterLab commands (registered by the jupyter-mlx front-end) opening a definition, a sweep.
+OPEN_JOB_DEFINITION_COMMAND = "mlx:open-job-definition"
+OPEN_SWEEP_COMMAND = "mlx:open-sweep"
+
+
+class ScheduleView:
+    """A job definition just scheduled: its id, schedule in words and next fire times."""
+
+    def __init__(self, job: JobDefinition, preview: SchedulePreview) -> None:
+        self.job = job
+        self.preview = preview
+
+    def _fire_times(self) -> list[str]:
+        """The next fire times on the wall clock of the schedule's zone, named (CET, CEST)."""
+        from zoneinfo import ZoneInfo
+
+        tz = ZoneInfo(self.preview.tz)
+        return [
+            moment.astimezone(tz).strftime("%a %Y-%m-%d %H:%M %Z")
+            for moment in self.preview.next_fire_times
+        ]
+
+    def __repr__(self) -> str:
+        job = self.job
+        return "\n".join(
+            [
+                f"Job '{job.name}' ({job.id}) runs {job.notebook} {job.cron} in {job.timezone}: "
+                f"{self.preview.description}.",
+                "Next fires: " + ", ".join(self._fire_times()) + ".",
+            ]
+        )
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, str]:
+        from .tracking.widget import command_link
+
+        job = self.job
+        link = command_link(OPEN_JOB_DEFINITION_COMMAND, {"job_id": job.id}, "Open in JupyterLab")
+        values = ", ".join(f"{k}={json.dumps(v)}" for k, v in sorted(job.parameters.items()))
+        rows = [
+            ("Job", f"<b>{escape(job.name)}</b> <code>{escape(job.id)}</code> {link}"),
+            ("Notebook", f"<code>{escape(job.notebook)}</code> (a copy taken now)"),
+            (
+                "Schedule",
+                f"<code>{escape(job.cron or '')}</code> in {escape(job.timezone)}: "
+                f"{escape(self.preview.description)}",
+            ),
+            ("Next fires", "<br>".join(escape(text) for text in self._fire_times())),
+            ("Catch-up", escape(job.catchup)),
+            ("Parameters", escape(values) or "the notebook's defaults"),
+        ]
+        body = "".join(
+            f"<tr><th style='text-align:left;vertical-align:top'>{label}</th><td>{cell}</td></tr>"
+            for label, cell in rows
+        )
+        return {
+            "text/plain": repr(self),
+            "text/html": f"<table class='jp-mlx-ScheduleView'>{body}</table>",
+        }
+
+
+def sweep_line(sweep: Sweep) -> str:
+    """A sweep in one line of text: ``Sweep 1a2b3c4d of nb.ipynb: running, 2 of 4 ...``."""
+    from .jobs.client import sweep_progress
+
+    return f"Sweep {sweep.id[:8]} of {sweep.notebook}: {sweep_progress(sweep)}"
+
+
+def _trials_html(sweep: Sweep) -> str:
+    """A sweep's trials as an HTML table, the best one in bold."""
+    if not sweep.trials:
+        return ""
+    best = sweep.best.number if sweep.best is not None else None
+    rows = []
+    for trial in sweep.trials:
+        values = ", ".join(f"{name}={json.dumps(value)}" for name, value in trial.values.items())
+        objective = "-" if trial.objective is None else f"{trial.objective:.6g}"
+        weight = "bold" if trial.number == best else "normal"
+        rows.append(
+            f"<tr style='font-weight:{weight}'><td>{trial.number}</td>"
+            f"<td>{escape(trial.run.status)}</td><td>{escape(values)}</td>"
+            f"<td>{objective}</td></tr>"
+        )
+    metric = escape(sweep.metric or "objective")
+    head = f"<tr><th>#</th><th>Status</th><th>Values</th><th>{metric}</th></tr>"
+    return f"<table class='jp-mlx-SweepTrials'>{head}{''.join(rows)}</table>"
+
+
+class SweepWidget:
+    """A sweep with a progress bar (trials done of all), its best trial so far and its trials;
+    updated from any thread."""
+
+    def __init__(self, sweep: Sweep) -> None:
+        import ipywidgets
+
+        self.sweep = sweep
+        self.header = ipywidgets.HTML()
+        self.bar = ipywidgets.IntProgress(min=0, max=max(sweep.total, 1), value=0)
+        self.trials = ipywidgets.HTML()
+        self.note = ipywidgets.HTML("")
+        self.box = ipywidgets.VBox([self.header, self.bar, self.trials, self.note])
+        self.box.add_class("jp-mlx-SweepWidget")
+        self._lock = threading.Lock()
+        self.update(sweep)
+
+    def update(self, sweep: Sweep) -> None:
+        from .tracking.widget import command_link
+
+        with self._lock:
+            self.sweep = sweep
+            link = command_link(OPEN_SWEEP_COMMAND, {"sweep_id": sweep.id}, "Open in JupyterLab")
+            header = f"<div>{escape(sweep_line(sweep))} {link}</div>"
+            if self.header.value != header:
+                self.header.value = header
+            trials = _trials_html(sweep)
+            if self.trials.value != trials:
+                self.trials.value = trials
+            self.bar.max = max(sweep.total, 1)
+            self.bar.value = sweep.done
+            style = {"succeeded": "success", "running": "info"}
+            self.bar.bar_style = style.get(sweep.status, "danger")
+
+    def say(self, text: str) -> None:
+        self.note.value = f"<i>{escape(text)}</i>"
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:
+        bundle = self.box._repr_mimebundle_(**kwargs)
+        if bundle is not None:
+            bundle["text/plain"] = sweep_line(self.sweep)
+        return bundle
+
+
 @magics_class
 class JobMagics(Magics):
-    """``%mlx_run`` and ``%mlx_jobs``: job runs through the server that owns the workspace."""
+    """``%mlx_run``, ``%mlx_jobs``, ``%mlx_schedule`` and ``%mlx_sweep``: job runs, definitions
+    and sweeps through the server that owns the workspace."""
 
     @magic_arguments()
     @argument(
@@ -404,9 +571,165 @@ class JobMagics(Magics):
             ).start()
         return widget
 
+    @magic_arguments()
+    @argument("cron", help='Five-field cron expression, quoted: "0 6 * * 1-5".')
+    @argument("--tz", default="UTC", help="IANA time zone it is read in (default UTC).")
+    @argument("--name", help="Name of the job (default: the notebook's file name).")
+    @argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        dest="parameters",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help="A parameter value of every run (JSON where it parses).",
+    )
+    @argument(
+        "--catchup",
+        default="latest",
+        help="Fires missed while no scheduler ran: none, latest (default) or all.",
+    )
+    @argument("--notebook", help="Notebook to schedule (default: this one, as saved).")
+    @line_magic
+    def mlx_schedule(self, line: str = "") -> ScheduleView | None:
+        """Schedule this notebook (a copy of it as saved) to run on cron; shows the job's id,
+        its schedule in words and its next five fire times."""
+        from .jobs.client import given_parameters
+        from .jobs.schemas import CreateJobRequest
+        from .tracking.notebook import locate_notebook
 
-def _server_jobs() -> Any:
-    """The job runs of the server that owns this kernel's workspace.
+        args: ScheduleArgs = _parse(ScheduleArgs, self.mlx_schedule, line)
+        try:
+            jobs = _server_jobs("jupyter mlx jobs create")
+            request = CreateJobRequest(
+                notebook=locate_notebook(args.notebook).relative,
+                name=args.name,
+                cron=args.cron,
+                timezone=args.tz,
+                parameters=dict(given_parameters([(n, v) for n, v in args.parameters], [])),
+                catchup=args.catchup,
+            )
+            job = jobs.create_job(request)
+            return ScheduleView(job, jobs.preview(job.cron, job.timezone))
+        except ValidationError as exc:
+            say(invalid_input(exc, name=_option).message)
+        except MLXError as exc:
+            say(exc.message)
+        return None
+
+    @magic_arguments()
+    @argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        dest="parameters",
+        default=[],
+        metavar=("NAME", "VALUES"),
+        help="A varied parameter: V1,V2,... (each JSON where it parses) or LOW:HIGH[:STEP].",
+    )
+    @argument(
+        "--set",
+        nargs=2,
+        action="append",
+        dest="fixed",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help="A fixed value of every trial.",
+    )
+    @argument("--strategy", default="grid", help="grid (default), random or optuna.")
+    @argument("--trials", type=int, help="Trials of a random or optuna search (default 10).")
+    @argument("--metric", help="The metric the notebook logs that ranks trials.")
+    @argument(
+        "--maximize",
+        dest="direction",
+        action="store_const",
+        const="maximize",
+        default="minimize",
+        help="The best trial has the highest metric (default: the lowest).",
+    )
+    @argument("--minimize", dest="direction", action="store_const", const="minimize")
+    @argument("--max-concurrent", type=int, default=2, help="Trials at once (default 2).")
+    @argument("--seed", type=int, help="Seed of random and optuna sampling.")
+    @argument("--notebook", help="Notebook to sweep (default: this one, as saved).")
+    @argument("--no-wait", dest="wait", action="store_false", help="Return at once.")
+    @line_magic
+    def mlx_sweep(self, line: str = "") -> None:
+        """Run this notebook (as saved) over a parameter space; shows the trials done, the best
+        so far and each trial, live, until the sweep ends (at once with ``--no-wait``)."""
+        from .jobs.client import given_parameters, sweep_parameter
+        from .jobs.schemas import CreateSweepRequest, JobSettings
+        from .jobs.widget import Poller
+        from .tracking.notebook import locate_notebook
+        from .tracking.widget import widgets_available
+
+        args: SweepArgs = _parse(SweepArgs, self.mlx_sweep, line)
+        try:
+            jobs = _server_jobs("jupyter mlx sweep")
+            grid = args.strategy == "grid"
+            request = CreateSweepRequest(
+                notebook=locate_notebook(args.notebook).relative,
+                parameters={
+                    name: sweep_parameter(name, text, grid=grid) for name, text in args.parameters
+                },
+                strategy=args.strategy,
+                trials=args.trials,
+                metric=args.metric,
+                direction=args.direction,
+                max_concurrent_runs=args.max_concurrent,
+                seed=args.seed,
+                base=JobSettings(
+                    parameters=dict(given_parameters([(n, v) for n, v in args.fixed], []))
+                ),
+            )
+            sweep = jobs.create_sweep(request)
+        except ValidationError as exc:
+            say(invalid_input(exc, name=_option).message)
+            return
+        except MLXError as exc:
+            say(exc.message)
+            return
+        from IPython.display import display
+
+        if not widgets_available():
+            say(sweep_line(sweep))
+            if args.wait:
+                shown = [sweep_line(sweep)]
+
+                def show(current: Sweep) -> None:
+                    if sweep_line(current) != shown[-1]:
+                        shown.append(sweep_line(current))
+                        say(shown[-1])
+
+                show(jobs.wait_sweep(sweep, show))
+            return
+        widget = SweepWidget(sweep)
+        poller = Poller(
+            read=lambda: jobs.get_sweep(sweep.id),
+            show=widget.update,
+            done=lambda current: current.status != "running",
+            on_give_up=widget.say,
+        )
+        display(widget)
+        poller.start()
+        if args.wait:
+            poller.join()
+
+
+def _option(field: str) -> str:
+    """How a magic's option is named to its user: ``--tz``, ``-p lr``."""
+    head, _, rest = field.partition(".")
+    if head == "parameters" and rest:
+        return f"-p {rest.split('.')[0]}"
+    return "--" + {"timezone": "tz", "max_concurrent_runs": "max-concurrent"}.get(head, head)
+
+
+def _server_jobs(command: str = "jupyter mlx run") -> Any:
+    """The job runs, definitions and sweeps of the server that owns this kernel's workspace.
+
+    Args:
+        command: The command a terminal offers instead, named in the error.
 
     Raises:
         Unavailable: No server with jupyter-mlx serves it.
@@ -419,7 +742,7 @@ def _server_jobs() -> Any:
     if jobs is None:
         raise Unavailable(
             f"No jupyter-mlx server serves {settings.root_dir}: start JupyterLab there, or use "
-            "`jupyter mlx run` in a terminal."
+            f"`{command}` in a terminal."
         )
     return jobs
 
