@@ -74,3 +74,81 @@ describe('MLXClient jobs routes', () => {
     );
   });
 });
+
+describe('MLXClient schedule and sweep routes', () => {
+  const client = new MLXClient(
+    ServerConnection.makeSettings({ baseUrl: 'http://localhost:8888/a%40b/' })
+  );
+
+  beforeEach(() => {
+    mockedRequest.mockReset().mockResolvedValue(undefined);
+  });
+
+  it('call each route with its method, path, query and body', async () => {
+    await client.listJobs({ notebook: 'work/a.ipynb' });
+    await client.createJob({ notebook: 'a.ipynb', cron: '0 6 * * *' });
+    await client.getJob('job/1');
+    await client.updateJob('job-1', { cron: null });
+    await client.deleteJob('job-1', { keep_runs: false, stop_runs: true });
+    await client.triggerJob('job-1');
+    await client.pauseJob('job-1');
+    await client.resumeJob('job-1');
+    await client.updateJobFromNotebook('job-1');
+    await client.listRunsOfJob('job-1', {
+      status: ['failed'],
+      max_results: 50
+    });
+    await client.createSweep({
+      notebook: 'a.ipynb',
+      parameters: { lr: { values: [0.1, 0.01] } }
+    });
+    await client.listSweeps({ job_id: 'job-1' });
+    await client.getSweep('sw-1');
+    await client.deleteSweep('sw-1', { keep_runs: true });
+    await client.stopSweep('sw-1');
+    await client.previewSchedule({
+      cron: '0 6 * * 1-5',
+      tz: 'Europe/Paris',
+      count: 5
+    });
+
+    const calls = mockedRequest.mock.calls.map(([path, init]) => [
+      path,
+      init?.method ?? 'GET',
+      init?.body
+    ]);
+    expect(calls).toEqual([
+      ['jobs?notebook=work%2Fa.ipynb', 'GET', undefined],
+      [
+        'jobs',
+        'POST',
+        JSON.stringify({ notebook: 'a.ipynb', cron: '0 6 * * *' })
+      ],
+      ['jobs/job%2F1', 'GET', undefined],
+      ['jobs/job-1', 'PATCH', JSON.stringify({ cron: null })],
+      ['jobs/job-1?keep_runs=false&stop_runs=true', 'DELETE', undefined],
+      ['jobs/job-1/trigger', 'POST', '{}'],
+      ['jobs/job-1/pause', 'POST', undefined],
+      ['jobs/job-1/resume', 'POST', undefined],
+      ['jobs/job-1/update-from-notebook', 'POST', undefined],
+      ['jobs/job-1/runs?status=failed&max_results=50', 'GET', undefined],
+      [
+        'sweeps',
+        'POST',
+        JSON.stringify({
+          notebook: 'a.ipynb',
+          parameters: { lr: { values: [0.1, 0.01] } }
+        })
+      ],
+      ['sweeps?job_id=job-1', 'GET', undefined],
+      ['sweeps/sw-1', 'GET', undefined],
+      ['sweeps/sw-1?keep_runs=true', 'DELETE', undefined],
+      ['sweeps/sw-1/stop', 'POST', undefined],
+      [
+        'schedules/preview?cron=0%206%20*%20*%201-5&tz=Europe%2FParis&count=5',
+        'GET',
+        undefined
+      ]
+    ]);
+  });
+});

@@ -185,10 +185,13 @@ describe('jobsPlugin', () => {
       void commands.execute(CommandIDs.runNotebook, {});
     });
 
-    await waitFor(() =>
-      expect(client.getNotebookParameters).toHaveBeenCalledWith(
-        'work/train.ipynb'
-      )
+    // The views load on first use: in jest, that transforms their modules.
+    await waitFor(
+      () =>
+        expect(client.getNotebookParameters).toHaveBeenCalledWith(
+          'work/train.ipynb'
+        ),
+      { timeout: 10_000 }
     );
     expect(save).toHaveBeenCalled();
   });

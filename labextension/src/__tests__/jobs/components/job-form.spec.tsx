@@ -1,5 +1,5 @@
 import { nullTranslator } from '@jupyterlab/translation';
-import { act, fireEvent, render, screen } from '@testing-library/react';
+import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import React from 'react';
 
 import { LiveJobForm } from '../../../jobs/components/job-form';
@@ -8,7 +8,8 @@ import {
   makeAPIError,
   makeClient,
   makeJobRun,
-  makeNotebookParameters
+  makeNotebookParameters,
+  makeSweep
 } from '../../fixtures';
 
 const trans = nullTranslator.load('jupyter_mlx');
@@ -182,5 +183,92 @@ describe('JobForm', () => {
     expect(screen.getByRole('alert')).toHaveTextContent(
       'Cannot read the parameters: work/x.txt is not a notebook'
     );
+  });
+});
+
+describe('JobForm sweep mode', () => {
+  let client: ReturnType<typeof makeClient>;
+  let state: JobFormState;
+
+  beforeEach(async () => {
+    client = makeClient();
+    client.getNotebookParameters.mockResolvedValue(makeNotebookParameters());
+    state = new JobFormState({ client, path: 'work/train.ipynb', trans });
+    await state.load();
+  });
+
+  afterEach(() => {
+    state.dispose();
+  });
+
+  it('sweeps a parameter over values typed like it, showing the grid’s size', async () => {
+    // Given the form, no parameter swept
+    render(<Form state={state} />);
+    expect(screen.queryByRole('group', { name: 'Sweep' })).toBeNull();
+
+    // When epochs is switched to sweep mode and given three values
+    const toggle = screen.getByRole('button', { name: 'Sweep epochs' });
+    fireEvent.click(toggle);
+    expect(toggle).toHaveAttribute('aria-pressed', 'true');
+    fireEvent.change(screen.getByLabelText('epochs values'), {
+      target: { value: '5, 10, 20' }
+    });
+
+    // Then the sweep part shows, with the grid's size
+    const sweep = screen.getByRole('group', { name: 'Sweep' });
+    expect(within(sweep).getByLabelText('Strategy')).toHaveValue('grid');
+    expect(within(sweep).getByRole('status')).toHaveTextContent(
+      'The grid makes 3 runs.'
+    );
+
+    // When the strategy samples, it asks for trials and a metric
+    fireEvent.change(within(sweep).getByLabelText('Strategy'), {
+      target: { value: 'optuna' }
+    });
+    fireEvent.change(within(sweep).getByLabelText('Trials'), {
+      target: { value: '8' }
+    });
+    fireEvent.change(within(sweep).getByLabelText('Metric'), {
+      target: { value: 'val_loss' }
+    });
+    client.createSweep.mockResolvedValue(makeSweep());
+    await act(async () => {
+      await state.submit();
+    });
+
+    expect(client.createSweep.mock.calls[0][0]).toMatchObject({
+      parameters: { epochs: { values: [5, 10, 20] } },
+      strategy: 'optuna',
+      trials: 8,
+      metric: 'val_loss'
+    });
+  });
+
+  it('sweeps a number over a range', () => {
+    render(<Form state={state} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Sweep lr' }));
+
+    fireEvent.change(screen.getByLabelText('lr sweep kind'), {
+      target: { value: 'range' }
+    });
+    fireEvent.change(screen.getByLabelText('lr low'), {
+      target: { value: '0.001' }
+    });
+    fireEvent.change(screen.getByLabelText('lr high'), {
+      target: { value: '0.1' }
+    });
+    fireEvent.change(screen.getByLabelText('lr count'), {
+      target: { value: '4' }
+    });
+    fireEvent.click(screen.getByRole('checkbox', { name: 'log scale' }));
+
+    expect(screen.getByRole('status')).toHaveTextContent(
+      'The grid makes 4 runs.'
+    );
+    expect(state.sweep?.parameters['lr']).toMatchObject({ log: true });
+    expect(
+      screen.queryByRole('button', { name: 'Sweep optimizer' })
+    ).toHaveAttribute('aria-pressed', 'false');
+    expect(screen.queryByLabelText('optimizer sweep kind')).toBeNull();
   });
 });

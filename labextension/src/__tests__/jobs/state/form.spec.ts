@@ -6,8 +6,10 @@ import { JobFormState } from '../../../jobs/state/form';
 import {
   makeAPIError,
   makeClient,
+  makeJobDefinition,
   makeJobRun,
-  makeNotebookParameters
+  makeNotebookParameters,
+  makeSweep
 } from '../../fixtures';
 
 const trans = nullTranslator.load('jupyter_mlx');
@@ -173,5 +175,184 @@ describe('JobFormState', () => {
     await first;
 
     expect(client.createJobRun).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('JobFormState with a swept parameter', () => {
+  let client: ReturnType<typeof makeClient>;
+  let state: JobFormState;
+
+  beforeEach(async () => {
+    client = makeClient();
+    client.getNotebookParameters.mockResolvedValue(makeNotebookParameters());
+    state = new JobFormState({ client, path: 'work/train.ipynb', trans });
+    await state.load();
+  });
+
+  afterEach(() => {
+    state.dispose();
+  });
+
+  it('switches a parameter to sweep mode and back, keeping both drafts', () => {
+    state.setParameter('epochs', '7');
+
+    state.toggleSweep('epochs');
+    expect(state.sweeping).toBe(true);
+    expect(state.sweep?.parameters['epochs']).toMatchObject({
+      swept: true,
+      values: '7'
+    });
+    state.setSweptParameter('epochs', { values: '7, 14, 21' });
+    expect(state.gridSize).toBe(3);
+
+    state.toggleSweep('epochs');
+    expect(state.sweeping).toBe(false);
+    expect(state.draft?.parameters['epochs']).toBe('7');
+    state.toggleSweep('epochs');
+    expect(state.sweep?.parameters['epochs'].values).toBe('7, 14, 21');
+  });
+
+  it('starts a sweep with the fixed values under base', async () => {
+    const started = makeSweep();
+    client.createSweep.mockResolvedValue(started);
+    state.setParameter('epochs', '20');
+    state.toggleSweep('lr');
+    state.setSweptParameter('lr', { values: '0.1, 0.01' });
+    state.setSweepOption('metric', 'loss');
+
+    const result = await state.submit();
+
+    expect(result).toEqual({ kind: 'sweep', sweep: started });
+    expect(client.createJobRun).not.toHaveBeenCalled();
+    expect(client.createSweep.mock.calls[0][0]).toMatchObject({
+      notebook: 'work/train.ipynb',
+      parameters: { lr: { values: [0.1, 0.01] } },
+      metric: 'loss',
+      base: { parameters: { epochs: 20 } }
+    });
+  });
+
+  it.each([
+    ['parameters.lr', 'parameters.lr'],
+    ['base.parameters.epochs', 'parameters.epochs'],
+    ['base.timeout', 'timeout'],
+    ['metric', 'sweep.metric'],
+    ['parameters', 'sweep.parameters']
+  ])('shows a 400 naming %s beside %s', async (field, shown) => {
+    client.createSweep.mockRejectedValue(
+      makeAPIError(400, 'The server says no', field)
+    );
+    state.toggleSweep('lr');
+
+    expect(await state.submit()).toBeNull();
+
+    expect(state.errors).toEqual({ [shown]: 'The server says no' });
+  });
+});
+
+describe('JobFormState scheduling', () => {
+  let client: ReturnType<typeof makeClient>;
+  let state: JobFormState;
+
+  beforeEach(async () => {
+    jest.useFakeTimers();
+    client = makeClient();
+    client.getNotebookParameters.mockResolvedValue(makeNotebookParameters());
+    client.previewSchedule.mockResolvedValue({
+      cron: '0 9 * * *',
+      tz: 'UTC',
+      description: 'At 09:00 AM',
+      next_fire_times: ['2024-05-02T09:00:00+00:00']
+    });
+  });
+
+  afterEach(() => {
+    state.dispose();
+    jest.useRealTimers();
+  });
+
+  async function open(
+    definition: ReturnType<typeof makeJobDefinition> | null = null
+  ): Promise<void> {
+    state = new JobFormState({
+      client,
+      path: 'work/train.ipynb',
+      scheduling: true,
+      definition,
+      trans
+    });
+    await state.load();
+    await jest.advanceTimersByTimeAsync(300);
+  }
+
+  it('previews the schedule as it is typed', async () => {
+    await open();
+    expect(state.schedule?.preset).toBe('day');
+    expect(state.preview?.preview?.description).toBe('At 09:00 AM');
+
+    state.setSchedule('preset', 'weekdays');
+    state.setSchedule('time', '06:15');
+    state.setSchedule('timezone', 'Europe/Paris');
+    await jest.advanceTimersByTimeAsync(300);
+
+    expect(client.previewSchedule).toHaveBeenLastCalledWith({
+      cron: '15 6 * * 1-5',
+      tz: 'Europe/Paris',
+      count: 5
+    });
+    expect(client.previewSchedule).toHaveBeenCalledTimes(2);
+  });
+
+  it('shows the preview’s refusal of an expression beside the cron field', async () => {
+    await open();
+    client.previewSchedule.mockRejectedValue(
+      makeAPIError(400, "Invalid cron expression: '61 * * * *'", 'cron')
+    );
+
+    state.setSchedule('preset', 'custom');
+    state.setSchedule('cron', '61 * * * *');
+    await jest.advanceTimersByTimeAsync(300);
+
+    expect(state.errors).toEqual({
+      cron: "Invalid cron expression: '61 * * * *'"
+    });
+  });
+
+  it('creates the definition, or shows the server’s 400 beside its field', async () => {
+    await open();
+    state.setSchedule('name', 'nightly');
+    client.createJob.mockRejectedValueOnce(
+      makeAPIError(400, "Unknown time zone 'Mars/Olympus'", 'timezone')
+    );
+    expect(await state.submit()).toBeNull();
+    expect(state.errors['timezone']).toBe("Unknown time zone 'Mars/Olympus'");
+
+    const created = makeJobDefinition();
+    client.createJob.mockResolvedValueOnce(created);
+    state.setSchedule('timezone', 'Europe/Paris');
+    const result = await state.submit();
+
+    expect(result).toEqual({ kind: 'job', job: created });
+    expect(client.createJob.mock.calls[1][0]).toMatchObject({
+      notebook: 'work/train.ipynb',
+      name: 'nightly',
+      cron: '0 9 * * *',
+      timezone: 'Europe/Paris',
+      sweep: null
+    });
+  });
+
+  it('edits a definition, sending what changed', async () => {
+    const definition = makeJobDefinition({ notify: true });
+    await open(definition);
+    expect(state.schedule?.name).toBe('nightly');
+    expect(state.draft?.parameters['epochs']).toBe('10');
+    client.updateJob.mockResolvedValue({ ...definition, notify: false });
+
+    state.setSchedule('notify', false);
+    const result = await state.submit();
+
+    expect(client.updateJob).toHaveBeenCalledWith('job-1', { notify: false });
+    expect(result?.kind).toBe('job');
   });
 });

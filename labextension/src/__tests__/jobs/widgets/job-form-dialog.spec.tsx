@@ -5,6 +5,7 @@ import { showJobFormDialog } from '../../../jobs/widgets/job-form-dialog';
 import {
   makeAPIError,
   makeClient,
+  makeJobDefinition,
   makeJobRun,
   makeNotebookParameters
 } from '../../fixtures';
@@ -41,10 +42,17 @@ describe('showJobFormDialog', () => {
    * Open the dialog; its answer is wrapped, or awaiting this would wait for
    * the dialog to close.
    */
-  async function openDialog(): Promise<{ result: Promise<unknown> }> {
+  async function openDialog(
+    options: Partial<Parameters<typeof showJobFormDialog>[0]> = {}
+  ): Promise<{ result: Promise<unknown> }> {
     let result!: Promise<unknown>;
     await act(async () => {
-      result = showJobFormDialog({ client, path: 'work/train.ipynb', trans });
+      result = showJobFormDialog({
+        client,
+        path: 'work/train.ipynb',
+        trans,
+        ...options
+      });
     });
     await screen.findByLabelText(/^epochs/);
     return { result };
@@ -105,5 +113,59 @@ describe('showJobFormDialog', () => {
 
     await expect(result).resolves.toBeNull();
     expect(client.createJobRun).not.toHaveBeenCalled();
+  });
+
+  it('says Start sweep while a parameter is swept', async () => {
+    const { result } = await openDialog();
+
+    fireEvent.click(screen.getByLabelText('Sweep lr'));
+    expect(button('Start sweep')).toBeInTheDocument();
+
+    fireEvent.click(screen.getByLabelText('Sweep lr'));
+    expect(button('Run')).toBeInTheDocument();
+    await act(async () => {
+      fireEvent.click(button('Cancel'));
+    });
+    await expect(result).resolves.toBeNull();
+  });
+
+  describe('of a schedule', () => {
+    beforeEach(() => {
+      client.previewSchedule.mockResolvedValue({
+        cron: '0 9 * * *',
+        tz: 'UTC',
+        description: 'At 09:00 AM',
+        next_fire_times: []
+      });
+    });
+
+    it('creates the definition', async () => {
+      const created = makeJobDefinition();
+      client.createJob.mockResolvedValue(created);
+      const { result } = await openDialog({ scheduling: true });
+      expect(screen.getByText('Schedule train.ipynb')).toBeInTheDocument();
+
+      await act(async () => {
+        fireEvent.click(button('Create schedule'));
+      });
+
+      await expect(result).resolves.toEqual({ kind: 'job', job: created });
+    });
+
+    it('saves an edited definition', async () => {
+      const { result } = await openDialog({ definition: makeJobDefinition() });
+      expect(screen.getByText('Edit Schedule nightly')).toBeInTheDocument();
+      client.updateJob.mockResolvedValue(makeJobDefinition({ name: 'daily' }));
+      fireEvent.change(screen.getByLabelText('Name'), {
+        target: { value: 'daily' }
+      });
+
+      await act(async () => {
+        fireEvent.click(button('Save'));
+      });
+
+      await expect(result).resolves.toMatchObject({ kind: 'job' });
+      expect(client.updateJob).toHaveBeenCalledWith('job-1', { name: 'daily' });
+    });
   });
 });

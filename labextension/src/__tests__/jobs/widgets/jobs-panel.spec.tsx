@@ -127,7 +127,9 @@ describe('JobsPanel', () => {
     const row = within(list).getByRole('listitem', { name: 'train lr sweep' });
     expect(within(row).getByText('1 of 2')).toBeVisible();
     expect(within(row).getByText('best loss (min): 0.25')).toBeVisible();
-    fireEvent.click(within(row).getByRole('button', { name: 'train lr sweep' }));
+    fireEvent.click(
+      within(row).getByRole('button', { name: 'train lr sweep' })
+    );
     expect(actions.openSweep).toHaveBeenCalledWith('sw-1');
   });
 });
