@@ -6,7 +6,7 @@ import type {
   INotebookParameterSpec,
   SweepStrategy
 } from '../../api/types';
-import type { FormErrors } from '../form';
+import { type FormErrors, MAX_CONCURRENT_RUNS } from '../form';
 import type { SweepFormOption } from '../state/form';
 import {
   DEFAULT_SWEEP_CONCURRENCY,
@@ -17,7 +17,6 @@ import {
   type SweepKind,
   canSweepRange
 } from '../sweep';
-import { MAX_CONCURRENT_RUNS } from '../form';
 import {
   ChoiceOption,
   FieldError,
