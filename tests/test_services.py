@@ -76,6 +76,8 @@ async def test_stop_ends_background_tasks_and_children(tmp_path: Path) -> None:
     assert ticks
     assert {task.name: task.state.value for task in services.tasks.describe()} == {
         "jobs": "stopped",
+        "scheduler": "stopped",
+        "sweeps": "stopped",
         "ticker": "stopped",
     }
     assert not _running(pid)
