@@ -31,10 +31,11 @@ from .records import aware, now
 from .schedule import check_cron, describe, next_fire, plan_fires, preview, zone
 from .schemas import (
     ACTIVE_STATUSES,
+    JOB_SETTINGS,
     CreateJobRequest,
-    CreateJobRunRequest,
     JobDefinition,
     JobRun,
+    JobSettings,
     ListJobRunsQuery,
     ListJobRunsResponse,
     ListJobsResponse,
@@ -237,7 +238,9 @@ class JobDefinitionService:
         if record.sweep is not None:
             sweep = await self.sweeps.start_for_definition(record, snapshot, instant, trigger)
             return TriggerJobResponse(run=None, sweep=sweep)
-        request = _run_request(record, {**record.parameters, **(overrides or {})})
+        request = JobSettings.of(record).run_request(
+            record.notebook, parameters={**record.parameters, **(overrides or {})}
+        )
         origin = RunOrigin(
             job_id=record.id,
             snapshot=snapshot,
@@ -376,17 +379,9 @@ class JobDefinitionService:
             zone(values["timezone"])
         if values.get("webhook_url") is not None:
             check_url(values["webhook_url"])
-        run_request = CreateJobRunRequest(
-            notebook=values["notebook"],
-            parameters=values["parameters"],
-            kernel=values["kernel"],
-            timeout=values["timeout"],
-            retries=values["retries"],
-            retry_backoff=values["retry_backoff"],
-            output_formats=values["output_formats"],
-            experiment=values["experiment"],
-            allow_extra=request.allow_extra,
-        )
+        run_request = JobSettings.model_validate(
+            {name: values[name] for name in JOB_SETTINGS}
+        ).run_request(values["notebook"], allow_extra=request.allow_extra)
         accepted = accept_request(self.settings, self.jobs.kernelspecs, run_request, notebook_file)
         if values.get("sweep") is not None:
             spec = SweepSpec.model_validate(values["sweep"])
@@ -504,17 +499,3 @@ class JobDefinitionService:
         }
         delivery = await self.pool.run(deliver, record.webhook_url, event, body)
         await self.pool.run(self.jobs.records.set_webhook, run.id, delivery)
-
-
-def _run_request(record: JobDefinitionRecord, parameters: dict[str, Any]) -> CreateJobRunRequest:
-    """The request of one run of a definition."""
-    return CreateJobRunRequest(
-        notebook=record.notebook,
-        parameters=parameters,
-        kernel=record.kernel,
-        timeout=record.timeout,
-        retries=record.retries,
-        retry_backoff=record.retry_backoff,
-        output_formats=record.output_formats,  # type: ignore[arg-type]
-        experiment=record.experiment,
-    )

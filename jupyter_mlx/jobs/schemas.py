@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, JsonValue, StringConstraints, field_validator
 
@@ -332,6 +332,44 @@ class JobSettings(MLXSchema):
     @classmethod
     def ipynb_always(cls, formats: list[str]) -> list[str]:
         return ["ipynb", *(f for f in dict.fromkeys(formats) if f != "ipynb")]
+
+    @classmethod
+    def of(cls, source: Any) -> JobSettings:
+        """The settings held by a stored definition (or any object with these attributes)."""
+        return cls.model_validate({name: getattr(source, name) for name in JOB_SETTINGS})
+
+    def run_request(
+        self,
+        notebook: str,
+        *,
+        parameters: dict[str, Any] | None = None,
+        experiment: str | None = None,
+        allow_extra: bool = False,
+    ) -> CreateJobRunRequest:
+        """A run of ``notebook`` with these settings, its values replaced by ``parameters``."""
+        return CreateJobRunRequest(
+            notebook=notebook,
+            parameters=self.parameters if parameters is None else parameters,
+            kernel=self.kernel,
+            timeout=self.timeout,
+            retries=self.retries,
+            retry_backoff=self.retry_backoff,
+            output_formats=self.output_formats,
+            experiment=experiment or self.experiment,
+            allow_extra=allow_extra,
+        )
+
+
+#: The fields of :class:`JobSettings`, which every run of a definition or sweep gets.
+JOB_SETTINGS = (
+    "parameters",
+    "kernel",
+    "timeout",
+    "retries",
+    "retry_backoff",
+    "output_formats",
+    "experiment",
+)
 
 
 class CreateJobRequest(JobSettings):

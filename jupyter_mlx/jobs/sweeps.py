@@ -17,6 +17,7 @@ import shutil
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -30,13 +31,12 @@ from ..store import Store
 from ..store.tables import JobDefinitionRecord, JobRunRecord, SweepRecord
 from ..tracking import links
 from ..tracking.client import TrackingConnection
-from .files import RunFiles, resolve_notebook, write_notebook
+from .files import RunFiles, write_notebook
 from .parameters import check_parameters
 from .records import aware, now, to_schema
 from .schemas import (
     ACTIVE_STATUSES,
     FINAL_STATUSES,
-    CreateJobRunRequest,
     CreateSweepRequest,
     JobRun,
     JobSettings,
@@ -79,6 +79,18 @@ def check_sweep_names(notebook: Any, spec: SweepSpec, *, field: str = "parameter
                 f"(it has: {listed}).",
                 field=f"{field}.{name}",
             )
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    """What a sweep runs: its notebook (or a definition's copy of it), name and origin."""
+
+    notebook: str
+    snapshot: Path | None
+    name: str | None
+    allow_extra: bool
+    job_id: str | None = None
+    scheduled_for: datetime | None = None
 
 
 def _notebook_snapshot(workspace: Path, sweep_id: str) -> Path:
@@ -139,11 +151,9 @@ class SweepService:
                 it); nothing is created.
             NotFound: No such notebook.
         """
-        resolved, _ = resolve_notebook(self.settings.root_dir, request.notebook)
         spec = SweepSpec.model_validate(request.model_dump(include=set(SweepSpec.model_fields)))
-        return await self._start(
-            spec, request.base, request.notebook, resolved, request.name, request.allow_extra
-        )
+        source = _Source(request.notebook, None, request.name, request.allow_extra)
+        return await self._start(spec, request.base, source)
 
     async def start_for_definition(
         self,
@@ -158,25 +168,9 @@ class SweepService:
             existing = await self.pool.run(self._by_fire, record.id, instant)
             if existing is not None:
                 return await self.get(existing)
-        base = JobSettings(
-            parameters=record.parameters,
-            kernel=record.kernel,
-            timeout=record.timeout,
-            retries=record.retries,
-            retry_backoff=record.retry_backoff,
-            output_formats=record.output_formats,  # type: ignore[arg-type]
-            experiment=record.experiment,
-        )
-        spec = SweepSpec.model_validate(record.sweep)
+        source = _Source(record.notebook, snapshot, record.name, False, record.id, instant)
         return await self._start(
-            spec,
-            base,
-            record.notebook,
-            snapshot,
-            record.name,
-            False,
-            job_id=record.id,
-            scheduled_for=instant,
+            SweepSpec.model_validate(record.sweep), JobSettings.of(record), source
         )
 
     async def stop(self, sweep_id: str) -> Sweep:
@@ -242,29 +236,8 @@ class SweepService:
 
     # --- internals -----------------------------------------------------------------------
 
-    async def _start(
-        self,
-        spec: SweepSpec,
-        base: JobSettings,
-        notebook: str,
-        notebook_file: Path,
-        name: str | None,
-        allow_extra: bool,
-        *,
-        job_id: str | None = None,
-        scheduled_for: datetime | None = None,
-    ) -> Sweep:
-        record, points = await self.pool.run(
-            self._create,
-            spec,
-            base,
-            notebook,
-            notebook_file,
-            name,
-            allow_extra,
-            job_id,
-            scheduled_for,
-        )
+    async def _start(self, spec: SweepSpec, base: JobSettings, source: _Source) -> Sweep:
+        record, points = await self.pool.run(self._create, spec, base, source)
         async with self._locks[record.id]:
             if record.strategy == "optuna":
                 await self._ask_more(record)
@@ -275,14 +248,9 @@ class SweepService:
 
     async def _queue_trial(self, record: SweepRecord, number: int, values: dict[str, Any]) -> None:
         base = JobSettings.model_validate(record.base)
-        request = CreateJobRunRequest(
-            notebook=record.notebook,
+        request = base.run_request(
+            record.notebook,
             parameters={**base.parameters, **values},
-            kernel=base.kernel,
-            timeout=base.timeout,
-            retries=base.retries,
-            retry_backoff=base.retry_backoff,
-            output_formats=base.output_formats,
             experiment=record.experiment,
             allow_extra=True,
         )
@@ -319,30 +287,12 @@ class SweepService:
     # --- blocking work -------------------------------------------------------------------
 
     def _create(
-        self,
-        spec: SweepSpec,
-        base: JobSettings,
-        notebook: str,
-        notebook_file: Path,
-        name: str | None,
-        allow_extra: bool,
-        job_id: str | None,
-        scheduled_for: datetime | None,
+        self, spec: SweepSpec, base: JobSettings, source: _Source
     ) -> tuple[SweepRecord, list[dict[str, Any]]]:
         total = check_space(spec, self.max_runs)
-        request = CreateJobRunRequest(
-            notebook=notebook,
-            parameters=base.parameters,
-            kernel=base.kernel,
-            timeout=base.timeout,
-            retries=base.retries,
-            retry_backoff=base.retry_backoff,
-            output_formats=base.output_formats,
-            experiment=base.experiment,
-            allow_extra=allow_extra,
-        )
-        snapshot = notebook_file if job_id is not None else None
-        accepted = accept_request(self.settings, self.jobs.kernelspecs, request, snapshot)
+        allow_extra = source.allow_extra
+        request = base.run_request(source.notebook, allow_extra=allow_extra)
+        accepted = accept_request(self.settings, self.jobs.kernelspecs, request, source.snapshot)
         check_sweep_names(accepted.notebook, spec)
         specs, has_cell = parameter_specs(accepted.notebook)
         spec = _typed(spec, {s.name: s.type for s in specs})
@@ -358,10 +308,10 @@ class SweepService:
         experiment = base.experiment or accepted.path
         record = SweepRecord(
             id=sweep_id,
-            name=name or f"{Path(accepted.path).stem} sweep",
+            name=source.name or f"{Path(accepted.path).stem} sweep",
             notebook=accepted.path,
-            job_id=job_id,
-            scheduled_for=scheduled_for,
+            job_id=source.job_id,
+            scheduled_for=source.scheduled_for,
             strategy=spec.strategy,
             space={k: v.model_dump(exclude_defaults=True) for k, v in spec.parameters.items()},
             base=base.model_copy(
