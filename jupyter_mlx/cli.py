@@ -771,46 +771,46 @@ class _DefinitionCommand(MLXCommandBase):
         return _one(self.extra_args, "ID", "job_id")
 
 
-class JobPauseCommand(_DefinitionCommand):
+class _DefinitionChange(_DefinitionCommand):
+    """A verb changing one definition (``pause``, ``resume``), the same through a server
+    and in this process; prints the definition."""
+
+    #: The method of both ServerJobs and JobDefinitionService that makes the change.
+    verb = ""
+
+    def run(self) -> int:
+        from .jobs.client import ServerJobs, use_here
+
+        job_id, settings = self.job_id(), self.workspace_settings()
+        server = ServerJobs.find(settings)
+        if server is not None:
+            job = getattr(server, self.verb)(job_id)
+        else:
+            job = use_here(
+                settings, lambda s: getattr(s.definitions, self.verb)(job_id), migrate=True
+            )
+        print(job.model_dump_json(indent=2) if self.json else format_definition(job))
+        return 0
+
+
+class JobPauseCommand(_DefinitionChange):
     """Pause a job definition: its schedule stops firing; it and its runs stay."""
 
     name = "jupyter-mlx-jobs-pause"
     command = "jobs pause"
+    verb = "pause"
     description = f"{__doc__}\n\nUsage: jupyter mlx jobs pause ID [--json]\n\n{_CHANGE_EXIT_STATUS}"
 
-    def run(self) -> int:
-        from .jobs.client import ServerJobs, use_here
 
-        job_id, settings = self.job_id(), self.workspace_settings()
-        server = ServerJobs.find(settings)
-        if server is not None:
-            job = server.pause(job_id)
-        else:
-            job = use_here(settings, lambda s: s.definitions.pause(job_id), migrate=True)
-        print(job.model_dump_json(indent=2) if self.json else format_definition(job))
-        return 0
-
-
-class JobResumeCommand(_DefinitionCommand):
+class JobResumeCommand(_DefinitionChange):
     """Resume a paused job definition: it fires again from now on."""
 
     name = "jupyter-mlx-jobs-resume"
     command = "jobs resume"
+    verb = "resume"
     description = (
         f"{__doc__}\n\nUsage: jupyter mlx jobs resume ID [--json]\n\n{_CHANGE_EXIT_STATUS}"
     )
-
-    def run(self) -> int:
-        from .jobs.client import ServerJobs, use_here
-
-        job_id, settings = self.job_id(), self.workspace_settings()
-        server = ServerJobs.find(settings)
-        if server is not None:
-            job = server.resume(job_id)
-        else:
-            job = use_here(settings, lambda s: s.definitions.resume(job_id), migrate=True)
-        print(job.model_dump_json(indent=2) if self.json else format_definition(job))
-        return 0
 
 
 class JobDeleteCommand(_DefinitionCommand):

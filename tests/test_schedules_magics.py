@@ -1,10 +1,14 @@
 """``%mlx_schedule`` and ``%mlx_sweep`` in a kernel of a server with jupyter-mlx: the notebook
-as saved is scheduled, or swept, through the server's API; bad input is one line."""
+as saved is scheduled, or swept, through the server's API; bad input is one line.
+
+The server and the kernel-like shell are test_jobs_magics.py's fixtures, imported (F811: the
+tests take them as arguments by name).
+"""
+# ruff: noqa: F811
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -13,42 +17,12 @@ import pytest
 import servers
 from IPython.core.error import UsageError
 from IPython.core.interactiveshell import InteractiveShell
-from IPython.testing import globalipapp
-from jobnotebooks import write_notebook
+from test_jobs_magics import server, shell  # noqa: F401
 
 from jupyter_mlx.jobs.schemas import Sweep
-from jupyter_mlx.magics import ScheduleView, SweepWidget, register_magics, unregister_magics
+from jupyter_mlx.magics import ScheduleView, SweepWidget
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[servers.Server]:
-    home = tmp_path_factory.mktemp("schedule-magics")
-    root = home / "root"
-    write_notebook(root / "nb.ipynb", "print('epochs', epochs)")
-    running = servers.start_server(
-        home / "jupyter", root, f"--MLXApp.workspace_dir={root / '.mlx'}"
-    )
-    yield running
-    running.stop()
-
-
-@pytest.fixture
-def shell(server: servers.Server, monkeypatch: pytest.MonkeyPatch) -> Iterator[InteractiveShell]:
-    """A shell whose environment is that of a kernel the server started for nb.ipynb."""
-    root = Path(server.log).parent.parent / "root"
-    monkeypatch.setenv("MLX_SERVER_URL", server.api.removesuffix("mlx/api/"))
-    monkeypatch.setenv("MLX_SERVER_TOKEN", server.token)
-    monkeypatch.setenv("MLX_ROOT_DIR", str(root))
-    monkeypatch.setenv("MLX_WORKSPACE_DIR", str(root / ".mlx"))
-    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{root / '.mlx' / 'mlflow.db'}")
-    monkeypatch.setenv("MLX_NOTEBOOK_PATH", "nb.ipynb")
-    globalipapp.start_ipython()
-    ipython = globalipapp.get_ipython()
-    register_magics(ipython)
-    yield ipython
-    unregister_magics(ipython)
 
 
 def jobs(server: servers.Server) -> list[dict]:
