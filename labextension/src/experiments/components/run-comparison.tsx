@@ -1,5 +1,4 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { Button, refreshIcon } from '@jupyterlab/ui-components';
 import React, { useMemo, useState } from 'react';
 
 import type { ICompareRunsResponse } from '../../api/types';
@@ -10,6 +9,9 @@ import {
 } from '../../shared/charts/options';
 import type { IChartColors } from '../../shared/charts/theme';
 import { EChart } from '../../shared/components/chart';
+import { ErrorNote } from '../../shared/components/error-note';
+import { LoadingOrError } from '../../shared/components/loading-or-error';
+import { RefreshButton } from '../../shared/components/refresh-button';
 import { RunStatusBadge, formatMetric } from './run-status';
 
 /**
@@ -131,20 +133,11 @@ export function RunComparison(props: IRunComparisonProps): JSX.Element {
 
   if (comparison === null) {
     return (
-      <div className="jp-mlx-Details jp-mlx-RunComparison">
-        {error !== null ? (
-          <div
-            className="jp-mlx-ErrorNote jp-mlx-RunComparison-error"
-            role="alert"
-          >
-            {error}
-          </div>
-        ) : (
-          <p className="jp-mlx-Note jp-mlx-RunComparison-loading">
-            {trans.__('Loading comparison…')}
-          </p>
-        )}
-      </div>
+      <LoadingOrError
+        className="jp-mlx-RunComparison"
+        error={error}
+        loading={trans.__('Loading comparison…')}
+      />
     );
   }
 
@@ -157,25 +150,13 @@ export function RunComparison(props: IRunComparisonProps): JSX.Element {
         <h2 className="jp-mlx-Details-title jp-mlx-RunComparison-title">
           {trans._n('Comparing %1 run', 'Comparing %1 runs', runs.length)}
         </h2>
-        <Button
-          minimal
-          small
-          onClick={props.onRefresh}
-          disabled={props.refreshing}
-          title={trans.__('Refresh comparison')}
-          aria-label={trans.__('Refresh comparison')}
-        >
-          <refreshIcon.react tag="span" />
-        </Button>
+        <RefreshButton
+          label={trans.__('Refresh comparison')}
+          refreshing={props.refreshing}
+          onRefresh={props.onRefresh}
+        />
       </header>
-      {error !== null && (
-        <div
-          className="jp-mlx-ErrorNote jp-mlx-RunComparison-error"
-          role="alert"
-        >
-          {error}
-        </div>
-      )}
+      <ErrorNote error={error} className="jp-mlx-RunComparison-error" />
       <ul
         className="jp-mlx-RunComparison-runs"
         aria-label={trans.__('Compared runs')}

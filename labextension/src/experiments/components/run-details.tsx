@@ -4,8 +4,7 @@ import {
   fileIcon,
   folderIcon,
   linkIcon,
-  notebookIcon,
-  refreshIcon
+  notebookIcon
 } from '@jupyterlab/ui-components';
 import React, { useMemo } from 'react';
 
@@ -17,7 +16,12 @@ import type {
 import { metricChartOption } from '../../shared/charts/options';
 import type { IChartColors } from '../../shared/charts/theme';
 import { EChart } from '../../shared/components/chart';
-import { KeyValueTable } from '../../shared/components/key-value-table';
+import { ErrorNote } from '../../shared/components/error-note';
+import {
+  KeyValueSection,
+  KeyValueTable
+} from '../../shared/components/key-value-table';
+import { RefreshButton } from '../../shared/components/refresh-button';
 import { RunDuration, RunStatusBadge, formatMetric } from './run-status';
 import { LoadingOrError } from '../../shared/components/loading-or-error';
 
@@ -111,16 +115,11 @@ export function RunDetails(props: IRunDetailsProps): JSX.Element {
           end={run.end_time}
           status={run.status}
         />
-        <Button
-          minimal
-          small
-          onClick={props.onRefresh}
-          disabled={props.refreshing}
-          title={trans.__('Refresh run')}
-          aria-label={trans.__('Refresh run')}
-        >
-          <refreshIcon.react tag="span" />
-        </Button>
+        <RefreshButton
+          label={trans.__('Refresh run')}
+          refreshing={props.refreshing}
+          onRefresh={props.onRefresh}
+        />
       </header>
       <dl className="jp-mlx-Facts jp-mlx-RunDetails-facts">
         <dt>{trans.__('Run ID')}</dt>
@@ -190,21 +189,14 @@ export function RunDetails(props: IRunDetailsProps): JSX.Element {
           )}
         </dd>
       </dl>
-      {error !== null && (
-        <div className="jp-mlx-ErrorNote jp-mlx-RunDetails-error" role="alert">
-          {error}
-        </div>
-      )}
-      <section aria-label={trans.__('Parameters')}>
-        <h3>{trans.__('Parameters')}</h3>
-        <KeyValueTable
-          label={trans.__('Parameters')}
-          keyHeader={trans.__('Name')}
-          valueHeader={trans.__('Value')}
-          entries={run.params}
-          empty={trans.__('No parameters logged.')}
-        />
-      </section>
+      <ErrorNote error={error} className="jp-mlx-RunDetails-error" />
+      <KeyValueSection
+        label={trans.__('Parameters')}
+        keyHeader={trans.__('Name')}
+        valueHeader={trans.__('Value')}
+        entries={run.params}
+        empty={trans.__('No parameters logged.')}
+      />
       <section aria-label={trans.__('Metrics')}>
         <h3>{trans.__('Metrics')}</h3>
         <MetricCharts
@@ -216,16 +208,13 @@ export function RunDetails(props: IRunDetailsProps): JSX.Element {
           trans={trans}
         />
       </section>
-      <section aria-label={trans.__('Tags')}>
-        <h3>{trans.__('Tags')}</h3>
-        <KeyValueTable
-          label={trans.__('Tags')}
-          keyHeader={trans.__('Name')}
-          valueHeader={trans.__('Value')}
-          entries={userTags}
-          empty={trans.__('No tags besides those MLflow sets.')}
-        />
-      </section>
+      <KeyValueSection
+        label={trans.__('Tags')}
+        keyHeader={trans.__('Name')}
+        valueHeader={trans.__('Value')}
+        entries={userTags}
+        empty={trans.__('No tags besides those MLflow sets.')}
+      />
       <section aria-label={trans.__('Artifacts')}>
         <h3>{trans.__('Artifacts')}</h3>
         <ArtifactBrowser

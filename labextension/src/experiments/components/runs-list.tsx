@@ -1,8 +1,10 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { Button, refreshIcon, searchIcon } from '@jupyterlab/ui-components';
+import { Button, searchIcon } from '@jupyterlab/ui-components';
 import React, { useEffect, useId, useState } from 'react';
 
 import type { IRunSummary } from '../../api/types';
+import { ErrorNote } from '../../shared/components/error-note';
+import { RefreshButton } from '../../shared/components/refresh-button';
 import type { RunOrder } from '../state/experiments';
 import { RunDuration, RunStatusBadge, formatMetric } from './run-status';
 
@@ -156,22 +158,13 @@ export function RunsList(props: IRunsListProps): JSX.Element {
           onOrder={props.onOrder}
           trans={trans}
         />
-        <Button
-          minimal
-          small
-          onClick={props.onRefresh}
-          disabled={props.refreshing}
-          title={trans.__('Refresh runs')}
-          aria-label={trans.__('Refresh runs')}
-        >
-          <refreshIcon.react tag="span" />
-        </Button>
+        <RefreshButton
+          label={trans.__('Refresh runs')}
+          refreshing={props.refreshing}
+          onRefresh={props.onRefresh}
+        />
       </div>
-      {props.error !== null && (
-        <div className="jp-mlx-ErrorNote jp-mlx-RunsList-error" role="alert">
-          {props.error}
-        </div>
-      )}
+      <ErrorNote error={props.error} className="jp-mlx-RunsList-error" />
       <RunRows {...props} />
       <div className="jp-mlx-RunsList-footer">
         <Button

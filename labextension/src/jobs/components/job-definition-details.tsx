@@ -1,5 +1,4 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { Button, refreshIcon } from '@jupyterlab/ui-components';
 import React, { useMemo, useState } from 'react';
 
 import type {
@@ -10,8 +9,9 @@ import type {
 import { metricOverRunsOption } from '../../shared/charts/options';
 import type { IChartColors } from '../../shared/charts/theme';
 import { EChart } from '../../shared/components/chart';
-import { KeyValueTable } from '../../shared/components/key-value-table';
+import { ErrorNote } from '../../shared/components/error-note';
 import { LoadingOrError } from '../../shared/components/loading-or-error';
+import { RefreshButton } from '../../shared/components/refresh-button';
 import { formatDuration } from '../../shared/time';
 import { formatFireTime } from '../schedule';
 import {
@@ -21,6 +21,7 @@ import {
   NextFire,
   scheduleText
 } from './job-definitions-list';
+import { JobParameters } from './job-run-details';
 import { JobRunStrip } from './job-run-strip';
 import { formatTime } from './job-status';
 import { catchupLabel } from './schedule-fields';
@@ -108,23 +109,14 @@ export function JobDefinitionDetails(
         <ActiveBadge definition={definition} trans={trans} />
         <div className="jp-mlx-JobRunDetails-actions">
           <JobDefinitionButtons {...props} definition={definition} />
-          <Button
-            minimal
-            small
-            onClick={props.onRefresh}
-            disabled={props.refreshing}
-            title={trans.__('Refresh schedule')}
-            aria-label={trans.__('Refresh schedule')}
-          >
-            <refreshIcon.react tag="span" />
-          </Button>
+          <RefreshButton
+            label={trans.__('Refresh schedule')}
+            refreshing={props.refreshing}
+            onRefresh={props.onRefresh}
+          />
         </div>
       </header>
-      {error !== null && (
-        <div className="jp-mlx-ErrorNote" role="alert">
-          {error}
-        </div>
-      )}
+      <ErrorNote error={error} />
       {definition.notebook_changed && (
         <p className="jp-mlx-Note jp-mlx-JobDefinitionDetails-changed">
           {trans.__(
@@ -135,21 +127,11 @@ export function JobDefinitionDetails(
         </p>
       )}
       <DefinitionFacts {...props} definition={definition} />
-      <section aria-label={trans.__('Parameters')}>
-        <h3>{trans.__('Parameters')}</h3>
-        <KeyValueTable
-          label={trans.__('Parameters')}
-          keyHeader={trans.__('Name')}
-          valueHeader={trans.__('Value')}
-          entries={Object.fromEntries(
-            Object.entries(definition.parameters).map(([key, value]) => [
-              key,
-              JSON.stringify(value)
-            ])
-          )}
-          empty={trans.__('None given: the notebook’s defaults apply.')}
-        />
-      </section>
+      <JobParameters
+        parameters={definition.parameters}
+        empty={trans.__('None given: the notebook’s defaults apply.')}
+        trans={trans}
+      />
       <section aria-label={trans.__('Recent runs')}>
         <h3>{trans.__('Recent runs')}</h3>
         {props.recentRuns.length === 0 ? (

@@ -12,6 +12,7 @@ import {
 import React from 'react';
 
 import type { IJobDefinition } from '../../api/types';
+import { ErrorNote } from '../../shared/components/error-note';
 import { formatRelative } from '../../shared/time';
 import { baseName, parseTime } from '../status';
 import { JobRunStrip } from './job-run-strip';
@@ -251,11 +252,7 @@ export function JobDefinitionsList(
   return (
     <div className="jp-mlx-List jp-mlx-JobDefinitionsList">
       <h3 className="jp-mlx-JobsSection-heading">{trans.__('Schedules')}</h3>
-      {props.error !== null && (
-        <div className="jp-mlx-ErrorNote" role="alert">
-          {props.error}
-        </div>
-      )}
+      <ErrorNote error={props.error} />
       {definitions.length === 0 ? (
         props.loaded && (
           <p className="jp-mlx-Note">

@@ -4,15 +4,21 @@ import {
   downloadIcon,
   launchIcon,
   notebookIcon,
-  refreshIcon,
   runIcon,
   stopIcon
 } from '@jupyterlab/ui-components';
 import React, { useLayoutEffect, useRef } from 'react';
 
-import type { IJobAttempt, IJobRun, IJobRunError } from '../../api/types';
+import type {
+  IJobAttempt,
+  IJobRun,
+  IJobRunError,
+  JSONValue
+} from '../../api/types';
 import { formatDuration } from '../../shared/time';
-import { KeyValueTable } from '../../shared/components/key-value-table';
+import { ErrorNote } from '../../shared/components/error-note';
+import { KeyValueSection } from '../../shared/components/key-value-table';
+import { RefreshButton } from '../../shared/components/refresh-button';
 import { baseName, isActiveJobStatus, parseTime } from '../status';
 import {
   JobDuration,
@@ -141,26 +147,14 @@ export function JobRunDetails(props: IJobRunDetailsProps): JSX.Element {
             <runIcon.react tag="span" className="jp-mlx-Icon" />
             {trans.__('Re-run')}
           </Button>
-          <Button
-            minimal
-            small
-            onClick={props.onRefresh}
-            disabled={props.refreshing}
-            title={trans.__('Refresh job run')}
-            aria-label={trans.__('Refresh job run')}
-          >
-            <refreshIcon.react tag="span" />
-          </Button>
+          <RefreshButton
+            label={trans.__('Refresh job run')}
+            refreshing={props.refreshing}
+            onRefresh={props.onRefresh}
+          />
         </div>
       </header>
-      {error !== null && (
-        <div
-          className="jp-mlx-ErrorNote jp-mlx-JobRunDetails-error"
-          role="alert"
-        >
-          {error}
-        </div>
-      )}
+      <ErrorNote error={error} className="jp-mlx-JobRunDetails-error" />
       <dl className="jp-mlx-Facts jp-mlx-JobRunDetails-facts">
         <dt>{trans.__('Notebook')}</dt>
         <dd>
@@ -299,21 +293,11 @@ export function JobRunDetails(props: IJobRunDetailsProps): JSX.Element {
           trans={trans}
         />
       )}
-      <section aria-label={trans.__('Parameters')}>
-        <h3>{trans.__('Parameters')}</h3>
-        <KeyValueTable
-          label={trans.__('Parameters')}
-          keyHeader={trans.__('Name')}
-          valueHeader={trans.__('Value')}
-          entries={Object.fromEntries(
-            Object.entries(run.parameters).map(([key, value]) => [
-              key,
-              JSON.stringify(value)
-            ])
-          )}
-          empty={trans.__('None given: the notebook’s defaults applied.')}
-        />
-      </section>
+      <JobParameters
+        parameters={run.parameters}
+        empty={trans.__('None given: the notebook’s defaults applied.')}
+        trans={trans}
+      />
       <section aria-label={trans.__('Attempts')}>
         <h3>{trans.__('Attempts')}</h3>
         <JobAttempts attempts={run.attempts} trans={trans} />
@@ -329,6 +313,40 @@ export function JobRunDetails(props: IJobRunDetailsProps): JSX.Element {
         />
       </section>
     </div>
+  );
+}
+
+/**
+ * The parameters a run or definition gets, as JSON by name.
+ */
+export function JobParameters(props: {
+  /**
+   * The values by name.
+   */
+  parameters: Record<string, JSONValue>;
+  /**
+   * Shown when there is none.
+   */
+  empty: string;
+  /**
+   * The jupyter-mlx translation bundle.
+   */
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { trans } = props;
+  return (
+    <KeyValueSection
+      label={trans.__('Parameters')}
+      keyHeader={trans.__('Name')}
+      valueHeader={trans.__('Value')}
+      entries={Object.fromEntries(
+        Object.entries(props.parameters).map(([key, value]) => [
+          key,
+          JSON.stringify(value)
+        ])
+      )}
+      empty={props.empty}
+    />
   );
 }
 

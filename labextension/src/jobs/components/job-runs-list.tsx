@@ -2,7 +2,6 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import {
   Button,
   deleteIcon,
-  refreshIcon,
   runIcon,
   stopIcon,
   UseSignal
@@ -10,6 +9,8 @@ import {
 import React from 'react';
 
 import type { IJobRun, JobRunStatus } from '../../api/types';
+import { ErrorNote } from '../../shared/components/error-note';
+import { RefreshButton } from '../../shared/components/refresh-button';
 import type { JobRunsState } from '../state/runs';
 import { JOB_RUN_STATUSES, baseName, isActiveJobStatus } from '../status';
 import {
@@ -171,22 +172,13 @@ export function JobRunsList(props: IJobRunsListProps): JSX.Element {
             </option>
           ))}
         </select>
-        <Button
-          minimal
-          small
-          onClick={props.onRefresh}
-          disabled={props.refreshing}
-          title={trans.__('Refresh job runs')}
-          aria-label={trans.__('Refresh job runs')}
-        >
-          <refreshIcon.react tag="span" />
-        </Button>
+        <RefreshButton
+          label={trans.__('Refresh job runs')}
+          refreshing={props.refreshing}
+          onRefresh={props.onRefresh}
+        />
       </div>
-      {props.error !== null && (
-        <div className="jp-mlx-ErrorNote jp-mlx-JobsList-error" role="alert">
-          {props.error}
-        </div>
-      )}
+      <ErrorNote error={props.error} className="jp-mlx-JobsList-error" />
       <JobRunRows {...props} />
       {(props.hasNextPage || props.hasPreviousPage || props.total > 0) && (
         <div className="jp-mlx-JobsList-footer">

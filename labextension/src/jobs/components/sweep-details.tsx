@@ -3,7 +3,6 @@ import {
   Button,
   deleteIcon,
   launchIcon,
-  refreshIcon,
   stopIcon
 } from '@jupyterlab/ui-components';
 import React from 'react';
@@ -15,8 +14,10 @@ import type {
   JSONValue
 } from '../../api/types';
 import { formatMetric } from '../../experiments/components/run-status';
-import { KeyValueTable } from '../../shared/components/key-value-table';
+import { ErrorNote } from '../../shared/components/error-note';
+import { KeyValueSection } from '../../shared/components/key-value-table';
 import { LoadingOrError } from '../../shared/components/loading-or-error';
+import { RefreshButton } from '../../shared/components/refresh-button';
 import { baseName } from '../status';
 import { JobStatusBadge, JobStatusLabel, formatTime } from './job-status';
 import { directionLabel, strategyLabel } from './sweep-fields';
@@ -119,28 +120,15 @@ export function SweepDetails(props: ISweepDetailsProps): JSX.Element {
             <launchIcon.react tag="span" className="jp-mlx-Icon" />
             {trans.__('Compare trials')}
           </Button>
-          <Button
-            minimal
-            small
-            onClick={props.onRefresh}
-            disabled={props.refreshing}
-            title={trans.__('Refresh sweep')}
-            aria-label={trans.__('Refresh sweep')}
-          >
-            <refreshIcon.react tag="span" />
-          </Button>
+          <RefreshButton
+            label={trans.__('Refresh sweep')}
+            refreshing={props.refreshing}
+            onRefresh={props.onRefresh}
+          />
         </div>
       </header>
-      {error !== null && (
-        <div className="jp-mlx-ErrorNote" role="alert">
-          {error}
-        </div>
-      )}
-      {sweep.error !== null && (
-        <div className="jp-mlx-ErrorNote" role="alert">
-          {sweep.error}
-        </div>
-      )}
+      <ErrorNote error={error} />
+      <ErrorNote error={sweep.error} />
       <dl className="jp-mlx-Facts">
         <dt>{trans.__('Notebook')}</dt>
         <dd title={sweep.notebook}>{baseName(sweep.notebook)}</dd>
@@ -165,21 +153,18 @@ export function SweepDetails(props: ISweepDetailsProps): JSX.Element {
         <dt>{trans.__('Finished')}</dt>
         <dd>{sweep.finished_at ? formatTime(sweep.finished_at) : '–'}</dd>
       </dl>
-      <section aria-label={trans.__('Swept parameters')}>
-        <h3>{trans.__('Swept parameters')}</h3>
-        <KeyValueTable
-          label={trans.__('Swept parameters')}
-          keyHeader={trans.__('Name')}
-          valueHeader={trans.__('Values')}
-          entries={Object.fromEntries(
-            Object.entries(sweep.parameters).map(([name, parameter]) => [
-              name,
-              describeParameter(parameter, trans)
-            ])
-          )}
-          empty={trans.__('None.')}
-        />
-      </section>
+      <KeyValueSection
+        label={trans.__('Swept parameters')}
+        keyHeader={trans.__('Name')}
+        valueHeader={trans.__('Values')}
+        entries={Object.fromEntries(
+          Object.entries(sweep.parameters).map(([name, parameter]) => [
+            name,
+            describeParameter(parameter, trans)
+          ])
+        )}
+        empty={trans.__('None.')}
+      />
       <section aria-label={trans.__('Best trial')}>
         <h3>{trans.__('Best trial')}</h3>
         {sweep.best === null ? (

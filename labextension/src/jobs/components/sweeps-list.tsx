@@ -3,6 +3,7 @@ import React from 'react';
 
 import type { ISweep, ISweepSummary } from '../../api/types';
 import { formatMetric } from '../../experiments/components/run-status';
+import { ErrorNote } from '../../shared/components/error-note';
 import { JobStatusLabel } from './job-status';
 
 /**
@@ -81,11 +82,7 @@ export function SweepsList(props: ISweepsListProps): JSX.Element | null {
   return (
     <div className="jp-mlx-List jp-mlx-SweepsList">
       <h3 className="jp-mlx-JobsSection-heading">{trans.__('Sweeps')}</h3>
-      {props.error !== null && (
-        <div className="jp-mlx-ErrorNote" role="alert">
-          {props.error}
-        </div>
-      )}
+      <ErrorNote error={props.error} />
       <ul className="jp-mlx-List-items" aria-label={trans.__('Sweeps')}>
         {sweeps.map(sweep => (
           <li

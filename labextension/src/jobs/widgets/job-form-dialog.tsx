@@ -104,7 +104,10 @@ export class JobFormDialog extends Dialog<JobFormResult | null> {
         '.jp-Dialog-button.jp-mod-accept .jp-Dialog-buttonLabel'
       );
       if (label) {
-        label.textContent = JobFormDialog.mainLabel(state, trans);
+        // The label's `aria-label` names the button: it follows the text.
+        const text = JobFormDialog.mainLabel(state, trans);
+        label.textContent = text;
+        label.setAttribute('aria-label', text);
       }
     });
   }

@@ -55,3 +55,15 @@ export function KeyValueTable(props: IKeyValueTableProps): JSX.Element {
     </table>
   );
 }
+
+/**
+ * A section headed by the name of its key-value table.
+ */
+export function KeyValueSection(props: IKeyValueTableProps): JSX.Element {
+  return (
+    <section aria-label={props.label}>
+      <h3>{props.label}</h3>
+      <KeyValueTable {...props} />
+    </section>
+  );
+}

@@ -1,5 +1,7 @@
 import React from 'react';
 
+import { ErrorNote } from './error-note';
+
 /**
  * What a view shows before its first answer: the error, or that it is loading.
  */
@@ -21,12 +23,7 @@ export function LoadingOrError(props: {
   return (
     <div className={`jp-mlx-Details ${props.className}`}>
       {props.error !== null ? (
-        <div
-          className={`jp-mlx-ErrorNote ${props.className}-error`}
-          role="alert"
-        >
-          {props.error}
-        </div>
+        <ErrorNote error={props.error} className={`${props.className}-error`} />
       ) : (
         <p className={`jp-mlx-Note ${props.className}-loading`}>
           {props.loading}

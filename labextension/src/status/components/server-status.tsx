@@ -1,8 +1,8 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { Button, refreshIcon } from '@jupyterlab/ui-components';
 import React from 'react';
 
 import type { IDescribeConfig } from '../../api/types';
+import { RefreshButton } from '../../shared/components/refresh-button';
 
 /**
  * Properties of the server status view.
@@ -39,17 +39,12 @@ export function ServerStatus(props: IServerStatusProps): JSX.Element {
   return (
     <div className="jp-mlx-ServerStatus" aria-busy={refreshing}>
       <div className="jp-mlx-ServerStatus-toolbar">
-        <Button
-          minimal
-          small
+        <RefreshButton
           className="jp-mlx-ServerStatus-refresh"
-          onClick={onRefresh}
-          disabled={refreshing}
-          title={trans.__('Refresh server status')}
-          aria-label={trans.__('Refresh server status')}
-        >
-          <refreshIcon.react tag="span" />
-        </Button>
+          label={trans.__('Refresh server status')}
+          refreshing={refreshing}
+          onRefresh={onRefresh}
+        />
       </div>
       {error !== null && (
         <div className="jp-mlx-ServerStatus-error" role="alert">

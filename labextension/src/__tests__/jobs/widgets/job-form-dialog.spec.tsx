@@ -120,9 +120,16 @@ describe('showJobFormDialog', () => {
 
     fireEvent.click(screen.getByLabelText('Sweep lr'));
     expect(button('Start sweep')).toBeInTheDocument();
+    // Its accessible name too (the label's aria-label names the button)
+    expect(
+      button('Start sweep').querySelector('.jp-Dialog-buttonLabel')
+    ).toHaveAttribute('aria-label', 'Start sweep');
 
     fireEvent.click(screen.getByLabelText('Sweep lr'));
     expect(button('Run')).toBeInTheDocument();
+    expect(
+      button('Run').querySelector('.jp-Dialog-buttonLabel')
+    ).toHaveAttribute('aria-label', 'Run');
     await act(async () => {
       fireEvent.click(button('Cancel'));
     });
