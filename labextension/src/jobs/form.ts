@@ -295,6 +295,35 @@ export function parseNumber(
 }
 
 /**
+ * How many runs may execute at once, typed in a field (empty: `fallback`),
+ * or why it is not a whole number from 1 to `MAX_CONCURRENT_RUNS`.
+ */
+export function parseConcurrency(
+  text: string,
+  fallback: number,
+  trans: TranslationBundle
+): ParsedField<number> {
+  if (text.trim() === '') {
+    return { kind: 'value', value: fallback };
+  }
+  const parsed = parseInteger(text, trans);
+  if (
+    parsed.kind !== 'value' ||
+    parsed.value < 1 ||
+    parsed.value > MAX_CONCURRENT_RUNS
+  ) {
+    return {
+      kind: 'error',
+      message: trans.__(
+        'expected a whole number from 1 to %1',
+        MAX_CONCURRENT_RUNS
+      )
+    };
+  }
+  return parsed;
+}
+
+/**
  * JSON typed in a field, checked against the parameter's type.
  */
 function parseJSON(

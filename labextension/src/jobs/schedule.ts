@@ -11,7 +11,7 @@ import type {
   IJobDefinition,
   WebhookEvent
 } from '../api/types';
-import { type FormErrors, MAX_CONCURRENT_RUNS, parseInteger } from './form';
+import { type FormErrors, parseConcurrency } from './form';
 
 /**
  * Longest definition name.
@@ -302,21 +302,9 @@ export function buildSchedule(
   if (timezone === '') {
     errors['timezone'] = trans.__('expected a time zone, e.g. Europe/Paris');
   }
-  let concurrency = 1;
-  if (draft.maxConcurrent.trim() !== '') {
-    const parsed = parseInteger(draft.maxConcurrent, trans);
-    if (
-      parsed.kind !== 'value' ||
-      parsed.value < 1 ||
-      parsed.value > MAX_CONCURRENT_RUNS
-    ) {
-      errors['max_concurrent_runs'] = trans.__(
-        'expected a whole number from 1 to %1',
-        MAX_CONCURRENT_RUNS
-      );
-    } else {
-      concurrency = parsed.value;
-    }
+  const concurrency = parseConcurrency(draft.maxConcurrent, 1, trans);
+  if (concurrency.kind === 'error') {
+    errors['max_concurrent_runs'] = concurrency.message;
   }
   const url = draft.webhookUrl.trim();
   if (url !== '' && !WEBHOOK_URL.test(url)) {
@@ -333,7 +321,7 @@ export function buildSchedule(
       cron,
       timezone,
       catchup: draft.catchup,
-      max_concurrent_runs: concurrency,
+      max_concurrent_runs: concurrency.kind === 'value' ? concurrency.value : 1,
       notify: draft.notify,
       webhook_url: url || null,
       webhook_events: WEBHOOK_EVENTS.filter(event =>

@@ -16,12 +16,12 @@ import type {
 } from '../api/types';
 import {
   type FormErrors,
-  MAX_CONCURRENT_RUNS,
   type ParameterDraft,
   type ParsedField,
   fieldKind,
   formatValue,
   parameterField,
+  parseConcurrency,
   parseInteger,
   parseNumber,
   sameJSON
@@ -530,21 +530,13 @@ export function buildSweep(
       MAX_METRIC_LENGTH
     );
   }
-  let concurrency = DEFAULT_SWEEP_CONCURRENCY;
-  if (draft.maxConcurrent.trim() !== '') {
-    const parsed = parseInteger(draft.maxConcurrent, trans);
-    if (
-      parsed.kind !== 'value' ||
-      parsed.value < 1 ||
-      parsed.value > MAX_CONCURRENT_RUNS
-    ) {
-      errors['sweep.max_concurrent_runs'] = trans.__(
-        'expected a whole number from 1 to %1',
-        MAX_CONCURRENT_RUNS
-      );
-    } else {
-      concurrency = parsed.value;
-    }
+  const concurrency = parseConcurrency(
+    draft.maxConcurrent,
+    DEFAULT_SWEEP_CONCURRENCY,
+    trans
+  );
+  if (concurrency.kind === 'error') {
+    errors['sweep.max_concurrent_runs'] = concurrency.message;
   }
   return {
     sweep: {
@@ -553,7 +545,10 @@ export function buildSweep(
       trials: sampled && trials.kind === 'value' ? trials.value : null,
       metric: metric || null,
       direction: draft.direction,
-      max_concurrent_runs: concurrency
+      max_concurrent_runs:
+        concurrency.kind === 'value'
+          ? concurrency.value
+          : DEFAULT_SWEEP_CONCURRENCY
     },
     errors
   };
