@@ -26,7 +26,12 @@ import type {
   SweepFormOption
 } from '../state/form';
 import type { ISweepDraft, ISweptParameterDraft } from '../sweep';
-import { FieldError, NumberOption, OptionField } from './form-fields';
+import {
+  FieldError,
+  NumberOption,
+  OptionField,
+  TextOption
+} from './form-fields';
 import { ScheduleFields } from './schedule-fields';
 import { SweepOptions, SweptParameterInputs } from './sweep-fields';
 
@@ -558,27 +563,15 @@ function OptionFields(
         </div>
         <FieldError error={errors['output_formats']} />
       </div>
-      <OptionField
+      <TextOption
         field="experiment"
         label={trans.__('Experiment')}
         hint={trans.__('Empty: the notebook’s path.')}
         error={errors['experiment']}
-      >
-        {(id, describedBy) => (
-          <input
-            id={id}
-            type="text"
-            className="jp-mlx-JobForm-input"
-            placeholder={parameters.path}
-            value={draft.experiment}
-            aria-invalid={errors['experiment'] !== undefined}
-            aria-describedby={describedBy}
-            onChange={event =>
-              onOption('experiment', event.target.value, false)
-            }
-          />
-        )}
-      </OptionField>
+        placeholder={parameters.path}
+        value={draft.experiment}
+        onChange={value => onOption('experiment', value, false)}
+      />
     </>
   );
 }
