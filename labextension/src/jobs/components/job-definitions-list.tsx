@@ -50,6 +50,30 @@ export interface IJobDefinitionActions {
 }
 
 /**
+ * The callbacks of a definition's actions, calling `actions` (and `remove`
+ * to delete it).
+ */
+export function definitionActionsOf(
+  actions: {
+    trigger(definition: IJobDefinition): void;
+    pause(definition: IJobDefinition): void;
+    resume(definition: IJobDefinition): void;
+    edit(definition: IJobDefinition): void;
+    updateFromNotebook(definition: IJobDefinition): void;
+  },
+  remove: (definition: IJobDefinition) => void
+): IJobDefinitionActions {
+  return {
+    onTrigger: definition => actions.trigger(definition),
+    onPause: definition => actions.pause(definition),
+    onResume: definition => actions.resume(definition),
+    onEdit: definition => actions.edit(definition),
+    onUpdateFromNotebook: definition => actions.updateFromNotebook(definition),
+    onDelete: remove
+  };
+}
+
+/**
  * A definition's schedule in words, or that it runs on demand.
  */
 export function scheduleText(

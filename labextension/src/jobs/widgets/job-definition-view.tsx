@@ -3,6 +3,7 @@ import React from 'react';
 import type { IJobDefinition, IJobRun } from '../../api/types';
 import { ChartStateWidget } from '../../shared/widgets/state-widget';
 import { JobDefinitionDetails } from '../components/job-definition-details';
+import { definitionActionsOf } from '../components/job-definitions-list';
 import { LiveJobRunsList } from '../components/job-runs-list';
 import type { JobDefinitionState } from '../state/definition';
 
@@ -80,14 +81,9 @@ export class JobDefinitionView extends ChartStateWidget<JobDefinitionState> {
         }
         onOpenNotebook={path => actions.openNotebook(path)}
         onOpenRun={runId => actions.openRun(runId)}
-        onTrigger={definition => actions.trigger(definition)}
-        onPause={definition => actions.pause(definition)}
-        onResume={definition => actions.resume(definition)}
-        onEdit={definition => actions.edit(definition)}
-        onUpdateFromNotebook={definition =>
-          actions.updateFromNotebook(definition)
-        }
-        onDelete={definition => actions.delete(definition)}
+        {...definitionActionsOf(actions, definition =>
+          actions.delete(definition)
+        )}
         onRefresh={() => void state.refresh()}
         trans={this.trans}
       />

@@ -4,7 +4,10 @@ import React from 'react';
 
 import type { IJobDefinition, IJobRun } from '../../api/types';
 import { StateWidget } from '../../shared/widgets/state-widget';
-import { JobDefinitionsList } from '../components/job-definitions-list';
+import {
+  JobDefinitionsList,
+  definitionActionsOf
+} from '../components/job-definitions-list';
 import { JobRunsList, runsListOf } from '../components/job-runs-list';
 import { SweepsList } from '../components/sweeps-list';
 import type { JobDefinitionsState } from '../state/definitions';
@@ -133,14 +136,9 @@ class DefinitionsPart extends StateWidget<JobDefinitionsState> {
         highlighted={state.highlighted}
         onOpen={jobId => actions.openDefinition(jobId)}
         onOpenRun={runId => actions.openRun(runId)}
-        onTrigger={definition => actions.trigger(definition)}
-        onPause={definition => actions.pause(definition)}
-        onResume={definition => actions.resume(definition)}
-        onEdit={definition => actions.edit(definition)}
-        onUpdateFromNotebook={definition =>
-          actions.updateFromNotebook(definition)
-        }
-        onDelete={definition => actions.deleteDefinition(definition)}
+        {...definitionActionsOf(actions, definition =>
+          actions.deleteDefinition(definition)
+        )}
         trans={this.trans}
       />
     );
