@@ -1,7 +1,7 @@
 import type { IJobDefinition } from '../../api/types';
-import { PolledState } from '../../shared/state/polled';
 import type { IMLXClient } from '../../tokens';
 import { DEFAULT_ACTIVE_INTERVAL } from './runs';
+import { WatchedPolledState } from './watched';
 
 /**
  * The job definitions, as the Jobs section lists them under "Schedules":
@@ -11,7 +11,7 @@ import { DEFAULT_ACTIVE_INTERVAL } from './runs';
  * While `watching`, it keeps polling (slowly) when the list is hidden, so
  * that the ends of scheduled runs can be notified.
  */
-export class JobDefinitionsState extends PolledState {
+export class JobDefinitionsState extends WatchedPolledState {
   /**
    * @param options - The client and refresh intervals.
    */
@@ -26,23 +26,6 @@ export class JobDefinitionsState extends PolledState {
   }
 
   /**
-   * Whether the list is shown.
-   */
-  get active(): boolean {
-    return this._shown;
-  }
-  set active(shown: boolean) {
-    const appeared = shown && !this._shown;
-    this._shown = shown;
-    const polling = super.active;
-    this._updatePolling();
-    if (appeared && polling && !this.isDisposed) {
-      // The poll went on (watching) at the slow pace: catch up now.
-      void this.refresh();
-    }
-  }
-
-  /**
    * Whether to poll while the list is hidden (to notify run ends).
    */
   get watching(): boolean {
@@ -50,7 +33,7 @@ export class JobDefinitionsState extends PolledState {
   }
   set watching(watching: boolean) {
     this._watching = watching;
-    this._updatePolling();
+    this.updatePolling();
   }
 
   /**
@@ -101,7 +84,7 @@ export class JobDefinitionsState extends PolledState {
 
   protected get live(): boolean {
     return (
-      this._shown &&
+      this.shown &&
       this._definitions.some(definition => definition.active_runs > 0)
     );
   }
@@ -116,19 +99,13 @@ export class JobDefinitionsState extends PolledState {
     this._definitions = (await this._client.listJobs()).jobs;
   }
 
-  /**
-   * Poll while the list is shown or watched.
-   */
-  private _updatePolling(): void {
-    if (!this.isDisposed) {
-      super.active = this._shown || this._watching;
-    }
+  protected get pollWhileHidden(): boolean {
+    return this._watching;
   }
 
   private _client: IMLXClient;
   private _definitions: IJobDefinition[] = [];
   private _highlighted: string | null = null;
-  private _shown = true;
   private _watching = false;
 }
 

@@ -2,9 +2,10 @@ import { type ISignal, Signal } from '@lumino/signaling';
 
 import type { IJobRun, IListJobRunsQuery, JobRunStatus } from '../../api/types';
 import { PageTokens } from '../../shared/state/page-tokens';
-import { PolledState, describeFailure } from '../../shared/state/polled';
+import { describeFailure } from '../../shared/state/polled';
 import type { IMLXClient } from '../../tokens';
 import { isActiveJobStatus } from '../status';
+import { WatchedPolledState } from './watched';
 
 /**
  * Default number of runs per page (the settings schema's default).
@@ -31,7 +32,7 @@ export const DEFAULT_ACTIVE_INTERVAL = 1;
  * the section is hidden, and emits `finished` once for each when it ends.
  * Changing a filter or the page size goes back to the first page.
  */
-export class JobRunsState extends PolledState {
+export class JobRunsState extends WatchedPolledState {
   /**
    * @param options - The client, page size and refresh intervals.
    */
@@ -59,24 +60,6 @@ export class JobRunsState extends PolledState {
    */
   get finished(): ISignal<this, IJobRun> {
     return this._finished;
-  }
-
-  /**
-   * Whether the list is shown. While it is hidden the state still polls if
-   * it watches runs, fetching only those.
-   */
-  get active(): boolean {
-    return this._shown;
-  }
-  set active(shown: boolean) {
-    const appeared = shown && !this._shown;
-    this._shown = shown;
-    const polling = super.active;
-    this._updatePolling();
-    if (appeared && polling && !this.isDisposed) {
-      // The poll ran for the watched runs only: fetch the list now.
-      void this.refresh();
-    }
   }
 
   /**
@@ -222,7 +205,7 @@ export class JobRunsState extends PolledState {
     }
     this._watched.set(run.id, run);
     this.upsert(run);
-    this._updatePolling();
+    this.updatePolling();
     void this.refresh();
   }
 
@@ -277,7 +260,7 @@ export class JobRunsState extends PolledState {
   protected get live(): boolean {
     return (
       this._watched.size > 0 ||
-      (this._shown && this._runs.some(run => isActiveJobStatus(run.status)))
+      (this.shown && this._runs.some(run => isActiveJobStatus(run.status)))
     );
   }
 
@@ -290,7 +273,7 @@ export class JobRunsState extends PolledState {
    */
   protected async load(): Promise<void> {
     let listed: IJobRun[] = [];
-    if (this._shown) {
+    if (this.shown) {
       const generation = this._pages.generation;
       const page = await this._client.listJobRuns(this.query);
       if (generation === this._pages.generation) {
@@ -342,12 +325,12 @@ export class JobRunsState extends PolledState {
         continue;
       }
       this._watched.delete(run.id);
-      if (this._shown) {
+      if (this.shown) {
         this.upsert(run);
       }
       this._finished.emit(run);
     }
-    this._updatePolling();
+    this.updatePolling();
   }
 
   /**
@@ -361,13 +344,8 @@ export class JobRunsState extends PolledState {
     );
   }
 
-  /**
-   * Poll while the list is shown or a run is watched.
-   */
-  private _updatePolling(): void {
-    if (!this.isDisposed) {
-      super.active = this._shown || this._watched.size > 0;
-    }
+  protected get pollWhileHidden(): boolean {
+    return this._watched.size > 0;
   }
 
   /**
@@ -391,7 +369,6 @@ export class JobRunsState extends PolledState {
   private _pageSize: number;
   private _pages = new PageTokens();
   private _runs: IJobRun[] = [];
-  private _shown = true;
   private _status: JobRunStatus | null = null;
   private _total = 0;
   private _watched = new Map<string, IJobRun>();
