@@ -60,6 +60,49 @@ export function finishedNotice(
 }
 
 /**
+ * How the ends of runs are told.
+ */
+export interface IRunNoticeOptions {
+  /**
+   * Open a run's view.
+   */
+  openRun: (runId: string) => void;
+  /**
+   * Whether to tell (a setting); always when absent.
+   */
+  enabled?: () => boolean;
+  /**
+   * The jupyter-mlx translation bundle.
+   */
+  trans: TranslationBundle;
+}
+
+/**
+ * Tell the end of a run, with an action opening its view, unless the
+ * setting is off; a success closes itself, the rest stay until closed.
+ */
+function emitRunNotice(
+  notice: { type: 'success' | 'error' | 'warning'; message: string },
+  runId: string,
+  options: IRunNoticeOptions
+): void {
+  if (options.enabled && !options.enabled()) {
+    return;
+  }
+  const { trans } = options;
+  Notification.emit(notice.message, notice.type, {
+    autoClose: notice.type === 'success' ? SUCCESS_AUTO_CLOSE_MS : false,
+    actions: [
+      {
+        label: trans.__('Open'),
+        caption: trans.__('Open the job run'),
+        callback: () => options.openRun(runId)
+      }
+    ]
+  });
+}
+
+/**
  * Tell the user, with a notification that opens the run's view, when a run
  * submitted from this page ends.
  *
@@ -70,28 +113,10 @@ export function finishedNotice(
  */
 export function notifyFinishedRuns(
   runs: JobRunsState,
-  options: {
-    openRun: (runId: string) => void;
-    enabled?: () => boolean;
-    trans: TranslationBundle;
-  }
+  options: IRunNoticeOptions
 ): IDisposable {
-  const { trans } = options;
   const notify = (_: JobRunsState, run: IJobRun): void => {
-    if (options.enabled && !options.enabled()) {
-      return;
-    }
-    const { type, message } = finishedNotice(run, trans);
-    Notification.emit(message, type, {
-      autoClose: type === 'success' ? SUCCESS_AUTO_CLOSE_MS : false,
-      actions: [
-        {
-          label: trans.__('Open'),
-          caption: trans.__('Open the job run'),
-          callback: () => options.openRun(run.id)
-        }
-      ]
-    });
+    emitRunNotice(finishedNotice(run, options.trans), run.id, options);
   };
   runs.finished.connect(notify);
   return new DisposableDelegate(() => runs.finished.disconnect(notify));
@@ -218,32 +243,15 @@ export class ScheduleOutcomes {
  */
 export function notifyScheduleOutcomes(
   definitions: JobDefinitionsState,
-  options: {
-    openRun: (runId: string) => void;
-    enabled?: () => boolean;
-    trans: TranslationBundle;
-  }
+  options: IRunNoticeOptions
 ): IDisposable {
-  const { trans } = options;
-  const outcomes = new ScheduleOutcomes(trans);
+  const outcomes = new ScheduleOutcomes(options.trans);
   const check = (state: JobDefinitionsState): void => {
     if (!state.loaded) {
       return;
     }
     for (const outcome of outcomes.check(state.definitions)) {
-      if (options.enabled && !options.enabled()) {
-        continue;
-      }
-      Notification.emit(outcome.message, outcome.type, {
-        autoClose: outcome.type === 'success' ? SUCCESS_AUTO_CLOSE_MS : false,
-        actions: [
-          {
-            label: trans.__('Open'),
-            caption: trans.__('Open the job run'),
-            callback: () => options.openRun(outcome.run.id)
-          }
-        ]
-      });
+      emitRunNotice(outcome, outcome.run.id, options);
     }
   };
   definitions.changed.connect(check);
