@@ -1,3 +1,5 @@
+import { nullTranslator } from '@jupyterlab/translation';
+
 import { MLXResponseError } from '../api/request';
 import type {
   IDescribeConfig,
@@ -13,6 +15,7 @@ import type {
   ISweepSummary,
   ISweepTrial
 } from '../api/types';
+import { JobFormState } from '../jobs/state/form';
 import type { IMLXClient } from '../tokens';
 
 /**
@@ -221,6 +224,25 @@ export function makeNotebookParameters(
     default_kernel: 'python3',
     ...overrides
   };
+}
+
+/**
+ * A client answering `makeNotebookParameters()`, and the form state of
+ * `work/train.ipynb` loaded from it (the test disposes of it).
+ */
+export async function loadJobForm(): Promise<{
+  client: jest.Mocked<IMLXClient>;
+  state: JobFormState;
+}> {
+  const client = makeClient();
+  client.getNotebookParameters.mockResolvedValue(makeNotebookParameters());
+  const state = new JobFormState({
+    client,
+    path: 'work/train.ipynb',
+    trans: nullTranslator.load('jupyter_mlx')
+  });
+  await state.load();
+  return { client, state };
 }
 
 /**

@@ -5,6 +5,7 @@ import React from 'react';
 import { LiveJobForm } from '../../../jobs/components/job-form';
 import { JobFormState } from '../../../jobs/state/form';
 import {
+  loadJobForm,
   makeAPIError,
   makeClient,
   makeJobRun,
@@ -38,10 +39,7 @@ describe('JobForm', () => {
   let state: JobFormState;
 
   beforeEach(async () => {
-    client = makeClient();
-    client.getNotebookParameters.mockResolvedValue(makeNotebookParameters());
-    state = new JobFormState({ client, path: 'work/train.ipynb', trans });
-    await state.load();
+    ({ client, state } = await loadJobForm());
   });
 
   afterEach(() => {
@@ -191,10 +189,7 @@ describe('JobForm sweep mode', () => {
   let state: JobFormState;
 
   beforeEach(async () => {
-    client = makeClient();
-    client.getNotebookParameters.mockResolvedValue(makeNotebookParameters());
-    state = new JobFormState({ client, path: 'work/train.ipynb', trans });
-    await state.load();
+    ({ client, state } = await loadJobForm());
   });
 
   afterEach(() => {

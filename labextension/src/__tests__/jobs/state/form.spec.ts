@@ -4,6 +4,7 @@ import { PromiseDelegate } from '@lumino/coreutils';
 import type { IJobRun } from '../../../api/types';
 import { JobFormState } from '../../../jobs/state/form';
 import {
+  loadJobForm,
   makeAPIError,
   makeClient,
   makeJobDefinition,
@@ -19,10 +20,7 @@ describe('JobFormState', () => {
   let state: JobFormState;
 
   beforeEach(async () => {
-    client = makeClient();
-    client.getNotebookParameters.mockResolvedValue(makeNotebookParameters());
-    state = new JobFormState({ client, path: 'work/train.ipynb', trans });
-    await state.load();
+    ({ client, state } = await loadJobForm());
   });
 
   afterEach(() => {
@@ -183,10 +181,7 @@ describe('JobFormState with a swept parameter', () => {
   let state: JobFormState;
 
   beforeEach(async () => {
-    client = makeClient();
-    client.getNotebookParameters.mockResolvedValue(makeNotebookParameters());
-    state = new JobFormState({ client, path: 'work/train.ipynb', trans });
-    await state.load();
+    ({ client, state } = await loadJobForm());
   });
 
   afterEach(() => {
