@@ -1,22 +1,7 @@
-import { expect, type IJupyterLabPageFixture, test } from '@jupyterlab/galata';
-import type { TestInfo } from '@playwright/test';
-import * as path from 'path';
+import { expect, test } from '@jupyterlab/galata';
 
+import { EXAMPLE, notebook, screenshots } from './helpers';
 import { JobsPage } from './jobs-page';
-
-/**
- * The example notebook. Its parameters cell is
- * `lr = 0.01\nepochs = 30\nhidden = 32\nseed = 0`; it prints a line per tenth
- * epoch (and the last) and, at its end, the predictions of the model it
- * logged.
- */
-const EXAMPLE = path.resolve(
-  __dirname,
-  '..',
-  '..',
-  'examples',
-  'train_classifier.ipynb'
-);
 
 /**
  * How long a run of the example may take on a small machine: a fresh kernel
@@ -25,47 +10,9 @@ const EXAMPLE = path.resolve(
 const RUN_TIMEOUT = 120_000;
 
 /**
- * A notebook (nbformat 4) of code cells, the first tagged `parameters` when
- * `parameters` is set.
- */
-function notebook(cells: string[], parameters = false): string {
-  return JSON.stringify({
-    cells: cells.map((source, index) => ({
-      cell_type: 'code',
-      execution_count: null,
-      id: `cell-${index}`,
-      metadata: parameters && index === 0 ? { tags: ['parameters'] } : {},
-      outputs: [],
-      source
-    })),
-    metadata: {
-      kernelspec: {
-        display_name: 'Python 3 (ipykernel)',
-        language: 'python',
-        name: 'python3'
-      },
-      language_info: { name: 'python' }
-    },
-    nbformat: 4,
-    nbformat_minor: 5
-  });
-}
-
-/**
  * Save a screenshot of the page as an artifact of the test.
  */
-async function screenshot(
-  page: IJupyterLabPageFixture,
-  name: string,
-  testInfo: TestInfo
-): Promise<void> {
-  const file = testInfo.outputPath(`jobs-${name}.png`);
-  await page.screenshot({ path: file });
-  await testInfo.attach(`jobs-${name}`, {
-    path: file,
-    contentType: 'image/png'
-  });
-}
+const screenshot = screenshots('jobs');
 
 test.describe('Jobs', () => {
   // An action on a control that never becomes actionable fails, not hangs.
