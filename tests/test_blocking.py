@@ -35,6 +35,10 @@ async def test_a_full_pool_refuses_and_a_cancelled_wait_never_runs() -> None:
         await pool.run(ran.append, "refused")
     assert pool.load().pending == 2
     queued.cancel()
+    # The cancellation reaches the pool's queue once the loop has run the waiting call's
+    # callbacks; the held thread is released only then, or it could take the queued call.
+    with pytest.raises(asyncio.CancelledError):
+        await queued
     release.set()
 
     # then the running call finishes, the cancelled one never ran, and the pool is free again.
