@@ -400,25 +400,31 @@ def measure_ours_list(root: Path, requests_count: int) -> dict:
 # --- papermill CLI ---------------------------------------------------------------------------
 
 
+def run_papermill(source: Path, output: Path, *values: str) -> None:
+    """Run the papermill CLI on ``source`` (``values``: ``-p NAME VALUE`` arguments), killing
+    its process group when it outlasts ``RUN_TIMEOUT_S``."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "papermill", str(source), str(output), *values],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        printed, _ = process.communicate(timeout=RUN_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        raise
+    if process.returncode:
+        raise RuntimeError(f"papermill failed: {printed.decode(errors='replace')[-2000:]}")
+
+
 def measure_papermill(root: Path, repeat: int) -> dict:
     source = root / "one-cell.ipynb"
     write_notebook(source)
 
     def once() -> float:
         began = time.perf_counter()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "papermill", str(source), str(root / "out.ipynb")],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            output, _ = process.communicate(timeout=RUN_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            raise
-        if process.returncode:
-            raise RuntimeError(f"papermill failed: {output.decode(errors='replace')[-2000:]}")
+        run_papermill(source, root / "out.ipynb")
         return (time.perf_counter() - began) * 1000
 
     once()  # warm-up: the file cache

@@ -41,7 +41,6 @@ import hashlib
 import json
 import os
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -60,6 +59,7 @@ from bench_jobs import (
     SETTLE_S,
     median,
     ours_one,
+    run_papermill,
     scheduler_env,
     scheduler_one,
     scheduler_python,
@@ -581,21 +581,8 @@ def measure_papermill_sequence(root: Path, repeat: int) -> dict:
     write_sweep_notebook(source)
 
     def one(x: int, y: int) -> None:
-        output = root / f"out-{x}-{y}.ipynb"
-        values = ["-p", "x", str(x), "-p", "y", str(y)]
-        process = subprocess.Popen(
-            [sys.executable, "-m", "papermill", str(source), str(output), *values],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            output, _ = process.communicate(timeout=RUN_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            raise
-        if process.returncode:
-            raise RuntimeError(f"papermill failed: {output.decode(errors='replace')[-2000:]}")
+        values = ("-p", "x", str(x), "-p", "y", str(y))
+        run_papermill(source, root / f"out-{x}-{y}.ipynb", *values)
 
     one(SWEEP_X[0], SWEEP_Y[0])  # warm-up: the file cache
     samples = []

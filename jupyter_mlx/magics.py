@@ -6,6 +6,7 @@ import ast
 import json
 import sys
 import threading
+from collections.abc import Callable
 from html import escape
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -456,20 +457,30 @@ class SweepWidget:
         return bundle
 
 
+def named_values(*flags: str, dest: str, value: str, help: str) -> Callable[[Any], Any]:
+    """A repeatable ``NAME VALUE`` option (``-p lr 0.1 -p epochs 5``), collected as pairs."""
+    return argument(
+        *flags,
+        nargs=2,
+        action="append",
+        dest=dest,
+        default=[],
+        metavar=("NAME", value),
+        help=help,
+    )
+
+
 @magics_class
 class JobMagics(Magics):
     """``%mlx_run``, ``%mlx_jobs``, ``%mlx_schedule`` and ``%mlx_sweep``: job runs, definitions
     and sweeps through the server that owns the workspace."""
 
     @magic_arguments()
-    @argument(
+    @named_values(
         "-p",
         "--parameter",
-        nargs=2,
-        action="append",
         dest="parameters",
-        default=[],
-        metavar=("NAME", "VALUE"),
+        value="VALUE",
         help="A parameter value (JSON where it parses: 5 is an integer, 2024-01-01 a string).",
     )
     @argument(
@@ -575,14 +586,11 @@ class JobMagics(Magics):
     @argument("cron", help='Five-field cron expression, quoted: "0 6 * * 1-5".')
     @argument("--tz", default="UTC", help="IANA time zone it is read in (default UTC).")
     @argument("--name", help="Name of the job (default: the notebook's file name).")
-    @argument(
+    @named_values(
         "-p",
         "--parameter",
-        nargs=2,
-        action="append",
         dest="parameters",
-        default=[],
-        metavar=("NAME", "VALUE"),
+        value="VALUE",
         help="A parameter value of every run (JSON where it parses).",
     )
     @argument(
@@ -619,25 +627,14 @@ class JobMagics(Magics):
         return None
 
     @magic_arguments()
-    @argument(
+    @named_values(
         "-p",
         "--parameter",
-        nargs=2,
-        action="append",
         dest="parameters",
-        default=[],
-        metavar=("NAME", "VALUES"),
+        value="VALUES",
         help="A varied parameter: V1,V2,... (each JSON where it parses) or LOW:HIGH[:STEP].",
     )
-    @argument(
-        "--set",
-        nargs=2,
-        action="append",
-        dest="fixed",
-        default=[],
-        metavar=("NAME", "VALUE"),
-        help="A fixed value of every trial.",
-    )
+    @named_values("--set", dest="fixed", value="VALUE", help="A fixed value of every trial.")
     @argument("--strategy", default="grid", help="grid (default), random or optuna.")
     @argument("--trials", type=int, help="Trials of a random or optuna search (default 10).")
     @argument("--metric", help="The metric the notebook logs that ranks trials.")
