@@ -73,7 +73,9 @@ def test_runs_of_a_killed_server_are_interrupted_or_retried_after_a_restart(
         server.process.wait(timeout=10)
         server = start(tmp_path)
 
-        # then the run without retries is interrupted, saying why,
+        # then the run without retries is interrupted, saying why (the server answers while
+        # its start hook still settles what the killed one left),
+        wait_for(lambda: server.get(f"job-runs/{once['id']}").json()["status"] != "running")
         ended = server.get(f"job-runs/{once['id']}").json()
         assert ended["status"] == "interrupted"
         assert ended["error"]["message"].startswith("The server executing this run stopped")
