@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, cast
 
 from jupyter_server.extension.application import ExtensionApp
-from traitlets import Integer, Unicode, default
+from traitlets import Enum, Integer, List, Unicode, default
 
 from . import __version__
 from .blocking import default_workers
 from .config import Settings, redact_url
+from .environments.schemas import SolverName
+from .environments.service import EnvironmentConfig
 from .handlers import ROUTES
 from .jobs.definitions import ScheduleLimits
 from .services import JobSizes, PoolSizes, Services
@@ -101,6 +103,52 @@ class MLXApp(ExtensionApp):
         ),
     )
 
+    environment_dirs = List(
+        Unicode(),
+        default_value=["", "envs"],
+        config=True,
+        help=(
+            "Folders, relative to the server root, searched (with their direct subfolders) for "
+            "environment specs: environment.yml or requirements.in. '' is the root itself. "
+            "Default: ['', 'envs']."
+        ),
+    )
+    lock_platforms = List(
+        Unicode(),
+        config=True,
+        help=(
+            "Conda platforms a lock covers. Default: this machine's platform. "
+            "Example: ['linux-64', 'osx-arm64', 'win-64']"
+        ),
+    )
+    channels = List(
+        Unicode(),
+        config=True,
+        help=(
+            "Conda channels used instead of each spec's own, such as a company mirror or a "
+            "file:// channel. Default: [] (the spec's channels, else conda-forge). "
+            "Example: ['https://conda.mirror.example.com/conda-forge']"
+        ),
+    )
+    solver = Enum(
+        ["rattler", "conda-lock"],
+        "rattler",
+        config=True,
+        help=(
+            "How environments are locked: 'rattler' (py-rattler, no executable needed) or "
+            "'conda-lock' (runs conda-lock, which needs conda, mamba or micromamba). "
+            "Default: 'rattler'."
+        ),
+    )
+    conda_exe = Unicode(
+        "",
+        config=True,
+        help=(
+            "The conda, mamba or micromamba executable the conda-lock solver runs. "
+            "Default: the first of micromamba, mamba, conda found on PATH."
+        ),
+    )
+
     @default("max_concurrent_runs")
     def _default_max_concurrent_runs(self) -> int:
         return os.cpu_count() or 1
@@ -119,6 +167,16 @@ class MLXApp(ExtensionApp):
         }
         return Settings.resolve(self.serverapp.root_dir, config=traits)
 
+    def environment_config(self) -> EnvironmentConfig:
+        """Where this server finds environment specs and how it locks them."""
+        return EnvironmentConfig(
+            dirs=tuple(self.environment_dirs),
+            platforms=tuple(self.lock_platforms),
+            channels=tuple(self.channels),
+            solver=cast(SolverName, self.solver),
+            conda_exe=self.conda_exe,
+        )
+
     def initialize_settings(self) -> None:
         """Build the workspace services and migrate the store before any request."""
         settings = self.resolve_settings()
@@ -131,10 +189,12 @@ class MLXApp(ExtensionApp):
             limits=ScheduleLimits(
                 max_catchup_runs=self.max_catchup_runs, max_sweep_runs=self.max_sweep_runs
             ),
+            environments=self.environment_config(),
         )
         self.settings["mlx"] = self.services
         self._record_address()
         self._pass_workspace_to_kernels(settings)
+        self._find_environment_kernels(settings)
         self.log.info(
             "jupyter-mlx %s: workspace %s, tracking %s",
             __version__,
@@ -166,6 +226,17 @@ class MLXApp(ExtensionApp):
 
         manager.start_kernel = start_kernel_in_workspace  # type: ignore[method-assign]
         self.services.kernel_env = kernel_env  # job kernels get the same
+
+    def _find_environment_kernels(self, settings: Settings) -> None:
+        """Make the server's kernel spec manager look in the workspace's ``kernels/`` folder,
+        where environments' kernelspecs are written, so JupyterLab's launcher and kernel picker
+        show them (a deployment's manager without ``kernel_dirs`` is left as it is)."""
+        assert self.serverapp is not None
+        manager = self.serverapp.kernel_spec_manager
+        kernel_dirs = getattr(manager, "kernel_dirs", None)
+        folder = str(settings.kernels_dir)
+        if manager is not None and isinstance(kernel_dirs, list) and folder not in kernel_dirs:
+            manager.kernel_dirs = [folder, *kernel_dirs]
 
     def initialize_handlers(self) -> None:
         """Register every route; ExtensionApp puts them under the server's base URL."""

@@ -179,6 +179,12 @@ class Settings:
         return self.workspace / "artifacts"
 
     @property
+    def kernels_dir(self) -> Path:
+        """The workspace's ``kernels/`` folder: the kernelspecs of its environments
+        (``mlx-<name>``), which the server, job runs and the CLI all look in."""
+        return self.workspace / "kernels"
+
+    @property
     def tracking_db_path(self) -> Path | None:
         """The SQLite file of a local tracking store (absolute); None for any other store."""
         prefix = "sqlite:///"

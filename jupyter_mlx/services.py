@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from .blocking import BlockingPool, default_workers
 from .config import WORKSPACE_DIRNAME, Settings
+from .environments.service import EnvironmentConfig, EnvironmentService
 from .errors import NotFound
 from .jobs.definitions import JobDefinitionService, ScheduleLimits
 from .jobs.executor import LocalExecutor
@@ -127,6 +128,7 @@ class Services:
         sweeps: Sweeps: trials of a notebook over a parameter space.
         definitions: Job definitions: notebooks run on demand or on a cron schedule.
         scheduler: The loop firing definitions when due (started by :meth:`start`).
+        environments: Environments: specs locked, installed and given a kernel.
         server: The Jupyter server these services run in, when they do.
         kernel_env: Returns the variables a kernel started for this workspace gets (the
             server sets one that adds its address and token).
@@ -148,6 +150,7 @@ class Services:
     sweeps: SweepService
     definitions: JobDefinitionService
     scheduler: Scheduler
+    environments: EnvironmentService
     server: DescribeRunningServer | None = None
     kernel_env: Callable[[], dict[str, str]] | None = None
 
@@ -160,6 +163,7 @@ class Services:
         pools: PoolSizes | None = None,
         job_sizes: JobSizes | None = None,
         limits: ScheduleLimits | None = None,
+        environments: EnvironmentConfig | None = None,
     ) -> Services:
         """Build the services of ``settings``.
 
@@ -173,6 +177,8 @@ class Services:
             job_sizes: Concurrency and kernels started ahead of job runs; default: one run
                 per core, one kernel ahead.
             limits: Bounds of catch-up and sweeps; default: 10 missed fires, 100 trials.
+            environments: Where environment specs are found and how they are locked;
+                default: the root and envs/, this machine's platform, the rattler solver.
 
         Raises:
             Unavailable: ``migrate`` is set and the store cannot be migrated, or the MLflow
@@ -227,6 +233,7 @@ class Services:
             sweeps=sweeps,
             definitions=definitions,
             scheduler=Scheduler(definitions),
+            environments=EnvironmentService(settings, environments),
         )
         return services
 
@@ -296,7 +303,8 @@ class Services:
         self.close()
 
     def close(self) -> None:
-        """Release the pools' threads and every pooled connection."""
+        """Release the pools' threads (after installs under way) and every pooled connection."""
+        self.environments.close()
         self.blocking.shutdown()
         self.quick.shutdown()
         self.jobs.pool.shutdown()
