@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import warnings
 from pathlib import Path
 from tempfile import TemporaryDirectory
+from typing import Any
 
 #: (name, version, depends) of the packages of the test channel: two versions of ``alpha``,
 #: and a chain gamma -> beta -> alpha >=2.
@@ -69,3 +71,12 @@ def build_channel(channel: Path, packages: list[tuple[str, str, list[str]]] | No
         build_package(channel, name, version, depends)
     index(channel)
     return channel.resolve().as_uri()
+
+
+def parse_conda_lock(path: Path) -> Any:
+    """``path`` read by conda-lock's own parser (its import warns of its vendored code)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from conda_lock.lockfile import parse_conda_lock_file
+
+    return parse_conda_lock_file(path)

@@ -41,9 +41,9 @@ _PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?==([^\s;\\]+)")
 
 def current_platform() -> str:
     """This machine's conda platform, such as ``linux-64``."""
-    from rattler import Platform
+    from rattler import Subdir
 
-    return str(Platform.current())
+    return str(Subdir.current())
 
 
 @dataclass(frozen=True)
