@@ -1,4 +1,5 @@
 import { corePlugin, sidebarPlugin } from './core/plugin';
+import { environmentsPlugin } from './environments/plugin';
 import { experimentsPlugin } from './experiments/plugin';
 import { jobsPlugin } from './jobs/plugin';
 import { statusPlugin } from './status/plugin';
@@ -7,6 +8,7 @@ export default [
   corePlugin,
   sidebarPlugin,
   statusPlugin,
+  environmentsPlugin,
   experimentsPlugin,
   jobsPlugin
 ];

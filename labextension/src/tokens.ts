@@ -6,11 +6,16 @@ import type {
   ICompareRunsResponse,
   ICreateJobRequest,
   ICreateJobRunRequest,
+  ICreateEnvironmentRequest,
   ICreateSweepRequest,
+  IDeleteEnvironmentQuery,
   IDeleteJobQuery,
   IDeleteSweepQuery,
   IDescribeConfig,
   IDescribeRun,
+  IEnvironment,
+  IEnvironmentList,
+  IEnvironmentLog,
   IJobDefinition,
   IJobRun,
   IJobRunLog,
@@ -27,6 +32,8 @@ import type {
   IListRunsResponse,
   IListSweepsQuery,
   IListSweepsResponse,
+  ILockDiff,
+  ILockRequest,
   INotebookParametersResponse,
   ISchedulePreview,
   ISchedulePreviewQuery,
@@ -371,6 +378,93 @@ export interface IMLXClient {
    * expression, `tz` for an unknown zone.
    */
   previewSchedule(query: ISchedulePreviewQuery): Promise<ISchedulePreview>;
+
+  /**
+   * Fetch every environment of the workspace, by name, and the specs found
+   * in the environment folders that cannot be read.
+   *
+   * @throws {MLXResponseError} when the server answers with an error status.
+   */
+  listEnvironments(): Promise<IEnvironmentList>;
+
+  /**
+   * Write a new environment spec, from fields or from its text (`content`).
+   *
+   * @param request - The name, flavour and dependencies, or the spec's text.
+   * @returns The environment, `declared`.
+   * @throws {MLXResponseError} 400 naming the `field` at fault (`name`,
+   * `dependencies`, `channels`, `content` with the line and column of a YAML
+   * error, ...), 409 for a name another spec has or a file that exists.
+   */
+  createEnvironment(request: ICreateEnvironmentRequest): Promise<IEnvironment>;
+
+  /**
+   * Fetch one environment (its install's progress while installing).
+   *
+   * @param name - The environment's name.
+   * @throws {MLXResponseError} 404 for an unknown environment.
+   */
+  getEnvironment(name: string): Promise<IEnvironment>;
+
+  /**
+   * Remove an environment: its installed prefix, its kernelspec and its lock
+   * state; its spec file too with `delete_spec`.
+   *
+   * @param name - The environment's name.
+   * @param query - Whether to delete the spec file.
+   * @throws {MLXResponseError} 404 for an unknown environment, 409 when a
+   * job definition uses it (the message names the job).
+   */
+  deleteEnvironment(
+    name: string,
+    query?: IDeleteEnvironmentQuery
+  ): Promise<void>;
+
+  /**
+   * Solve an environment's spec and write its lock beside it (may take
+   * seconds).
+   *
+   * @param name - The environment's name.
+   * @param request - The solver, if not the server's default.
+   * @returns The environment, `locked`.
+   * @throws {MLXResponseError} 400 with `field` `spec` for an unsatisfiable
+   * spec (the message is the solver's explanation), 404 for an unknown
+   * environment, 503 with `field` `channels` for a channel that cannot be
+   * reached.
+   */
+  lockEnvironment(name: string, request?: ILockRequest): Promise<IEnvironment>;
+
+  /**
+   * Start installing an environment from its lock; poll `getEnvironment`
+   * for its progress and `readEnvironmentLog` for its log.
+   *
+   * @param name - The environment's name.
+   * @returns The environment, `installing`.
+   * @throws {MLXResponseError} 400 for an environment not locked or stale,
+   * 404 for an unknown environment, 409 when it is installing already.
+   */
+  installEnvironment(name: string): Promise<IEnvironment>;
+
+  /**
+   * Read an environment's lock and install log from a byte offset on.
+   *
+   * @param name - The environment's name.
+   * @param offset - The byte to read from: `0`, or the `next_offset` of the
+   * previous piece.
+   * @throws {MLXResponseError} 400 for a bad offset, 404 for an unknown
+   * environment.
+   */
+  readEnvironmentLog(name: string, offset?: number): Promise<IEnvironmentLog>;
+
+  /**
+   * Compare an environment's lock with the lock it replaced: packages added,
+   * removed and changed, for this machine's platform.
+   *
+   * @param name - The environment's name.
+   * @throws {MLXResponseError} 404 for an unknown environment or one not
+   * locked.
+   */
+  getLockDiff(name: string): Promise<ILockDiff>;
 }
 
 /**

@@ -1,4 +1,5 @@
 import './base.css';
+import './environments.css';
 import './experiments.css';
 import './jobs.css';
 import './schedules.css';

@@ -8,11 +8,16 @@ import type {
   ICompareRunsResponse,
   ICreateJobRequest,
   ICreateJobRunRequest,
+  ICreateEnvironmentRequest,
   ICreateSweepRequest,
+  IDeleteEnvironmentQuery,
   IDeleteJobQuery,
   IDeleteSweepQuery,
   IDescribeConfig,
   IDescribeRun,
+  IEnvironment,
+  IEnvironmentList,
+  IEnvironmentLog,
   IJobDefinition,
   IJobRun,
   IJobRunLog,
@@ -29,6 +34,8 @@ import type {
   IListRunsResponse,
   IListSweepsQuery,
   IListSweepsResponse,
+  ILockDiff,
+  ILockRequest,
   INotebookParametersResponse,
   ISchedulePreview,
   ISchedulePreviewQuery,
@@ -467,6 +474,110 @@ export class MLXClient implements IMLXClient {
   }
 
   /**
+   * `GET /mlx/api/environments`: every environment and the unreadable specs.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  listEnvironments(): Promise<IEnvironmentList> {
+    return requestAPI('environments', {}, this.serverSettings);
+  }
+
+  /**
+   * `POST /mlx/api/environments`: write a new spec.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  createEnvironment(request: ICreateEnvironmentRequest): Promise<IEnvironment> {
+    return requestAPI(
+      'environments',
+      { method: 'POST', body: JSON.stringify(request) },
+      this.serverSettings
+    );
+  }
+
+  /**
+   * `GET /mlx/api/environments/{name}`: one environment.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  getEnvironment(name: string): Promise<IEnvironment> {
+    return requestAPI(environmentPath(name), {}, this.serverSettings);
+  }
+
+  /**
+   * `DELETE /mlx/api/environments/{name}`: remove an environment.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  deleteEnvironment(
+    name: string,
+    query: IDeleteEnvironmentQuery = {}
+  ): Promise<void> {
+    return requestAPI(
+      withQuery(environmentPath(name), { ...query }),
+      { method: 'DELETE' },
+      this.serverSettings
+    );
+  }
+
+  /**
+   * `POST /mlx/api/environments/{name}/lock`: solve the spec into a lock.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  lockEnvironment(
+    name: string,
+    request: ILockRequest = {}
+  ): Promise<IEnvironment> {
+    return requestAPI(
+      `${environmentPath(name)}/lock`,
+      { method: 'POST', body: JSON.stringify(request) },
+      this.serverSettings
+    );
+  }
+
+  /**
+   * `POST /mlx/api/environments/{name}/install`: start installing the lock.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  installEnvironment(name: string): Promise<IEnvironment> {
+    return requestAPI(
+      `${environmentPath(name)}/install`,
+      { method: 'POST' },
+      this.serverSettings
+    );
+  }
+
+  /**
+   * `GET /mlx/api/environments/{name}/log`: a piece of the lock and install
+   * log.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  readEnvironmentLog(name: string, offset = 0): Promise<IEnvironmentLog> {
+    return requestAPI(
+      withQuery(`${environmentPath(name)}/log`, { offset }),
+      {},
+      this.serverSettings
+    );
+  }
+
+  /**
+   * `GET /mlx/api/environments/{name}/lock-diff`: the lock against the
+   * previous one.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  getLockDiff(name: string): Promise<ILockDiff> {
+    return requestAPI(
+      `${environmentPath(name)}/lock-diff`,
+      {},
+      this.serverSettings
+    );
+  }
+
+  /**
    * `POST /mlx/api/jobs/{job_id}/<action>`: an action answering the
    * definition.
    */
@@ -501,4 +612,11 @@ function sweepPath(sweepId: string): string {
  */
 function jobRunPath(runId: string): string {
   return `job-runs/${encodeURIComponent(runId)}`;
+}
+
+/**
+ * The route of one environment.
+ */
+function environmentPath(name: string): string {
+  return `environments/${encodeURIComponent(name)}`;
 }

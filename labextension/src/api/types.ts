@@ -1108,3 +1108,212 @@ export interface ITriggerJobResponse {
   /** The sweep started. */
   sweep: ISweep | null;
 }
+
+/**
+ * Where an environment is in its life: `declared` (a spec, no lock),
+ * `locked`, `stale` (the spec changed since the lock), `installing`, `ready`
+ * (installed from the current lock), `failed` (the last lock or install).
+ */
+export type EnvironmentState =
+  'declared' | 'locked' | 'stale' | 'installing' | 'ready' | 'failed';
+
+/**
+ * How an environment is declared: an `environment.yml` (`conda`) or a
+ * `requirements.in` (`pip`).
+ */
+export type EnvironmentFlavour = 'conda' | 'pip';
+
+/**
+ * The solver that turns a conda spec into a lock.
+ */
+export type SolverName = 'rattler' | 'conda-lock';
+
+/**
+ * A line of an environment's spec that changed since its lock was written.
+ */
+export interface IStaleLine {
+  /** Whether the line is new in the spec or gone from it. */
+  change: 'added' | 'removed';
+  /** The line. */
+  line: string;
+}
+
+/**
+ * How far an install has got.
+ */
+export interface IInstallProgress {
+  /** What it does now: `solving`, `downloading`, `linking`, `kernel`. */
+  phase: string;
+  /** Steps done. */
+  done: number;
+  /** Steps in all; `0` while unknown. */
+  total: number;
+}
+
+/**
+ * An environment of the workspace: its spec, its lock, its installed prefix
+ * and its kernel.
+ */
+export interface IEnvironment {
+  /** The spec's `name:` (also its kernelspec's and folder's name). */
+  name: string;
+  /** How it is declared. */
+  flavour: EnvironmentFlavour;
+  /** Where it is in its life. */
+  state: EnvironmentState;
+  /** The spec, relative to the server root. */
+  spec_path: string;
+  /** The lock beside the spec (relative to the server root); `null` until locked. */
+  lock_path: string | null;
+  /** The installed prefix (absolute); `null` until installed. */
+  prefix: string | null;
+  /** Its kernelspec name once installed with ipykernel. */
+  kernel: string | null;
+  /** Channels the conda part is solved against. */
+  channels: string[];
+  /** Conda match specs (pip flavour: requirements). */
+  dependencies: string[];
+  /** Pip requirements of a conda spec's `pip:` section. */
+  pip: string[];
+  /** Platforms the lock covers. */
+  platforms: string[];
+  /** Hex sha256 of the lock; `null` until locked. */
+  lock_sha256: string | null;
+  /** The lock the prefix was installed from; `null` until installed. */
+  installed_lock_sha256: string | null;
+  /** ISO 8601 datetime of the lock, or `null`. */
+  locked_at: string | null;
+  /** ISO 8601 datetime of the install, or `null`. */
+  installed_at: string | null;
+  /** Packages the lock holds for this machine's platform. */
+  packages: number;
+  /** Spec lines changed since the lock (state `stale`). */
+  stale_lines: IStaleLine[];
+  /** How far the install has got, while installing. */
+  progress: IInstallProgress | null;
+  /** Why the last lock or install failed. */
+  error: string | null;
+}
+
+/**
+ * A spec found in the environment folders that cannot be read.
+ */
+export interface ISpecProblem {
+  /** The spec, relative to the server root. */
+  spec_path: string;
+  /** Why it cannot be read (with the line and column of a YAML error). */
+  message: string;
+}
+
+/**
+ * `GET /mlx/api/environments`: every environment, and the specs that cannot
+ * be read.
+ */
+export interface IEnvironmentList {
+  /** The environments. */
+  environments: IEnvironment[];
+  /** Specs that cannot be read, each with why. */
+  problems: ISpecProblem[];
+}
+
+/**
+ * Body of `POST /mlx/api/environments`: a new spec, from fields or from its
+ * text. With `content` the spec is that text (an `environment.yml`, or a
+ * `requirements.in` for the pip flavour) and the list fields stay empty.
+ */
+export interface ICreateEnvironmentRequest {
+  /** The environment's name. */
+  name: string;
+  /** How it is declared (default `conda`). */
+  flavour?: EnvironmentFlavour;
+  /** Folder of the spec, relative to the root; default `envs/<name>`. */
+  folder?: string | null;
+  /** Channels of the conda part. */
+  channels?: string[];
+  /** Conda match specs (pip flavour: requirements). */
+  dependencies?: string[];
+  /** Pip requirements of a conda spec. */
+  pip?: string[];
+  /** The spec's text, instead of the list fields. */
+  content?: string | null;
+}
+
+/**
+ * Body of `POST /mlx/api/environments/{name}/lock`.
+ */
+export interface ILockRequest {
+  /** The solver; default: the server's (`MLXApp.solver`). */
+  solver?: SolverName | null;
+}
+
+/**
+ * Query of `DELETE /mlx/api/environments/{name}`.
+ */
+export interface IDeleteEnvironmentQuery {
+  /** Delete the spec file too (default `false`). */
+  delete_spec?: boolean;
+}
+
+/**
+ * `GET /mlx/api/environments/{name}/log`: a piece of an environment's lock
+ * and install log.
+ */
+export interface IEnvironmentLog {
+  /** The environment. */
+  name: string;
+  /** The byte offset this piece starts at. */
+  offset: number;
+  /** Pass it as `offset` to read on. */
+  next_offset: number;
+  /** The piece of the log. */
+  text: string;
+  /** No lock or install runs: the whole log was read. */
+  complete: boolean;
+}
+
+/**
+ * A locked package.
+ */
+export interface IPackageVersion {
+  /** The package's name. */
+  name: string;
+  /** Its locked version. */
+  version: string;
+  /** The manager installing it. */
+  manager: 'conda' | 'pip';
+}
+
+/**
+ * A package whose locked version changed.
+ */
+export interface IPackageChange {
+  /** The package's name. */
+  name: string;
+  /** The version the previous lock held. */
+  old: string;
+  /** The version the lock holds. */
+  new: string;
+  /** The manager installing it. */
+  manager: 'conda' | 'pip';
+}
+
+/**
+ * `GET /mlx/api/environments/{name}/lock-diff`: the lock against the
+ * previous one, for one platform.
+ */
+export interface ILockDiff {
+  /** The environment. */
+  name: string;
+  /** The platform compared. */
+  platform: string;
+  /** The previous lock's sha256; `null` when the lock has no predecessor. */
+  previous_sha256: string | null;
+  /** The lock's sha256. */
+  current_sha256: string;
+  /** Packages only the lock holds. */
+  added: IPackageVersion[];
+  /** Packages only the previous lock held. */
+  removed: IPackageVersion[];
+  /** Packages whose version changed. */
+  changed: IPackageChange[];
+}

@@ -1,0 +1,238 @@
+import { type ISignal, Signal } from '@lumino/signaling';
+
+import type { IEnvironment } from '../../api/types';
+import { PolledState } from '../../shared/state/polled';
+import type { IMLXClient } from '../../tokens';
+
+/**
+ * Default seconds between two refreshes while an install runs.
+ */
+export const DEFAULT_ACTIVE_INTERVAL = 1;
+
+/**
+ * Most characters of the log kept (and shown); older text is dropped.
+ */
+export const MAX_LOG_CHARS = 1024 * 1024;
+
+/**
+ * Bytes of log one answer carries at most (the server's limit): an answer
+ * this long means more is waiting.
+ */
+const LOG_CHUNK_BYTES = 1 << 20;
+
+/**
+ * Most log pieces read in one refresh.
+ */
+const MAX_LOG_READS = 4;
+
+/**
+ * One environment's lock and install log, tailed from the last offset read,
+ * and, while it installs, the environment itself (its progress).
+ *
+ * It refreshes every `activeRefreshInterval` seconds while the environment
+ * installs or its log is not read to the end; after that a refresh asks the
+ * server nothing, until `restart()` follows a new lock or install.
+ */
+export class EnvironmentLogState extends PolledState {
+  /**
+   * @param options - The client, the environment and the refresh intervals.
+   */
+  constructor(options: EnvironmentLogState.IOptions) {
+    super({
+      name: `jupyter-mlx:environment-log-${options.environment.name}`,
+      refreshInterval: options.refreshInterval,
+      activeRefreshInterval:
+        options.activeRefreshInterval ?? DEFAULT_ACTIVE_INTERVAL
+    });
+    this._client = options.client;
+    this._environment = options.environment;
+    this.name = options.environment.name;
+  }
+
+  /**
+   * The environment's name.
+   */
+  readonly name: string;
+
+  /**
+   * The environment as last seen.
+   */
+  get environment(): IEnvironment {
+    return this._environment;
+  }
+
+  /**
+   * Emitted with the environment whenever a refresh fetched it.
+   */
+  get environmentChanged(): ISignal<this, IEnvironment> {
+    return this._environmentChanged;
+  }
+
+  /**
+   * Emitted with the environment when an install seen running has ended
+   * (the environment is `ready` or `failed` then).
+   */
+  get installEnded(): ISignal<this, IEnvironment> {
+    return this._installEnded;
+  }
+
+  /**
+   * The log read so far (its last `MAX_LOG_CHARS` characters).
+   */
+  get log(): string {
+    return this._log;
+  }
+
+  /**
+   * The byte offset to read the log on from.
+   */
+  get logOffset(): number {
+    return this._logOffset;
+  }
+
+  /**
+   * Whether no lock or install runs and the whole log was read.
+   */
+  get logComplete(): boolean {
+    return this._logComplete;
+  }
+
+  /**
+   * Whether the beginning of a long log was dropped.
+   */
+  get logTruncated(): boolean {
+    return this._logTruncated;
+  }
+
+  /**
+   * Follow a new lock or install from the start of its log, and refresh
+   * now.
+   *
+   * @param environment - The environment as the server answered the action.
+   */
+  async restart(environment: IEnvironment): Promise<void> {
+    this._generation++;
+    this._environment = environment;
+    this._log = '';
+    this._logOffset = 0;
+    this._logComplete = false;
+    this._logTruncated = false;
+    this.emitChanged();
+    await this.refresh();
+  }
+
+  protected get live(): boolean {
+    return this._installing || !this._logComplete;
+  }
+
+  /**
+   * While the environment installs, fetch it; while it installs or its log
+   * was not read to the end, read the log on.
+   *
+   * @throws {MLXResponseError} 404 for an environment removed meanwhile.
+   * @throws {ServerConnection.NetworkError} when the server cannot be reached.
+   */
+  protected async load(): Promise<void> {
+    if (!this.live) {
+      return;
+    }
+    const generation = this._generation;
+    const [environment] = await Promise.all([
+      this._installing
+        ? this._client.getEnvironment(this.name)
+        : Promise.resolve(null),
+      this._readLog(generation)
+    ]);
+    // A restart meanwhile makes this answer about the previous run.
+    if (environment !== null && generation === this._generation) {
+      this._update(environment);
+    }
+  }
+
+  /**
+   * Whether an install runs, as far as this state knows.
+   */
+  private get _installing(): boolean {
+    return this._environment.state === 'installing';
+  }
+
+  private _update(environment: IEnvironment): void {
+    const ended = this._installing && environment.state !== 'installing';
+    this._environment = environment;
+    this._environmentChanged.emit(environment);
+    if (ended) {
+      this._installEnded.emit(environment);
+    }
+  }
+
+  /**
+   * Read the log on from the last offset, a few pieces at most.
+   */
+  private async _readLog(generation: number): Promise<void> {
+    for (let read = 0; read < MAX_LOG_READS; read++) {
+      const offset = this._logOffset;
+      const piece = await this._client.readEnvironmentLog(this.name, offset);
+      if (offset !== this._logOffset || generation !== this._generation) {
+        // An overlapping refresh (or a restart) moved the offset meanwhile.
+        return;
+      }
+      this._append(piece.text);
+      this._logOffset = piece.next_offset;
+      this._logComplete = piece.complete;
+      if (piece.complete || piece.next_offset - offset < LOG_CHUNK_BYTES) {
+        return;
+      }
+    }
+  }
+
+  private _append(text: string): void {
+    if (!text) {
+      return;
+    }
+    const log = this._log + text;
+    if (log.length > MAX_LOG_CHARS) {
+      this._log = log.slice(log.length - MAX_LOG_CHARS);
+      this._logTruncated = true;
+    } else {
+      this._log = log;
+    }
+  }
+
+  private _client: IMLXClient;
+  private _environment: IEnvironment;
+  private _environmentChanged = new Signal<this, IEnvironment>(this);
+  private _generation = 0;
+  private _installEnded = new Signal<this, IEnvironment>(this);
+  private _log = '';
+  private _logComplete = false;
+  private _logOffset = 0;
+  private _logTruncated = false;
+}
+
+/**
+ * Types of `EnvironmentLogState`.
+ */
+export namespace EnvironmentLogState {
+  /**
+   * Options of an environment log state.
+   */
+  export interface IOptions {
+    /**
+     * The REST API client.
+     */
+    client: IMLXClient;
+    /**
+     * The environment, as last seen.
+     */
+    environment: IEnvironment;
+    /**
+     * Seconds between two refreshes once nothing runs.
+     */
+    refreshInterval?: number;
+    /**
+     * Seconds between two refreshes while an install runs or the log is
+     * read.
+     */
+    activeRefreshInterval?: number;
+  }
+}
