@@ -35,6 +35,7 @@ import type {
   ILockDiff,
   ILockRequest,
   INotebookParametersResponse,
+  IReproduction,
   ISchedulePreview,
   ISchedulePreviewQuery,
   ISweep,
@@ -127,6 +128,20 @@ export interface IMLXClient {
    * @throws {MLXResponseError} 400 for a bad request, 404 for an unknown run.
    */
   compareRuns(request: ICompareRunsRequest): Promise<ICompareRunsResponse>;
+
+  /**
+   * Run a recorded MLflow run again, as it ran: its environment installed
+   * from the lock it recorded, its notebook snapshot with its parameters, as
+   * a job run in the same experiment.
+   *
+   * @param runId - The MLflow run id.
+   * @returns The job run queued (poll it) and what may differ from the
+   * original (no recorded lock, a data input whose hash changed).
+   * @throws {MLXResponseError} 400 naming `run_id` for a run that recorded
+   * no notebook snapshot or was not made by jupyter-mlx, 404 for an unknown
+   * run, 503 when the tracking store cannot be reached.
+   */
+  reproduceRun(runId: string): Promise<IReproduction>;
 
   /**
    * The parameters cell of a notebook (names, types, defaults) and the

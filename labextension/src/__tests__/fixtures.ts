@@ -77,6 +77,7 @@ export function makeDescribeRun(
     environment: null,
     job: null,
     models: [],
+    inputs: [],
     ...overrides
   };
 }
@@ -108,7 +109,8 @@ export function makeAPIError(
 
 /**
  * A REST API client whose every method is a jest mock, rejecting until a
- * test says what it answers.
+ * test says what it answers; but for `listEnvironments`, which every job
+ * form asks for beside the parameters: no environments.
  */
 export function makeClient(): jest.Mocked<IMLXClient> {
   const unexpected = (name: string) =>
@@ -124,6 +126,7 @@ export function makeClient(): jest.Mocked<IMLXClient> {
     listArtifacts: unexpected('listArtifacts'),
     getArtifact: unexpected('getArtifact'),
     compareRuns: unexpected('compareRuns'),
+    reproduceRun: unexpected('reproduceRun'),
     getNotebookParameters: unexpected('getNotebookParameters'),
     createJobRun: unexpected('createJobRun'),
     listJobRuns: unexpected('listJobRuns'),
@@ -148,6 +151,7 @@ export function makeClient(): jest.Mocked<IMLXClient> {
     deleteSweep: unexpected('deleteSweep'),
     stopSweep: unexpected('stopSweep'),
     previewSchedule: unexpected('previewSchedule'),
+    listEnvironments: jest.fn(async () => ({ environments: [], problems: [] })),
     jobRunOutputUrl: jest.fn(
       (runId: string, format = 'ipynb') =>
         `http://localhost/mlx/api/job-runs/${runId}/output?format=${format}`
@@ -275,6 +279,9 @@ export function makeJobRun(overrides: Partial<IJobRun> = {}): IJobRun {
     status: 'succeeded',
     parameters: { epochs: 10 },
     kernel: 'python3',
+    environment: null,
+    environment_lock_sha256: null,
+    inputs: [],
     timeout: null,
     retries: 0,
     retry_backoff: 10,
@@ -338,6 +345,9 @@ export function makeJobDefinition(
     notebook_changed: false,
     parameters: { epochs: 10 },
     kernel: 'python3',
+    environment: null,
+    install_environment: false,
+    inputs: [],
     timeout: null,
     retries: 0,
     retry_backoff: 10,

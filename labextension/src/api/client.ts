@@ -37,6 +37,7 @@ import type {
   ILockDiff,
   ILockRequest,
   INotebookParametersResponse,
+  IReproduction,
   ISchedulePreview,
   ISchedulePreviewQuery,
   ISweep,
@@ -160,6 +161,20 @@ export class MLXClient implements IMLXClient {
     return requestAPI(
       'runs/compare',
       { method: 'POST', body: JSON.stringify(request) },
+      this.serverSettings
+    );
+  }
+
+  /**
+   * `POST /mlx/api/runs/{run_id}/reproduce`: run a recorded run again as a
+   * job run.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  reproduceRun(runId: string): Promise<IReproduction> {
+    return requestAPI(
+      `runs/${encodeURIComponent(runId)}/reproduce`,
+      { method: 'POST' },
       this.serverSettings
     );
   }

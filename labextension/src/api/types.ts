@@ -112,6 +112,23 @@ export interface IRunEnvironment {
 }
 
 /**
+ * What a declared data input is.
+ */
+export type InputKind = 'file' | 'folder';
+
+/**
+ * A file or folder a run declared as input data, hashed when the run started.
+ */
+export interface IRunInput {
+  /** Relative to the server root. */
+  path: string;
+  /** Hex sha256 of the file, or of the folder's manifest of file hashes. */
+  sha256: string;
+  /** Whether it is a file or a folder. */
+  kind: InputKind;
+}
+
+/**
  * The job run that produced a run.
  */
 export interface IRunJob {
@@ -215,6 +232,8 @@ export interface IDescribeRun extends IRunSummary {
   job: IRunJob | null;
   /** Models the run logged. */
   models: ILoggedModel[];
+  /** Data the run declared as input, by path. */
+  inputs: IRunInput[];
 }
 
 /**
@@ -415,6 +434,21 @@ export interface ICreateJobRunRequest {
   parameters?: Record<string, JSONValue>;
   /** Kernelspec; default: the notebook's. */
   kernel?: string | null;
+  /**
+   * Environment of the workspace whose kernel runs the notebook (instead of
+   * `kernel`); it must be installed from its current lock.
+   */
+  environment?: string | null;
+  /**
+   * Install the environment from its lock first when it is not installed,
+   * instead of refusing the run (default `false`).
+   */
+  install_environment?: boolean;
+  /**
+   * Files or folders the run reads, relative to the server root (at most
+   * 100); each is hashed when the run starts and recorded on its MLflow run.
+   */
+  inputs?: string[];
   /** Seconds an attempt may take (above 0, at most a week); `null`: no limit. */
   timeout?: number | null;
   /** Attempts after the first, 0 to 10 (default 0). */
@@ -487,7 +521,8 @@ export interface IJobRunProgress {
  * What started a run: a user (or the API), a schedule's fire, a fire the
  * catch-up policy ran after downtime, or a sweep.
  */
-export type RunTrigger = 'manual' | 'schedule' | 'catchup' | 'sweep';
+export type RunTrigger =
+  'manual' | 'schedule' | 'catchup' | 'sweep' | 'reproduce';
 
 /**
  * A run ending a webhook may be told of.
@@ -530,6 +565,12 @@ export interface IJobRun {
   parameters: Record<string, JSONValue>;
   /** The kernelspec. */
   kernel: string;
+  /** The environment whose kernel runs it. */
+  environment: string | null;
+  /** Hex sha256 of the lock that environment was installed from. */
+  environment_lock_sha256: string | null;
+  /** Files and folders it reads, relative to the server root. */
+  inputs: string[];
   /** Seconds an attempt may take; `null`: no limit. */
   timeout: number | null;
   /** Attempts after the first. */
@@ -744,6 +785,21 @@ export interface IJobSettings {
   parameters?: Record<string, JSONValue>;
   /** Kernelspec; default: the notebook's. */
   kernel?: string | null;
+  /**
+   * Environment of the workspace whose kernel runs the notebook (instead of
+   * `kernel`); it must be installed from its current lock.
+   */
+  environment?: string | null;
+  /**
+   * Install the environment from its lock first when it is not installed,
+   * instead of refusing the run (default `false`).
+   */
+  install_environment?: boolean;
+  /**
+   * Files or folders the run reads, relative to the server root (at most
+   * 100); each is hashed when the run starts and recorded on its MLflow run.
+   */
+  inputs?: string[];
   /** Seconds an attempt may take (above 0, at most a week); `null`: no limit. */
   timeout?: number | null;
   /** Attempts after the first, 0 to 10 (default 0). */
@@ -799,6 +855,12 @@ export interface IUpdateJobRequest {
   parameters?: Record<string, JSONValue>;
   /** Kernelspec. */
   kernel?: string;
+  /** An environment; it replaces the kernel (`null` drops it). */
+  environment?: string | null;
+  /** Install the environment first when it is not installed. */
+  install_environment?: boolean;
+  /** Files or folders the runs read, relative to the server root. */
+  inputs?: string[];
   /** Seconds an attempt may take. */
   timeout?: number | null;
   /** Attempts after the first, 0 to 10. */
@@ -879,6 +941,12 @@ export interface IJobDefinition {
   snapshot_taken_at: string;
   /** The notebook differs from the copy: "Update from notebook" takes it. */
   notebook_changed: boolean;
+  /** The environment its runs execute on (`kernel` is then its kernel). */
+  environment: string | null;
+  /** Whether a run installs the environment first when it is not installed. */
+  install_environment: boolean;
+  /** Files or folders its runs read, relative to the server root. */
+  inputs: string[];
   /** Values by name of the notebook's parameters cell. */
   parameters: Record<string, JSONValue>;
   /** The kernelspec. */
@@ -1107,6 +1175,19 @@ export interface ITriggerJobResponse {
   run: IJobRun | null;
   /** The sweep started. */
   sweep: ISweep | null;
+}
+
+/**
+ * `POST /mlx/api/runs/{run_id}/reproduce`: the job run that runs a recorded
+ * MLflow run again, and what may differ.
+ */
+export interface IReproduction {
+  /** The MLflow run reproduced. */
+  original_run_id: string;
+  /** The job run that reproduces it (poll it). */
+  job_run: IJobRun;
+  /** What may differ: no recorded lock, a data input whose hash changed. */
+  warnings: string[];
 }
 
 /**

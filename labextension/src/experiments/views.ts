@@ -3,14 +3,22 @@ import type { MainAreaWidget } from '@jupyterlab/apputils';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { IDisposable } from '@lumino/disposable';
 
+import { CommandIDs as JobsCommandIDs } from '../jobs/commands';
 import type { ChartTheme } from '../shared/charts/theme';
 import {
   DEFAULT_ACTIVE_INTERVAL,
-  DEFAULT_IDLE_INTERVAL
+  DEFAULT_IDLE_INTERVAL,
+  type PolledState
 } from '../shared/state/polled';
 import { addToMainArea, revealTracked } from '../shared/widgets/main-area';
 import type { IMLXClient } from '../tokens';
+import {
+  type IReproduceOptions,
+  notifyReproductionEnd,
+  reproduceRun
+} from './reproduce';
 import { RunComparisonState } from './state/comparison';
+import { ReproductionState } from './state/reproduction';
 import { RunState } from './state/run';
 import type { IExperimentsTrackers } from './trackers';
 import { ArtifactViewer } from './widgets/artifact-viewer';
@@ -83,8 +91,21 @@ export class ExperimentsViews implements IDisposable {
       return;
     }
     const state = new RunState({ ...this._stateOptions(), runId });
+    const reproduction = new ReproductionState({
+      ...this._stateOptions(),
+      runId
+    });
+    const reproducing: IReproduceOptions = {
+      runName: () => state.run?.run_name || runId,
+      openJobRun: jobRunId => this._openJobRun(jobRunId),
+      compareRuns: runIds => void this.compareRuns(runIds),
+      trans: this._trans
+    };
+    // The notifications end with the reproduction, which the view owns.
+    notifyReproductionEnd(reproduction, reproducing);
     const content = new RunView({
       state,
+      reproduction,
       theme: this._theme,
       trans: this._trans,
       actions: {
@@ -96,7 +117,10 @@ export class ExperimentsViews implements IDisposable {
             );
         },
         openArtifact: (id, path, asNotebook) =>
-          void this.openArtifact(id, path, asNotebook)
+          void this.openArtifact(id, path, asNotebook),
+        reproduce: () => void reproduceRun(reproduction, reproducing),
+        openJobRun: reproducing.openJobRun,
+        compareRuns: reproducing.compareRuns
       }
     });
     await addToMainArea(
@@ -180,6 +204,21 @@ export class ExperimentsViews implements IDisposable {
   }
 
   /**
+   * Open a job run's view through the jobs commands (absent when the server
+   * runs no jobs).
+   */
+  private _openJobRun(jobRunId: string): void {
+    if (!this._app.commands.hasCommand(JobsCommandIDs.openJobRun)) {
+      return;
+    }
+    this._app.commands
+      .execute(JobsCommandIDs.openJobRun, { job_run_id: jobRunId })
+      .catch(reason =>
+        console.error('jupyter-mlx: cannot open the job run', reason)
+      );
+  }
+
+  /**
    * What every run and comparison state is built with.
    */
   private _stateOptions() {
@@ -190,9 +229,14 @@ export class ExperimentsViews implements IDisposable {
     };
   }
 
-  private _states(): (RunState | RunComparisonState)[] {
-    const states: (RunState | RunComparisonState)[] = [];
-    this.trackers.runs.forEach(w => states.push(w.content.state));
+  private _states(): PolledState[] {
+    const states: PolledState[] = [];
+    this.trackers.runs.forEach(w => {
+      states.push(w.content.state);
+      if (w.content.reproduction) {
+        states.push(w.content.reproduction);
+      }
+    });
     this.trackers.comparisons.forEach(w => states.push(w.content.state));
     return states;
   }

@@ -47,6 +47,11 @@ export const MAX_CONCURRENT_RUNS = 64;
 export const MAX_EXPERIMENT_LENGTH = 500;
 
 /**
+ * Most data inputs one run declares (the server's limit).
+ */
+export const MAX_INPUTS = 100;
+
+/**
  * The wire name of a parameter's field, as the server names it in errors.
  */
 export function parameterField(name: string): string {
@@ -59,6 +64,9 @@ export function parameterField(name: string): string {
 export const OPTION_FIELDS = [
   'notebook',
   'kernel',
+  'environment',
+  'install_environment',
+  'inputs',
   'timeout',
   'retries',
   'retry_backoff',
@@ -120,9 +128,25 @@ export interface IJobFormDraft {
    */
   parameters: Record<string, ParameterDraft>;
   /**
-   * The kernelspec name; `''` for the server's default.
+   * The kernelspec name; `''` for the server's default, or while an
+   * environment is chosen (its own kernel runs the notebook).
    */
   kernel: string;
+  /**
+   * The environment of the workspace the run executes on; `''` for none
+   * (the kernel then runs it).
+   */
+  environment: string;
+  /**
+   * Whether the environment is installed from its lock first when it is not
+   * installed.
+   */
+  installEnvironment: boolean;
+  /**
+   * The data inputs as typed: files or folders relative to the server root,
+   * one per line.
+   */
+  inputs: string;
   /**
    * Seconds an attempt may take; `''` for no limit.
    */
@@ -244,7 +268,13 @@ export function initialDraft(
           : initialParameterDraft(spec)
       ])
     ),
-    kernel: settings?.kernel ?? response.default_kernel,
+    // A definition on an environment stores the environment's kernel too.
+    kernel: settings?.environment
+      ? ''
+      : (settings?.kernel ?? response.default_kernel),
+    environment: settings?.environment ?? '',
+    installEnvironment: settings?.install_environment ?? false,
+    inputs: (settings?.inputs ?? []).join('\n'),
     timeout: number(settings?.timeout),
     retries: settings?.retries ? String(settings.retries) : '',
     retryBackoff:
@@ -347,6 +377,21 @@ function parseJSON(
     return { kind: 'error', message: trans.__('expected a JSON object') };
   }
   return { kind: 'value', value };
+}
+
+/**
+ * The data inputs typed, one per line: each line trimmed, blank lines and
+ * repeated paths left out.
+ */
+export function parseInputs(text: string): string[] {
+  return [
+    ...new Set(
+      text
+        .split('\n')
+        .map(line => line.trim())
+        .filter(Boolean)
+    )
+  ];
 }
 
 /**
@@ -494,6 +539,7 @@ function parseOptions(
   );
   const kernels = response.kernels.map(kernel => kernel.name);
   if (
+    draft.environment === '' &&
     draft.kernel !== '' &&
     kernels.length &&
     !kernels.includes(draft.kernel)
@@ -510,9 +556,22 @@ function parseOptions(
       MAX_EXPERIMENT_LENGTH
     );
   }
+  const inputs = parseInputs(draft.inputs);
+  if (inputs.length > MAX_INPUTS) {
+    errors['inputs'] = trans.__(
+      'at most %1 inputs (%2 given)',
+      MAX_INPUTS,
+      inputs.length
+    );
+  }
+  // An environment runs on its own kernel: the server refuses both.
+  const environment = draft.environment || null;
   return {
     options: {
-      kernel: draft.kernel || null,
+      kernel: environment === null ? draft.kernel || null : null,
+      environment,
+      install_environment: environment !== null && draft.installEnvironment,
+      inputs,
       timeout,
       retries: retries ?? 0,
       retry_backoff: retryBackoff ?? DEFAULT_RETRY_BACKOFF_S,
@@ -594,14 +653,17 @@ export function errorField(
 }
 
 /**
- * The request of a re-run: the same notebook, parameters and options, as
- * another run of the same job.
+ * The request of a re-run: the same notebook, parameters, environment (or
+ * kernel), inputs and options, as another run of the same job.
  */
 export function rerunRequest(run: IJobRun): ICreateJobRunRequest {
   return {
     notebook: run.notebook,
     parameters: run.parameters,
-    kernel: run.kernel,
+    // A run on an environment names its kernel too; the environment gives it.
+    kernel: run.environment ? null : run.kernel,
+    environment: run.environment,
+    inputs: run.inputs,
     timeout: run.timeout,
     retries: run.retries,
     retry_backoff: run.retry_backoff,

@@ -130,6 +130,9 @@ export function buildSubmission(
 /**
  * The fields of a definition request that differ from the definition: what
  * a `PATCH` sends. A name or experiment left empty keeps the definition's.
+ * A kernel sent replaces the environment and an environment the kernel, so
+ * a definition leaving its environment for the default kernel sends
+ * `environment: null`.
  */
 export function jobUpdate(
   definition: IJobDefinition,
@@ -150,6 +153,9 @@ export function jobUpdate(
   differs('name', request.name ?? undefined);
   differs('parameters', request.parameters);
   differs('kernel', request.kernel ?? undefined);
+  differs('environment', request.environment ?? null);
+  differs('install_environment', request.install_environment ?? false);
+  differs('inputs', request.inputs ?? []);
   differs('timeout', request.timeout);
   differs('retries', request.retries);
   differs('retry_backoff', request.retry_backoff);

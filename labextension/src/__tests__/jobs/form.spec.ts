@@ -8,6 +8,7 @@ import {
   fieldKind,
   formatDefault,
   initialDraft,
+  parseInputs,
   parseParameter,
   rerunRequest,
   sameJSON
@@ -222,6 +223,9 @@ describe('buildSettings', () => {
     expect(settings).toEqual({
       parameters: {},
       kernel: 'python3',
+      environment: null,
+      install_environment: false,
+      inputs: [],
       timeout: null,
       retries: 0,
       retry_backoff: 10,
@@ -435,6 +439,8 @@ describe('rerunRequest', () => {
       notebook: 'work/train.ipynb',
       parameters: { epochs: 3, layers: [1] },
       kernel: 'ml',
+      environment: null,
+      inputs: [],
       timeout: 60,
       retries: 2,
       retry_backoff: 5,
@@ -442,5 +448,108 @@ describe('rerunRequest', () => {
       experiment: 'tuning',
       job_id: 'job-1'
     });
+  });
+});
+
+describe('rerunRequest of a run on an environment', () => {
+  it('names the environment, not its kernel, and repeats the inputs', () => {
+    const run = makeJobRun({
+      kernel: 'mlx-train',
+      environment: 'train',
+      environment_lock_sha256: 'a'.repeat(64),
+      inputs: ['data/train.csv', 'data/images']
+    });
+
+    expect(rerunRequest(run)).toMatchObject({
+      kernel: null,
+      environment: 'train',
+      inputs: ['data/train.csv', 'data/images']
+    });
+  });
+});
+
+describe('environment and inputs', () => {
+  const parameters = makeNotebookParameters();
+
+  it('sends the environment instead of the kernel, with install first', () => {
+    const { settings, errors } = buildSettings(
+      parameters,
+      draft({ environment: 'train', kernel: '', installEnvironment: true }),
+      trans
+    );
+
+    expect(errors).toEqual({});
+    expect(settings).toMatchObject({
+      kernel: null,
+      environment: 'train',
+      install_environment: true
+    });
+  });
+
+  it('never asks to install without an environment', () => {
+    const { settings } = buildSettings(
+      parameters,
+      draft({ installEnvironment: true }),
+      trans
+    );
+
+    expect(settings).toMatchObject({
+      kernel: 'python3',
+      environment: null,
+      install_environment: false
+    });
+  });
+
+  it('reads one input per line, trimmed, without blanks or repeats', () => {
+    expect(
+      parseInputs(' data/train.csv \n\ndata/images\ndata/train.csv\n')
+    ).toEqual(['data/train.csv', 'data/images']);
+    const { settings } = buildSettings(
+      parameters,
+      draft({ inputs: 'data/train.csv\ndata/images' }),
+      trans
+    );
+    expect(settings.inputs).toEqual(['data/train.csv', 'data/images']);
+  });
+
+  it('refuses more inputs than the server takes', () => {
+    const many = Array.from({ length: 101 }, (_, i) => `data/${i}.csv`);
+
+    const { errors } = buildSettings(
+      parameters,
+      draft({ inputs: many.join('\n') }),
+      trans
+    );
+
+    expect(errors).toEqual({ inputs: 'at most 100 inputs (101 given)' });
+  });
+
+  it('shows a definition’s environment (not its kernel) and inputs', () => {
+    const initial = initialDraft(
+      parameters,
+      makeJobDefinition({
+        kernel: 'mlx-train',
+        environment: 'train',
+        install_environment: true,
+        inputs: ['data/train.csv', 'data/images']
+      })
+    );
+
+    expect(initial).toMatchObject({
+      kernel: '',
+      environment: 'train',
+      installEnvironment: true,
+      inputs: 'data/train.csv\ndata/images'
+    });
+  });
+
+  it('maps server errors about inputs and the environment to their fields', () => {
+    const fields = formFields(parameters, false, false);
+
+    expect(errorField('inputs.1', fields)).toBe('inputs');
+    expect(errorField('environment', fields)).toBe('environment');
+    expect(errorField('install_environment', fields)).toBe(
+      'install_environment'
+    );
   });
 });

@@ -157,6 +157,73 @@ describe('jobUpdate', () => {
   });
 });
 
+describe('editing a definition on an environment', () => {
+  const definition = makeJobDefinition({
+    kernel: 'mlx-train',
+    environment: 'train',
+    install_environment: true,
+    inputs: ['data/train.csv']
+  });
+
+  /**
+   * The submission of the definition's form with `changes` made to it.
+   */
+  function edited(
+    changes: Partial<IFormDrafts['form']>
+  ): ReturnType<typeof buildSubmission>['submission'] {
+    const form = initialDraft(response, definition);
+    return buildSubmission(
+      response,
+      {
+        form: { ...form, ...changes },
+        sweep: initialSweepDraft(response),
+        schedule: initialScheduleDraft(definition)
+      },
+      trans,
+      definition
+    ).submission;
+  }
+
+  it('keeps its environment, install flag and inputs when they are left alone', () => {
+    expect(edited({})).toEqual({
+      kind: 'update-job',
+      jobId: 'job-1',
+      request: {}
+    });
+  });
+
+  it('sends the inputs changed', () => {
+    expect(
+      edited({ inputs: 'data/train.csv\ndata/test.csv' })?.request
+    ).toEqual({ inputs: ['data/train.csv', 'data/test.csv'] });
+  });
+
+  it('drops the environment when a kernel is chosen instead', () => {
+    expect(
+      edited({ environment: '', installEnvironment: false, kernel: 'ml' })
+        ?.request
+    ).toEqual({ environment: null, install_environment: false, kernel: 'ml' });
+  });
+
+  it('sends an environment chosen instead of a kernel, without the kernel', () => {
+    const onKernel = makeJobDefinition({ kernel: 'ml' });
+    const form = initialDraft(response, onKernel);
+
+    const { submission } = buildSubmission(
+      response,
+      {
+        form: { ...form, environment: 'train', kernel: '' },
+        sweep: initialSweepDraft(response),
+        schedule: initialScheduleDraft(onKernel)
+      },
+      trans,
+      onKernel
+    );
+
+    expect(submission?.request).toEqual({ environment: 'train' });
+  });
+});
+
 describe('formFieldOf', () => {
   it('maps the fields of a sweep request to the form’s', () => {
     expect(formFieldOf('sweep', 'parameters')).toBe('sweep.parameters');

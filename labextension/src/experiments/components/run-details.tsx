@@ -3,16 +3,21 @@ import {
   Button,
   fileIcon,
   folderIcon,
+  launchIcon,
   linkIcon,
-  notebookIcon
+  notebookIcon,
+  redoIcon
 } from '@jupyterlab/ui-components';
 import React, { useMemo } from 'react';
 
 import type {
   IArtifactEntry,
   IDescribeRun,
-  IMetricSeries
+  IJobRun,
+  IMetricSeries,
+  IRunInput
 } from '../../api/types';
+import { JobStatusBadge } from '../../jobs/components/job-status';
 import { metricChartOption } from '../../shared/charts/options';
 import type { IChartColors } from '../../shared/charts/theme';
 import { EChart } from '../../shared/components/chart';
@@ -22,6 +27,7 @@ import {
   KeyValueTable
 } from '../../shared/components/key-value-table';
 import { RefreshButton } from '../../shared/components/refresh-button';
+import { ShortHash } from '../../shared/components/short-hash';
 import { RunDuration, RunStatusBadge, formatMetric } from './run-status';
 import { LoadingOrError } from '../../shared/components/loading-or-error';
 
@@ -77,15 +83,59 @@ export interface IRunDetailsProps {
    */
   onRefresh: () => void;
   /**
+   * The run's reproduction started from this view; absent when the view
+   * offers none.
+   */
+  reproduction?: IRunReproductionProps;
+  /**
    * The jupyter-mlx translation bundle.
    */
   trans: TranslationBundle;
 }
 
 /**
- * Everything about one run: header, params, metric charts, tags, artifacts,
- * notebook snapshot (with the server's warning when it cannot be fully
- * trusted) and environment.
+ * What the run view shows of the run's reproduction, and its actions.
+ */
+export interface IRunReproductionProps {
+  /**
+   * Whether the request to reproduce is in flight.
+   */
+  submitting: boolean;
+  /**
+   * Why the server refused to reproduce the run, or `null`.
+   */
+  failure: string | null;
+  /**
+   * The reproduction's job run as last read, or `null` before one started.
+   */
+  jobRun: IJobRun | null;
+  /**
+   * What may differ from the original, as the server said.
+   */
+  warnings: ReadonlyArray<string>;
+  /**
+   * The two MLflow runs to compare once the reproduction succeeded, or
+   * `null`.
+   */
+  comparison: ReadonlyArray<string> | null;
+  /**
+   * Reproduce the run.
+   */
+  onReproduce: () => void;
+  /**
+   * Open the reproduction's job run.
+   */
+  onOpenJobRun: (jobRunId: string) => void;
+  /**
+   * Compare the original with its reproduction.
+   */
+  onCompare: (runIds: ReadonlyArray<string>) => void;
+}
+
+/**
+ * Everything about one run: header (with Reproduce), params, metric charts,
+ * tags, artifacts, notebook snapshot (with the server's warning when it
+ * cannot be fully trusted), environment and data inputs.
  */
 export function RunDetails(props: IRunDetailsProps): JSX.Element {
   const { run, error, trans } = props;
@@ -115,12 +165,31 @@ export function RunDetails(props: IRunDetailsProps): JSX.Element {
           end={run.end_time}
           status={run.status}
         />
+        {props.reproduction && (
+          <Button
+            small
+            className="jp-mlx-RunDetails-reproduce"
+            disabled={props.reproduction.submitting}
+            title={trans.__(
+              'Run it again as it ran: its environment from the recorded lock, its notebook snapshot and parameters, as a job run'
+            )}
+            onClick={props.reproduction.onReproduce}
+          >
+            <redoIcon.react tag="span" className="jp-mlx-Icon" />
+            {props.reproduction.submitting
+              ? trans.__('Reproducing…')
+              : trans.__('Reproduce')}
+          </Button>
+        )}
         <RefreshButton
           label={trans.__('Refresh run')}
           refreshing={props.refreshing}
           onRefresh={props.onRefresh}
         />
       </header>
+      {props.reproduction && (
+        <ReproductionNote {...props.reproduction} trans={trans} />
+      )}
       <dl className="jp-mlx-Facts jp-mlx-RunDetails-facts">
         <dt>{trans.__('Run ID')}</dt>
         <dd>{run.run_id}</dd>
@@ -215,6 +284,10 @@ export function RunDetails(props: IRunDetailsProps): JSX.Element {
         entries={userTags}
         empty={trans.__('No tags besides those MLflow sets.')}
       />
+      <section aria-label={trans.__('Data inputs')}>
+        <h3>{trans.__('Data inputs')}</h3>
+        <DataInputs inputs={run.inputs} trans={trans} />
+      </section>
       <section aria-label={trans.__('Artifacts')}>
         <h3>{trans.__('Artifacts')}</h3>
         <ArtifactBrowser
@@ -226,6 +299,115 @@ export function RunDetails(props: IRunDetailsProps): JSX.Element {
         />
       </section>
     </div>
+  );
+}
+
+/**
+ * The reproduction started from the view: why the server refused it, or its
+ * job run with what may differ, and the comparison once it succeeded.
+ */
+function ReproductionNote(
+  props: IRunReproductionProps & { trans: TranslationBundle }
+): JSX.Element | null {
+  const { failure, jobRun, warnings, comparison, trans } = props;
+  if (failure !== null) {
+    return (
+      <div
+        className="jp-mlx-ErrorNote jp-mlx-RunDetails-reproduceError"
+        role="alert"
+      >
+        {trans.__('Cannot reproduce this run: %1', failure)}
+      </div>
+    );
+  }
+  if (jobRun === null) {
+    return null;
+  }
+  return (
+    <section
+      className="jp-mlx-RunDetails-reproduction"
+      aria-label={trans.__('Reproduction')}
+    >
+      <div className="jp-mlx-RunDetails-reproductionHeader">
+        <span>{trans.__('Reproduction')}</span>
+        <JobStatusBadge run={jobRun} trans={trans} />
+        <button
+          type="button"
+          className="jp-mlx-LinkButton"
+          onClick={() => props.onOpenJobRun(jobRun.id)}
+          title={trans.__('Open job run %1', jobRun.id)}
+        >
+          {trans.__('Open job run')}
+        </button>
+        {comparison !== null && (
+          <Button
+            small
+            className="jp-mlx-RunDetails-compare"
+            onClick={() => props.onCompare(comparison)}
+          >
+            <launchIcon.react tag="span" className="jp-mlx-Icon" />
+            {trans.__('Compare with original')}
+          </Button>
+        )}
+      </div>
+      {warnings.length > 0 && (
+        <ul
+          className="jp-mlx-RunDetails-reproductionWarnings"
+          aria-label={trans.__('Reproduction warnings')}
+        >
+          {warnings.map(warning => (
+            <li key={warning}>{warning}</li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+/**
+ * The data a run declared as input: path, kind and content hash (its first
+ * digits, the whole hash in the tooltip).
+ */
+function DataInputs(props: {
+  inputs: ReadonlyArray<IRunInput>;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { inputs, trans } = props;
+  if (inputs.length === 0) {
+    return (
+      <p className="jp-mlx-Note jp-mlx-RunDetails-empty">
+        {trans.__('No data inputs declared.')}
+      </p>
+    );
+  }
+  return (
+    <table
+      className="jp-mlx-Table jp-mlx-RunInputs"
+      aria-label={trans.__('Data inputs')}
+    >
+      <thead>
+        <tr>
+          <th scope="col">{trans.__('Path')}</th>
+          <th scope="col">{trans.__('Kind')}</th>
+          <th scope="col">{trans.__('sha256')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {inputs.map(input => (
+          <tr key={input.path} data-kind={input.kind}>
+            <th scope="row">
+              <code>{input.path}</code>
+            </th>
+            <td>
+              {input.kind === 'folder' ? trans.__('folder') : trans.__('file')}
+            </td>
+            <td>
+              <ShortHash hash={input.sha256} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 

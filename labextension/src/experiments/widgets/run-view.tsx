@@ -1,7 +1,12 @@
+import { UseSignal } from '@jupyterlab/ui-components';
 import React from 'react';
 
 import { ChartStateWidget } from '../../shared/widgets/state-widget';
-import { RunDetails } from '../components/run-details';
+import {
+  type IRunReproductionProps,
+  RunDetails
+} from '../components/run-details';
+import type { ReproductionState } from '../state/reproduction';
 import type { RunState } from '../state/run';
 
 /**
@@ -16,6 +21,18 @@ export interface IRunViewActions {
    * Open an artifact of the run in a viewer; `asNotebook` renders a notebook.
    */
   openArtifact(runId: string, path: string, asNotebook: boolean): void;
+  /**
+   * Reproduce the run (through the view's reproduction state).
+   */
+  reproduce?(): void;
+  /**
+   * Open the view of a job run.
+   */
+  openJobRun?(jobRunId: string): void;
+  /**
+   * Open the comparison of MLflow runs.
+   */
+  compareRuns?(runIds: string[]): void;
 }
 
 /**
@@ -23,19 +40,48 @@ export interface IRunViewActions {
  */
 export class RunView extends ChartStateWidget<RunState> {
   /**
-   * @param options - The run, the chart theme, the actions and the
-   * translation bundle.
+   * @param options - The run, its reproduction, the chart theme, the
+   * actions and the translation bundle.
    */
   constructor(options: RunView.IOptions) {
     super(options);
     this._actions = options.actions;
+    this.reproduction = options.reproduction ?? null;
     this.addClass('jp-mlx-MainView');
     this.addClass('jp-mlx-RunView');
     this.state.changed.connect(this._updateTitle, this);
     this._updateTitle();
   }
 
+  /**
+   * The reproduction of the run started from this view (the view owns it),
+   * or `null` when the view offers none.
+   */
+  readonly reproduction: ReproductionState | null;
+
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    this.reproduction?.dispose();
+    super.dispose();
+  }
+
   protected renderState(): JSX.Element {
+    const reproduction = this.reproduction;
+    if (reproduction === null) {
+      return this._renderDetails(undefined);
+    }
+    return (
+      <UseSignal signal={reproduction.changed}>
+        {() => this._renderDetails(this._reproductionProps(reproduction))}
+      </UseSignal>
+    );
+  }
+
+  private _renderDetails(
+    reproduction: IRunReproductionProps | undefined
+  ): JSX.Element {
     return (
       <RunDetails
         run={this.state.run}
@@ -51,9 +97,26 @@ export class RunView extends ChartStateWidget<RunState> {
           this._actions.openArtifact(this.state.runId, path, asNotebook)
         }
         onRefresh={() => void this.state.refresh()}
+        reproduction={reproduction}
         trans={this.trans}
       />
     );
+  }
+
+  private _reproductionProps(
+    reproduction: ReproductionState
+  ): IRunReproductionProps {
+    const actions = this._actions;
+    return {
+      submitting: reproduction.submitting,
+      failure: reproduction.failure,
+      jobRun: reproduction.jobRun,
+      warnings: reproduction.reproduction?.warnings ?? [],
+      comparison: reproduction.comparison,
+      onReproduce: () => actions.reproduce?.(),
+      onOpenJobRun: jobRunId => actions.openJobRun?.(jobRunId),
+      onCompare: runIds => actions.compareRuns?.([...runIds])
+    };
   }
 
   private _updateTitle(): void {
@@ -79,5 +142,10 @@ export namespace RunView {
      * What the view does on the user's behalf.
      */
     actions: IRunViewActions;
+    /**
+     * The reproduction of the run (the view owns it); without one the view
+     * offers no Reproduce button.
+     */
+    reproduction?: ReproductionState | null;
   }
 }

@@ -21,7 +21,7 @@ import {
   NextFire,
   scheduleText
 } from './job-definitions-list';
-import { JobParameters } from './job-run-details';
+import { JobInputs, JobParameters } from './job-run-details';
 import { JobRunStrip } from './job-run-strip';
 import { formatTime } from './job-status';
 import { catchupLabel } from './schedule-fields';
@@ -222,6 +222,27 @@ function DefinitionFacts(
       )}
       <dt>{trans.__('Kernel')}</dt>
       <dd>{definition.kernel}</dd>
+      {definition.environment && (
+        <>
+          <dt>{trans.__('Environment')}</dt>
+          <dd className="jp-mlx-JobDefinitionDetails-environment">
+            {definition.install_environment
+              ? trans.__(
+                  '%1 (installed from its lock first when it is not installed)',
+                  definition.environment
+                )
+              : definition.environment}
+          </dd>
+        </>
+      )}
+      {definition.inputs.length > 0 && (
+        <>
+          <dt>{trans.__('Inputs')}</dt>
+          <dd>
+            <JobInputs inputs={definition.inputs} trans={trans} />
+          </dd>
+        </>
+      )}
       <dt>{trans.__('Experiment')}</dt>
       <dd>{definition.experiment}</dd>
       <dt>{trans.__('Timeout')}</dt>

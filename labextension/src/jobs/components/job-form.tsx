@@ -3,6 +3,7 @@ import { UseSignal } from '@jupyterlab/ui-components';
 import React, { useId } from 'react';
 
 import type {
+  IEnvironment,
   INotebookParameterSpec,
   INotebookParametersResponse,
   ISchedulePreview
@@ -32,6 +33,7 @@ import {
   OptionField,
   TextOption
 } from './form-fields';
+import { EnvironmentOption, InputsOption } from './environment-fields';
 import { ScheduleFields } from './schedule-fields';
 import { SweepOptions, SweptParameterInputs } from './sweep-fields';
 
@@ -56,6 +58,11 @@ export interface IJobFormProps {
    * Why the parameters could not be read, or `null`.
    */
   loadError: string | null;
+  /**
+   * The workspace's environments, or `null` when the server lists none (the
+   * form then offers kernels only).
+   */
+  environments: ReadonlyArray<IEnvironment> | null;
   /**
    * What the form holds, or `null` while the parameters load.
    */
@@ -158,8 +165,8 @@ export interface IJobFormProps {
  * The form of a job: with a schedule, the schedule first; one field per
  * parameter of the notebook's parameters cell, typed from its default, each
  * with a switch to sweep it; the sweep's options once one is swept; then
- * the run options (kernel, timeout, retries, output formats, experiment).
- * Each field shows its error beside it.
+ * the run options (kernel or environment, data inputs, timeout, retries,
+ * output formats, experiment). Each field shows its error beside it.
  */
 export function JobForm(props: IJobFormProps): JSX.Element {
   const { parameters, draft, sweep, schedule, errors, trans } = props;
@@ -448,8 +455,8 @@ function ParameterField(props: {
 }
 
 /**
- * The run options: kernel, timeout, retries and their backoff, output
- * formats and experiment.
+ * The run options: kernel or environment, data inputs, timeout, retries and
+ * their backoff, output formats and experiment.
  */
 function OptionFields(
   props: IJobFormProps & {
@@ -458,6 +465,13 @@ function OptionFields(
   }
 ): JSX.Element {
   const { parameters, draft, errors, onOption, trans } = props;
+  // An empty kernel is the environment's own, or the server's default.
+  const unlisted =
+    draft.kernel === ''
+      ? draft.environment
+        ? trans.__('The environment’s kernel')
+        : trans.__('Default')
+      : draft.kernel;
   const kernels = parameters.kernels.some(
     kernel => kernel.name === draft.kernel
   )
@@ -465,7 +479,7 @@ function OptionFields(
     : [
         {
           name: draft.kernel,
-          display_name: draft.kernel,
+          display_name: unlisted,
           language: ''
         },
         ...parameters.kernels
@@ -504,6 +518,23 @@ function OptionFields(
           </select>
         )}
       </OptionField>
+      {(props.environments !== null || draft.environment !== '') && (
+        <EnvironmentOption
+          environments={props.environments ?? []}
+          value={draft.environment}
+          install={draft.installEnvironment}
+          errors={errors}
+          onChange={name => onOption('environment', name, false)}
+          onInstall={install => onOption('installEnvironment', install, false)}
+          trans={trans}
+        />
+      )}
+      <InputsOption
+        value={draft.inputs}
+        error={errors['inputs']}
+        onChange={value => onOption('inputs', value, false)}
+        trans={trans}
+      />
       <NumberOption
         field="timeout"
         label={trans.__('Timeout (seconds)')}
@@ -601,6 +632,7 @@ export function LiveJobForm(props: {
           path={state.path}
           parameters={state.parameters}
           loadError={state.loadError}
+          environments={state.environments}
           draft={state.draft}
           errors={state.errors}
           message={state.message}

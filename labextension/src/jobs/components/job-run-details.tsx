@@ -19,6 +19,7 @@ import { formatDuration } from '../../shared/time';
 import { ErrorNote } from '../../shared/components/error-note';
 import { KeyValueSection } from '../../shared/components/key-value-table';
 import { RefreshButton } from '../../shared/components/refresh-button';
+import { ShortHash } from '../../shared/components/short-hash';
 import { baseName, isActiveJobStatus, parseTime } from '../status';
 import {
   JobDuration,
@@ -196,6 +197,36 @@ export function JobRunDetails(props: IJobRunDetailsProps): JSX.Element {
         )}
         <dt>{trans.__('Kernel')}</dt>
         <dd>{run.kernel}</dd>
+        {run.environment && (
+          <>
+            <dt>{trans.__('Environment')}</dt>
+            <dd className="jp-mlx-JobRunDetails-environment">
+              <span className="jp-mlx-JobRunDetails-environmentName">
+                {run.environment}
+              </span>
+              {run.environment_lock_sha256 && (
+                <span
+                  className="jp-mlx-JobRunDetails-lock"
+                  aria-label={trans.__(
+                    'Lock sha256 %1',
+                    run.environment_lock_sha256
+                  )}
+                >
+                  {trans.__('lock')}{' '}
+                  <ShortHash hash={run.environment_lock_sha256} />
+                </span>
+              )}
+            </dd>
+          </>
+        )}
+        {run.inputs.length > 0 && (
+          <>
+            <dt>{trans.__('Inputs')}</dt>
+            <dd>
+              <JobInputs inputs={run.inputs} trans={trans} />
+            </dd>
+          </>
+        )}
         <dt>{trans.__('Experiment')}</dt>
         <dd>{run.experiment}</dd>
         <dt>{trans.__('MLflow run')}</dt>
@@ -347,6 +378,31 @@ export function JobParameters(props: {
       )}
       empty={props.empty}
     />
+  );
+}
+
+/**
+ * The data inputs a run or definition declares: files or folders relative
+ * to the server root.
+ */
+export function JobInputs(props: {
+  /**
+   * The paths.
+   */
+  inputs: ReadonlyArray<string>;
+  /**
+   * The jupyter-mlx translation bundle.
+   */
+  trans: TranslationBundle;
+}): JSX.Element {
+  return (
+    <ul className="jp-mlx-JobInputs" aria-label={props.trans.__('Inputs')}>
+      {props.inputs.map(path => (
+        <li key={path}>
+          <code>{path}</code>
+        </li>
+      ))}
+    </ul>
   );
 }
 

@@ -4,6 +4,7 @@ import type { IDisposable } from '@lumino/disposable';
 import { type ISignal, Signal } from '@lumino/signaling';
 
 import type {
+  IEnvironment,
   IJobDefinition,
   IJobRun,
   INotebookParametersResponse,
@@ -60,6 +61,9 @@ export type SweepFormOption = Exclude<keyof ISweepDraft, 'parameters'>;
  */
 const OPTION_WIRE_FIELDS: Record<JobFormOption, string> = {
   kernel: 'kernel',
+  environment: 'environment',
+  installEnvironment: 'install_environment',
+  inputs: 'inputs',
   timeout: 'timeout',
   retries: 'retries',
   retryBackoff: 'retry_backoff',
@@ -177,6 +181,15 @@ export class JobFormState implements IDisposable {
   }
 
   /**
+   * The workspace's environments a run may execute on, by name; `null`
+   * before they arrived, or when the server cannot list them (a server
+   * without environments: the form then offers kernels only).
+   */
+  get environments(): ReadonlyArray<IEnvironment> | null {
+    return this._environments;
+  }
+
+  /**
    * The parameters' values and run options, or `null` before the
    * parameters arrived.
    */
@@ -280,14 +293,17 @@ export class JobFormState implements IDisposable {
   }
 
   /**
-   * Fetch the notebook's parameters. Never rejects: a failure is reported
-   * through `loadError`.
+   * Fetch the notebook's parameters and the workspace's environments. Never
+   * rejects: a failure to read the parameters is reported through
+   * `loadError`; without environments the form offers kernels only.
    */
   async load(): Promise<void> {
     this._loadError = null;
     this._emit();
+    const environments = this._loadEnvironments();
     try {
       const parameters = await this._client.getNotebookParameters(this.path);
+      this._environments = await environments;
       const definition = this.definition;
       this._parameters = parameters;
       this._drafts = {
@@ -324,7 +340,9 @@ export class JobFormState implements IDisposable {
   }
 
   /**
-   * Change a run option's draft.
+   * Change a run option's draft. Choosing an environment clears the kernel
+   * (the environment's own runs the notebook), and choosing a kernel clears
+   * the environment; leaving the environment brings the default kernel back.
    *
    * @param unreadable - Whether the browser cannot read the number typed.
    */
@@ -338,9 +356,22 @@ export class JobFormState implements IDisposable {
       return;
     }
     const field = OPTION_WIRE_FIELDS[key];
-    this._setDrafts({
-      form: { ...form, [key]: value, unreadable: this._flag(field, unreadable) }
-    });
+    const changed: IJobFormDraft = {
+      ...form,
+      [key]: value,
+      unreadable: this._flag(field, unreadable)
+    };
+    if (key === 'environment') {
+      changed.kernel = value ? '' : this._parameters?.default_kernel || '';
+      changed.installEnvironment = false;
+    } else if (key === 'kernel' && value) {
+      changed.environment = '';
+      changed.installEnvironment = false;
+    }
+    this._setDrafts({ form: changed });
+    if (key === 'environment' || key === 'kernel') {
+      this._clearServerError(key === 'kernel' ? 'environment' : 'kernel');
+    }
     this._edited(field);
   }
 
@@ -554,14 +585,31 @@ export class JobFormState implements IDisposable {
     }
   }
 
+  /**
+   * The environments to offer, or `null` when the server lists none.
+   */
+  private async _loadEnvironments(): Promise<IEnvironment[] | null> {
+    try {
+      const { environments } = await this._client.listEnvironments();
+      return [...environments].sort((a, b) => a.name.localeCompare(b.name));
+    } catch (reason) {
+      console.warn('jupyter-mlx: cannot list the environments', reason);
+      return null;
+    }
+  }
+
   private _edited(field: string): void {
     this._touched.add(field);
+    this._clearServerError(field);
+    this._emit();
+  }
+
+  private _clearServerError(field: string): void {
     if (field in this._serverErrors) {
       this._serverErrors = Object.fromEntries(
         Object.entries(this._serverErrors).filter(([key]) => key !== field)
       );
     }
-    this._emit();
   }
 
   private _flag(field: string, unreadable: boolean): string[] {
@@ -582,6 +630,7 @@ export class JobFormState implements IDisposable {
   private _client: IMLXClient;
   private _created: JobFormResult | null = null;
   private _drafts: IFormDrafts | null = null;
+  private _environments: IEnvironment[] | null = null;
   private _idempotencyKey = '';
   private _isDisposed = false;
   private _keyedBody: string | null = null;

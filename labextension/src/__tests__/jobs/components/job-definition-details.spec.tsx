@@ -154,3 +154,24 @@ describe('JobDefinitionDetails', () => {
     ).toBeVisible();
   });
 });
+
+describe('JobDefinitionDetails on an environment', () => {
+  it('shows the environment, whether it installs first, and the inputs', () => {
+    const definition = makeJobDefinition({
+      kernel: 'mlx-train',
+      environment: 'train',
+      install_environment: true,
+      inputs: ['data/train.csv']
+    });
+
+    render(<JobDefinitionDetails {...props({ definition })} />);
+
+    expect(
+      screen.getByText(
+        'train (installed from its lock first when it is not installed)'
+      )
+    ).toBeVisible();
+    const inputs = screen.getByRole('list', { name: 'Inputs' });
+    expect(within(inputs).getByText('data/train.csv')).toBeVisible();
+  });
+});

@@ -193,3 +193,36 @@ describe('JobRunDetails', () => {
     expect(screen.getByRole('alert')).toHaveTextContent("No job run 'jr-1'");
   });
 });
+
+describe('JobRunDetails of a run on an environment', () => {
+  it('shows the environment, the first digits of its lock and the inputs', () => {
+    const lock = '0123456789abcdef'.repeat(4);
+    const run = makeJobRun({
+      kernel: 'mlx-train',
+      environment: 'train',
+      environment_lock_sha256: lock,
+      inputs: ['data/train.csv', 'data/images'],
+      trigger: 'reproduce'
+    });
+
+    render(<JobRunDetails {...props({ run })} />);
+
+    expect(screen.getByText('train')).toBeVisible();
+    const short = screen.getByText('0123456789ab');
+    expect(short).toHaveAttribute('title', lock);
+    expect(screen.getByLabelText(`Lock sha256 ${lock}`)).toBeVisible();
+    const inputs = screen.getByRole('list', { name: 'Inputs' });
+    expect(within(inputs).getAllByRole('listitem')).toHaveLength(2);
+    expect(within(inputs).getByText('data/images')).toBeVisible();
+    expect(screen.getByText('Reproduction')).toBeVisible();
+  });
+
+  it('shows neither for a run on a kernel without inputs', () => {
+    render(<JobRunDetails {...props()} />);
+
+    expect(screen.queryByText('Environment')).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('list', { name: 'Inputs' })
+    ).not.toBeInTheDocument();
+  });
+});
