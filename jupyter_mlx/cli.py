@@ -52,6 +52,8 @@ PARAMETER_WORDS = {
     "-f": ("files", "a file", "PARAMS.yaml"),
     "--parameters-file": ("files", "a file", "PARAMS.yaml"),
 }
+#: The repeatable ``--input PATH`` of the commands that run notebooks.
+INPUT_WORDS = {"--input": ("inputs", "a path", "PATH")}
 
 #: Arguments traitlets answers itself (help and version).
 HELP_ARGS = frozenset({"-h", "--help", "--help-all", "--version", "-V"})
@@ -367,11 +369,15 @@ _JOB_EXIT_STATUS = (
 
 
 class _NotebookCommand(MLXCommandBase):
-    """A command running a notebook with parameters, a kernel and limits."""
+    """A command running a notebook with parameters, a kernel or an environment, data inputs
+    and limits."""
 
     takes_arguments = True
-    word_options = PARAMETER_WORDS
+    word_options = {**PARAMETER_WORDS, **INPUT_WORDS}
     kernel = Unicode("", config=True, help="Kernelspec (default: the notebook's).")
+    env = Unicode(
+        "", config=True, help="Environment of the workspace to run on (instead of --kernel)."
+    )
     timeout = Float(0.0, config=True, help="Seconds an attempt may take (default: no limit).")
     retries = Integer(0, config=True, help="Attempts after a failed first one.")
     experiment = Unicode("", config=True, help="MLflow experiment (default: the notebook path).")
@@ -385,6 +391,10 @@ class _NotebookCommand(MLXCommandBase):
         files = [path for (path,) in self.words["files"]]
         return dict(given_parameters(pairs, files))
 
+    def inputs(self, root: Path) -> list[str]:
+        """The ``--input PATH`` values as the server names them: relative to the root."""
+        return [_server_path(root, path) for (path,) in self.words["inputs"]]
+
 
 class RunCommand(_NotebookCommand):
     """Run a notebook as a job with parameters (papermill injects them)."""
@@ -393,19 +403,25 @@ class RunCommand(_NotebookCommand):
     command = "run"
     description = (
         f"{__doc__}\n\nUsage: jupyter mlx run NOTEBOOK [-p NAME VALUE]... [-f PARAMS.yaml] "
-        "[--kernel K] [--timeout S] [--retries N] [--wait] [--json]\n\n"
+        "[--kernel K | --env NAME] [--input PATH]... [--timeout S] [--retries N] [--wait] "
+        "[--json]\n\n"
         "-p values are JSON where they parse (5 is an integer, true a boolean, 2024-01-01 stays "
-        "a string) and must fit the type of the parameter's default. When a server with "
+        "a string) and must fit the type of the parameter's default. --env runs on an "
+        "environment of the workspace (installed from its current lock); the run records its "
+        "lock. Each --input (a file or folder in the root) is hashed when the run starts and "
+        "recorded on its MLflow run. When a server with "
         "jupyter-mlx serves the root, the run is submitted to it (--wait follows it to its "
         "end); otherwise it runs here, and the command waits for it.\n\n" + _JOB_EXIT_STATUS
     )
     aliases = {
         **MLXCommandBase.aliases,
         "kernel": "RunCommand.kernel",
+        "env": "RunCommand.env",
         "timeout": "RunCommand.timeout",
         "retries": "RunCommand.retries",
         "experiment": "RunCommand.experiment",
     }
+    field_options = {"environment": "--env", "inputs": "--input"}
     flags = {
         **MLXCommandBase.flags,
         "wait": (
@@ -430,6 +446,8 @@ class RunCommand(_NotebookCommand):
             notebook=notebook,
             parameters=self.parameters(),
             kernel=self.kernel or None,
+            environment=self.env or None,
+            inputs=self.inputs(settings.root_dir),
             timeout=self.timeout or None,
             retries=self.retries,
             experiment=self.experiment or None,
@@ -602,9 +620,10 @@ class JobCreateCommand(_NotebookCommand):
     command = "jobs create"
     description = (
         f"{__doc__}\n\nUsage: jupyter mlx jobs create NOTEBOOK [--name N] [--cron EXPR] "
-        "[--tz ZONE] [-p NAME VALUE]... [-f PARAMS.yaml] [--kernel K] [--timeout S] "
-        "[--retries N] [--catchup none|latest|all] [--max-concurrent N] [--webhook URL] "
-        "[--paused] [--json]\n\n"
+        "[--tz ZONE] [-p NAME VALUE]... [-f PARAMS.yaml] [--kernel K | --env NAME "
+        "[--install-env]] [--input PATH]... [--timeout S] [--retries N] "
+        "[--catchup none|latest|all] [--max-concurrent N] [--webhook URL] [--paused] "
+        "[--json]\n\n"
         "The definition keeps a copy of the notebook as it is now; it prints its id. --cron "
         "takes five fields (minute hour day-of-month month day-of-week, e.g. '0 6 * * 1-5') "
         "read in --tz (an IANA zone, default UTC); without --cron it runs on `jupyter mlx jobs "
@@ -618,6 +637,7 @@ class JobCreateCommand(_NotebookCommand):
         "cron": "JobCreateCommand.cron",
         "tz": "JobCreateCommand.tz",
         "kernel": "JobCreateCommand.kernel",
+        "env": "JobCreateCommand.env",
         "timeout": "JobCreateCommand.timeout",
         "retries": "JobCreateCommand.retries",
         "experiment": "JobCreateCommand.experiment",
@@ -628,6 +648,11 @@ class JobCreateCommand(_NotebookCommand):
     flags = {
         **MLXCommandBase.flags,
         "paused": ({"JobCreateCommand": {"paused": True}}, "Create it paused."),
+        "install-env": (
+            {"JobCreateCommand": {"install_env": True}},
+            "Install the --env environment from its lock before a run when it is not "
+            "installed, instead of refusing the run.",
+        ),
         "allow-extra": (
             {"JobCreateCommand": {"allow_extra": True}},
             "Accept parameters the notebook's parameters cell does not have.",
@@ -638,6 +663,8 @@ class JobCreateCommand(_NotebookCommand):
         "timezone": "--tz",
         "webhook_url": "--webhook",
         "kernel": "--kernel",
+        "environment": "--env",
+        "inputs": "--input",
     }
     job_name = Unicode("", config=True, help="Name (default: the notebook's file name).")
     cron = Unicode("", config=True, help="Cron expression (default: none, run on demand).")
@@ -651,6 +678,7 @@ class JobCreateCommand(_NotebookCommand):
     max_concurrent = Integer(1, config=True, help="Runs of it executing at once.")
     webhook = Unicode("", config=True, help="http(s) URL told when a run fails.")
     paused = Bool(False, config=True, help="Create it paused.")
+    install_env = Bool(False, config=True, help="Install the environment before runs.")
 
     def run(self) -> int:
         from .jobs.client import ServerJobs, create_here
@@ -666,6 +694,9 @@ class JobCreateCommand(_NotebookCommand):
             timezone=self.tz,
             parameters=self.parameters(),
             kernel=self.kernel or None,
+            environment=self.env or None,
+            install_environment=self.install_env,
+            inputs=self.inputs(settings.root_dir),
             timeout=self.timeout or None,
             retries=self.retries,
             experiment=self.experiment or None,
@@ -1235,6 +1266,8 @@ def format_job_run(run: JobRun) -> str:
         f"job run      {run.id} (job {run.job_id})",
         f"status       {status}",
         f"notebook     {run.notebook} (kernel {run.kernel})",
+        *_environment_line(run.environment, run.environment_lock_sha256),
+        *([f"inputs       {', '.join(run.inputs)}"] if run.inputs else []),
         f"created      {_iso(run.created_at)}",
         f"duration     {_span(run.started_at, run.finished_at)}",
         f"output       {run.output_path or '-'}",
@@ -1253,6 +1286,15 @@ def format_job_run(run: JobRun) -> str:
             f"{_span(attempt.started_at, attempt.finished_at)}{warm}"
         )
     return "\n".join(lines)
+
+
+def _environment_line(name: str | None, lock_sha256: str | None, note: str = "") -> list[str]:
+    """``environment  base (lock 3dc997e2ca6c)``, or nothing without an environment."""
+    if not name:
+        return []
+    details = [f"lock {lock_sha256[:12]}"] if lock_sha256 else []
+    details += [note] if note else []
+    return [f"environment  {name}" + (f" ({', '.join(details)})" if details else "")]
 
 
 def _in_zone(moment: datetime | None, tz: str) -> str:
@@ -1313,6 +1355,10 @@ def format_definition(job: JobDefinition) -> str:
         f"job          {job.id} ({job.name})",
         f"notebook     {job.notebook} (kernel {job.kernel})"
         + (", changed since its copy" if job.notebook_changed else ""),
+        *_environment_line(
+            job.environment, None, "installed before a run" if job.install_environment else ""
+        ),
+        *([f"inputs       {', '.join(job.inputs)}"] if job.inputs else []),
         f"schedule     {schedule}",
         f"next fire    {_in_zone(job.next_fire_at, job.timezone)}",
         f"state        {state}",

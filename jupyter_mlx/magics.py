@@ -51,6 +51,7 @@ class TrackArgs(BaseModel):
     notebook: str | None = None
     stop: bool = False
     autolog: bool = True
+    inputs: list[str] = Field(default_factory=list)
 
 
 class RunsArgs(BaseModel):
@@ -90,6 +91,7 @@ def _options(args: TrackArgs) -> Any:
         run_name=args.run_name,
         notebook=args.notebook,
         autolog=args.autolog,
+        inputs=tuple(args.inputs),
     )
 
 
@@ -133,6 +135,14 @@ class MLXMagics(Magics):
         dest="autolog",
         action="store_false",
         help="Do not turn on mlflow.autolog for the frameworks in use.",
+    )
+    @argument(
+        "--input",
+        action="append",
+        dest="inputs",
+        default=[],
+        metavar="PATH",
+        help="A file or folder the notebook reads, recorded with its hash (repeatable).",
     )
     @line_cell_magic
     def mlx_track(self, line: str = "", cell: str | None = None) -> Any:
@@ -281,6 +291,8 @@ class JobArgs(BaseModel):
     files: list[str] = Field(default_factory=list)
     notebook: str | None = None
     kernel: str | None = None
+    env: str | None = None
+    inputs: list[str] = Field(default_factory=list)
     timeout: float | None = None
     retries: int = 0
     wait: bool = False
@@ -493,6 +505,15 @@ class JobMagics(Magics):
     )
     @argument("--notebook", help="Notebook to run (default: this one, as saved).")
     @argument("--kernel", help="Kernelspec (default: the notebook's).")
+    @argument("--env", help="Environment of the workspace to run on (instead of --kernel).")
+    @argument(
+        "--input",
+        action="append",
+        dest="inputs",
+        default=[],
+        metavar="PATH",
+        help="A file or folder the run reads, relative to the server root (repeatable).",
+    )
     @argument("--timeout", type=float, help="Seconds an attempt may take.")
     @argument("--retries", type=int, default=0, help="Attempts after a failed first one.")
     @argument("--wait", action="store_true", help="Wait for the run to end.")
@@ -512,12 +533,14 @@ class JobMagics(Magics):
                 notebook=locate_notebook(args.notebook).relative,
                 parameters=dict(given_parameters([(n, v) for n, v in args.parameters], args.files)),
                 kernel=args.kernel,
+                environment=args.env,
+                inputs=args.inputs,
                 timeout=args.timeout,
                 retries=args.retries,
             )
             run = jobs.create(request)
         except ValidationError as exc:
-            say(invalid_input(exc, name=lambda field: f"--{field}").message)
+            say(invalid_input(exc, name=_option).message)
             return
         except MLXError as exc:
             say(exc.message)
@@ -719,7 +742,13 @@ def _option(field: str) -> str:
     head, _, rest = field.partition(".")
     if head == "parameters" and rest:
         return f"-p {rest.split('.')[0]}"
-    return "--" + {"timezone": "tz", "max_concurrent_runs": "max-concurrent"}.get(head, head)
+    named = {
+        "timezone": "tz",
+        "max_concurrent_runs": "max-concurrent",
+        "environment": "env",
+        "inputs": "input",
+    }
+    return "--" + named.get(head, head)
 
 
 def _server_jobs(command: str = "jupyter mlx run") -> Any:

@@ -207,20 +207,24 @@ class Services:
             env=kernel_env,
             warm=jobs.warm_kernels,
             output=settings.workspace / JOB_KERNELS_LOG,
+            kernel_dirs=(settings.kernels_dir,),
         )
         job_pool = BlockingPool("jobs", workers=JOBS_WORKERS, queue=JOBS_QUEUE)
+        environment_service = EnvironmentService(settings, environments)
         job_service = JobService(
             settings,
             store,
             tracking.connection,
             LocalExecutor(kernels, capacity=jobs.max_concurrent_runs),
             job_pool,
+            environment_service,
         )
         bounds = limits or ScheduleLimits()
         sweeps = SweepService(
             settings, store, job_service, tracking.connection, job_pool, bounds.max_sweep_runs
         )
         definitions = JobDefinitionService(settings, store, job_service, sweeps, job_pool, bounds)
+        environment_service.in_use = definitions.names_using
         services = cls(
             settings=settings,
             store=store,
@@ -233,7 +237,7 @@ class Services:
             sweeps=sweeps,
             definitions=definitions,
             scheduler=Scheduler(definitions),
-            environments=EnvironmentService(settings, environments),
+            environments=environment_service,
         )
         return services
 

@@ -82,13 +82,26 @@ def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("jobs-root")
     write_notebook(folder / "nb.ipynb", PRINTS)
     write_notebook(folder / "fails.ipynb", "raise ValueError('bad')")
+    (folder / "data").mkdir()
+    (folder / "data" / "train.csv").write_text("x,y\n1,2\n")
     return folder
 
 
 @pytest.fixture(scope="module")
 def succeeded(root: Path) -> subprocess.CompletedProcess[str]:
     return jupyter_mlx(
-        root, "run", "nb.ipynb", "-p", "epochs", "5", "-p", "day", "2024-01-01", "--json"
+        root,
+        "run",
+        "nb.ipynb",
+        "-p",
+        "epochs",
+        "5",
+        "-p",
+        "day",
+        "2024-01-01",
+        "--input",
+        "data/",
+        "--json",
     )
 
 
@@ -106,6 +119,7 @@ def test_run_executes_the_notebook_with_typed_parameters(succeeded) -> None:
     assert run["parameters"] == {"epochs": 5, "day": "2024-01-01"}
     assert isinstance(run["parameters"]["epochs"], int)
     assert run["mlflow_run_id"]
+    assert (run["inputs"], run["environment"]) == (["data"], None)
     executed = nbformat.read(run["output_path"], as_version=4)
     printed = "".join(
         output.get("text", "") for cell in executed.cells for output in cell.get("outputs", [])
@@ -194,6 +208,53 @@ def test_refused_runs_exit_2_in_one_line_and_create_nothing(tmp_path: Path) -> N
     assert "'epochs' takes an integer" in results[1].stderr
     assert "'gone.ipynb'" in results[2].stderr
     assert "-p takes a name and a value" in results[3].stderr
+
+
+def test_runs_on_an_environment_not_ready_or_on_missing_data_are_refused_with_the_fix(
+    tmp_path: Path,
+) -> None:
+    not_locked = (
+        "Environment 'demo' is not locked: run `jupyter mlx env lock demo`, then "
+        "`jupyter mlx env install demo`."
+    )
+    commands = {
+        "environment not locked": (("run", "nb.ipynb", "--env", "demo"), f"--env: {not_locked}"),
+        "definition on it": (
+            ("jobs", "create", "nb.ipynb", "--env", "demo"),
+            f"--env: {not_locked}",
+        ),
+        "kernel and environment": (
+            ("run", "nb.ipynb", "--kernel", "python3", "--env", "demo"),
+            "--env: Give a kernel or an environment, not both: an environment runs on its own "
+            "kernel.",
+        ),
+        "missing data": (
+            ("run", "nb.ipynb", "--input", "missing.csv"),
+            "--input: Input 'missing.csv' does not exist.",
+        ),
+    }
+    folders = {}
+    for index, case in enumerate(commands):
+        folders[case] = tmp_path / f"root-{index}"
+        (folders[case] / "envs" / "demo").mkdir(parents=True)
+        write_notebook(folders[case] / "nb.ipynb", PRINTS)
+        (folders[case] / "envs" / "demo" / "requirements.in").write_text("# name: demo\nsix\n")
+
+    results = jupyter_mlx_each(*((folders[case], args) for case, (args, _) in commands.items()))
+
+    outcomes = {
+        case: (
+            result.returncode,
+            result.stdout,
+            error_lines(result),
+            sorted(os.listdir(folders[case])),
+        )
+        for case, result in zip(commands, results, strict=True)
+    }
+    assert outcomes == {
+        case: (2, "", [f"error: {line}"], ["envs", "nb.ipynb"])
+        for case, (_, line) in commands.items()
+    }
 
 
 def test_jobs_runs_without_a_workspace_is_refused_and_creates_none(tmp_path: Path) -> None:

@@ -180,6 +180,23 @@ def refused_cases(root: Path) -> dict[str, tuple[dict, int, str]]:
         "too many retries": ({"notebook": "train.ipynb", "retries": 11}, 400, "retries"),
         "unknown body field": ({"notebook": "train.ipynb", "colour": "red"}, 400, "colour"),
         "job of no run": ({"notebook": "train.ipynb", "job_id": "0" * 32}, 404, "job_id"),
+        "unknown environment": (
+            {"notebook": "train.ipynb", "environment": "nope"},
+            400,
+            "environment",
+        ),
+        "bad environment name": (
+            {"notebook": "train.ipynb", "environment": "../x"},
+            400,
+            "environment",
+        ),
+        "kernel and environment": (
+            {"notebook": "train.ipynb", "kernel": "python3", "environment": "nope"},
+            400,
+            "environment",
+        ),
+        "missing input": ({"notebook": "train.ipynb", "inputs": ["gone.csv"]}, 400, "inputs"),
+        "input out of the root": ({"notebook": "train.ipynb", "inputs": [".."]}, 400, "inputs"),
     }
 
 
@@ -196,6 +213,25 @@ async def test_refused_creates_name_the_field_and_queue_nothing(
     assert outcomes == {case: (code, field) for case, (_, code, field) in cases.items()}
     assert (await list_runs(jp_fetch))["total"] == 0
     assert run_folders(mlx_workspace) == []
+
+
+async def test_the_kernels_of_the_workspace_environments_are_offered(
+    jp_fetch, notebooks: Path, mlx_workspace: Path
+) -> None:
+    # Given the kernelspec an environment's install writes into the workspace's kernels folder,
+    folder = mlx_workspace / "kernels" / "mlx-demo"
+    folder.mkdir(parents=True)
+    spec = {"argv": ["python", "-m", "ipykernel_launcher", "-f", "{connection_file}"]}
+    (folder / "kernel.json").write_text(json.dumps({**spec, "display_name": "Python (mlx: demo)"}))
+
+    # then JupyterLab's launcher and kernel picker list it, and so does the run dialog.
+    jupyter = json.loads((await jp_fetch("api", "kernelspecs")).body)
+    code, parameters = await call_json(
+        jp_fetch, "GET", "notebooks", "parameters", params={"path": "train.ipynb"}
+    )
+    assert jupyter["kernelspecs"]["mlx-demo"]["spec"]["display_name"] == "Python (mlx: demo)"
+    assert code == 200
+    assert "mlx-demo" in [kernel["name"] for kernel in parameters["kernels"]]
 
 
 async def test_values_that_fit_are_accepted(jp_fetch, notebooks: Path) -> None:

@@ -189,3 +189,41 @@ def test_cell_magic_tracks_one_cell(ip, notebook: Path, capsys: pytest.CaptureFi
     assert list(frame.status) == ["FAILED", "FINISHED"]
     ok = client.get_run(frame.run_id[1])
     assert ok.data.params == {"lr": "0.25"} and ok.data.metrics == {"m": 1.0}
+
+
+@ignore_mlflow_noload
+def test_track_records_declared_inputs_with_their_hashes(
+    ip, notebook: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hashlib
+
+    from mlflow.tracking import MlflowClient
+
+    from jupyter_mlx.tracking.inputs import read_inputs
+    from jupyter_mlx.tracking.schemas import RunInput
+    from jupyter_mlx.tracking.session import kernel_session
+
+    # Given a kernel in its notebook's folder, next to a data file,
+    root = notebook.parent
+    (root / "data.csv").write_text("x\n1\n")
+    monkeypatch.chdir(root)
+    ip.run_line_magic("load_ext", "jupyter_mlx")
+    capsys.readouterr()
+
+    # a missing input starts no run, and says so in one line;
+    ip.run_line_magic("mlx_track", "--input missing.csv --no-autolog")
+    assert capsys.readouterr().out == "mlx: Input 'missing.csv' does not exist.\n"
+    assert kernel_session().run is None
+
+    # declared inputs are recorded on the run with their hashes, named from the root.
+    ip.run_line_magic("mlx_track", "--input data.csv --input ./data.csv --no-autolog")
+    run = kernel_session().run
+    assert run is not None
+    digest = hashlib.sha256(b"x\n1\n").hexdigest()
+    assert f"mlx: Recorded the inputs data.csv (file, sha256 {digest[:12]})." in (
+        capsys.readouterr().out.splitlines()
+    )
+    ip.run_line_magic("mlx_track", "--stop")
+    client = MlflowClient(tracking_uri=f"sqlite:///{root / '.mlx' / 'mlflow.db'}")
+    recorded = read_inputs(client.get_run(run.run_id))
+    assert recorded == [RunInput(path="data.csv", sha256=digest, kind="file")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -90,3 +91,80 @@ def test_an_unreachable_database_is_unavailable_with_its_url_redacted(tmp_path: 
     with pytest.raises(Unavailable, match="cannot be migrated"):
         store.upgrade()
     assert store.health().healthy is False
+
+
+def test_the_migrated_schema_is_the_schema_of_the_tables(db_path: Path) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    store = Store(f"sqlite:///{db_path}")
+    store.upgrade()
+
+    with store.engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+
+
+def test_runs_and_definitions_from_before_environments_are_kept_without_any(
+    db_path: Path,
+) -> None:
+    from alembic import command
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import inspect, text
+
+    from jupyter_mlx.store.tables import JobDefinitionRecord, JobRunRecord
+
+    db_path.parent.mkdir(parents=True)
+    store = Store(f"sqlite:///{db_path}")
+    config = store._alembic_config()
+
+    def migrate(step: Any, revision: str) -> set[str]:
+        """Apply ``step`` to ``revision``; the columns job runs have then."""
+        with store.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            step(config, revision)
+            found = inspect(connection)
+            if not found.has_table("mlx_job_runs"):
+                return set()
+            return {column["name"] for column in found.get_columns("mlx_job_runs")}
+
+    # Given a store at the revision before job runs gained an environment (found by walking
+    # the revisions up, then stepping back down through that migration's downgrade),
+    scripts = reversed(list(ScriptDirectory.from_config(config).walk_revisions()))
+    before = next(
+        script.down_revision
+        for script in scripts
+        if "environment" in migrate(command.upgrade, script.revision)
+    )
+    assert "environment" not in migrate(command.downgrade, before)
+    # holding a run and a definition written then,
+    with store.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO mlx_job_runs (id, job_id, notebook, status, parameters, kernel, "
+                "retries, retry_backoff, output_formats, experiment, attempt, created_at) "
+                "VALUES ('r1', 'j1', 'nb.ipynb', 'succeeded', '{}', 'python3', 0, 10, "
+                "'[\"ipynb\"]', 'nb.ipynb', 1, '2026-01-01 00:00:00')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO mlx_job_definitions (id, name, notebook, snapshot_sha256, "
+                "snapshot_taken_at, parameters, kernel, retries, retry_backoff, output_formats, "
+                "experiment, timezone, catchup, max_concurrent_runs, active, skipped_fires, "
+                "notify, webhook_events, created_at, updated_at) VALUES ('j1', 'nightly', "
+                "'nb.ipynb', '', '2026-01-01 00:00:00', '{}', 'python3', 0, 10, '[\"ipynb\"]', "
+                "'nb.ipynb', 'UTC', 'latest', 1, 1, 0, 1, '[]', '2026-01-01 00:00:00', "
+                "'2026-01-01 00:00:00')"
+            )
+        )
+
+    # when it is upgraded,
+    assert store.upgrade() == Store.head_revision()
+
+    # then both are read back, on no environment and with no inputs.
+    with store.session() as session:
+        run = session.get(JobRunRecord, "r1")
+        job = session.get(JobDefinitionRecord, "j1")
+        assert run is not None and job is not None
+        assert (run.environment, run.environment_lock_sha256, run.inputs) == (None, None, None)
+        assert (job.environment, job.install_environment, job.inputs) == (None, None, None)

@@ -42,6 +42,7 @@ from .schemas import (
 if TYPE_CHECKING:
     from ..services import JobSizes, Services
     from .definitions import ScheduleLimits
+    from .service import AcceptedRequest
 
 #: Seconds between two reads of a run or a sweep that is being waited for.
 WAIT_POLL_S = 0.25
@@ -294,11 +295,9 @@ def run_here(
     An interrupt (Ctrl-C) stops it: the run ends ``interrupted``, its kernel killed.
     """
     from ..services import JobSizes
-    from .kernels import KernelSpecs
-    from .service import accept_request
 
     # Refused input creates no workspace: the request is checked before one is made.
-    accept_request(settings, KernelSpecs(), request)
+    check_here(settings, request)
 
     async def execute(services: Services) -> JobRun:
         run, _ = await services.jobs.create(request)
@@ -397,6 +396,26 @@ def read_here(settings: Settings, call: Callable[[Any], Any]) -> Any:
     return use_here(settings, lambda services: call(services.jobs))
 
 
+def check_here(settings: Settings, request: CreateJobRunRequest) -> AcceptedRequest:
+    """Check a run request as the job service will, before a workspace exists to hold it
+    (blocking): its notebook, values, kernel or environment, and inputs.
+
+    Raises:
+        InvalidInput: A bad value (``field`` names it).
+        NotFound: No such notebook.
+    """
+    from ..environments.service import EnvironmentService
+    from .kernels import KernelSpecs
+    from .service import accept_request
+
+    kernelspecs = KernelSpecs((settings.kernels_dir,))
+    environments = EnvironmentService(settings)
+    try:
+        return accept_request(settings, kernelspecs, request, environments=environments)
+    finally:
+        environments.close()
+
+
 def accept_definition(settings: Settings, request: CreateJobRequest) -> None:
     """Check a definition before a workspace exists to store it (blocking), as the definition
     service will: its cron, zone, webhook, notebook, values and kernel (not a sweep).
@@ -405,9 +424,7 @@ def accept_definition(settings: Settings, request: CreateJobRequest) -> None:
         InvalidInput: A bad value (``field`` names it).
         NotFound: No such notebook.
     """
-    from .kernels import KernelSpecs
     from .schedule import check_cron, zone
-    from .service import accept_request
     from .webhooks import check_url
 
     if request.cron is not None:
@@ -417,7 +434,7 @@ def accept_definition(settings: Settings, request: CreateJobRequest) -> None:
         check_url(request.webhook_url)
     fields = set(CreateJobRunRequest.model_fields)
     run = CreateJobRunRequest.model_validate(request.model_dump(include=fields))
-    accept_request(settings, KernelSpecs(), run)
+    check_here(settings, run)
 
 
 def accept_sweep(settings: Settings, request: CreateSweepRequest, max_runs: int) -> None:
@@ -428,9 +445,8 @@ def accept_sweep(settings: Settings, request: CreateSweepRequest, max_runs: int)
         InvalidInput: A bad value (``field`` names it).
         NotFound: No such notebook.
     """
-    from .kernels import KernelSpecs
     from .parameters import check_parameters
-    from .service import accept_request, parameter_specs
+    from .service import parameter_specs
     from .space import check_space
     from .sweeps import check_sweep_names
 
@@ -440,7 +456,7 @@ def accept_sweep(settings: Settings, request: CreateSweepRequest, max_runs: int)
     run = CreateJobRunRequest.model_validate(
         {**base, "notebook": request.notebook, "allow_extra": request.allow_extra}
     )
-    accepted = accept_request(settings, KernelSpecs(), run)
+    accepted = check_here(settings, run)
     check_sweep_names(accepted.notebook, spec)
     specs, has_cell = parameter_specs(accepted.notebook)
     for name, parameter in spec.parameters.items():

@@ -84,6 +84,17 @@ class DefinitionRecords:
                 )
             )
 
+    def using(self, environment: str) -> list[JobDefinitionRecord]:
+        """The definitions that run on ``environment``, by name."""
+        with self.store.session() as session:
+            return list(
+                session.scalars(
+                    select(JobDefinitionRecord)
+                    .where(JobDefinitionRecord.environment == environment)
+                    .order_by(JobDefinitionRecord.name, JobDefinitionRecord.created_at)
+                )
+            )
+
     def stats(self, job_id: str) -> DefinitionStats:
         """The counts, strip and last endings of a definition's runs."""
         with self.store.session() as session:

@@ -55,12 +55,22 @@ log = logging.getLogger("jupyter_mlx")
 #: Folder of the workspace holding each definition's copy of its notebook.
 DEFINITIONS_DIRNAME = "jobs"
 #: Fields of a definition that a change re-checks against its notebook.
-RUN_FIELDS = ("parameters", "kernel", "timeout", "retries", "retry_backoff", "output_formats")
+RUN_FIELDS = (
+    "parameters",
+    "kernel",
+    "environment",
+    "install_environment",
+    "inputs",
+    "timeout",
+    "retries",
+    "retry_backoff",
+    "output_formats",
+)
 #: Fields a definition checks when any of them changes.
 CHECKED = (*RUN_FIELDS, "experiment", "cron", "timezone", "sweep", "webhook_url")
-#: Fields a PATCH may set to null: no kernel (the notebook's), no timeout, schedule, sweep or
-#: webhook.
-CLEARABLE = frozenset({"kernel", "timeout", "cron", "sweep", "webhook_url"})
+#: Fields a PATCH may set to null: no kernel (the notebook's), no environment, no timeout,
+#: schedule, sweep or webhook.
+CLEARABLE = frozenset({"kernel", "environment", "timeout", "cron", "sweep", "webhook_url"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +84,19 @@ class ScheduleLimits:
 def snapshot_path(workspace: Path, job_id: str) -> Path:
     """The copy of the notebook a definition runs."""
     return workspace / DEFINITIONS_DIRNAME / job_id / "notebook.ipynb"
+
+
+def _stored(record: JobDefinitionRecord, names: tuple[str, ...]) -> dict[str, Any]:
+    """A definition's stored values of ``names``, as a request would give them: no kernel
+    beside an environment (the kernel stored is the environment's)."""
+    values = {name: getattr(record, name) for name in names}
+    if values.get("environment"):
+        values["kernel"] = None
+    if "install_environment" in values:
+        values["install_environment"] = bool(values["install_environment"])
+    if "inputs" in values:
+        values["inputs"] = values["inputs"] or []
+    return values
 
 
 def _sha256(path: Path) -> str | None:
@@ -294,6 +317,10 @@ class JobDefinitionService:
     async def next_due(self) -> datetime | None:
         return await self.pool.run(self.records.next_due)
 
+    def names_using(self, environment: str) -> list[str]:
+        """The names of the definitions that run on ``environment``, by name (blocking)."""
+        return [record.name for record in self.records.using(environment)]
+
     async def delete(self, job_id: str, *, keep_runs: bool, stop_runs: bool) -> None:
         """Delete a definition and its copy of the notebook; its runs stay unless told.
 
@@ -343,6 +370,9 @@ class JobDefinitionService:
             notebook_changed=current is not None and current != record.snapshot_sha256,
             parameters=record.parameters,
             kernel=record.kernel,
+            environment=record.environment,
+            install_environment=bool(record.install_environment),
+            inputs=record.inputs or [],
             timeout=record.timeout,
             retries=record.retries,
             retry_backoff=record.retry_backoff,
@@ -382,7 +412,13 @@ class JobDefinitionService:
         run_request = JobSettings.model_validate(
             {name: values[name] for name in JOB_SETTINGS}
         ).run_request(values["notebook"], allow_extra=request.allow_extra)
-        accepted = accept_request(self.settings, self.jobs.kernelspecs, run_request, notebook_file)
+        accepted = accept_request(
+            self.settings,
+            self.jobs.kernelspecs,
+            run_request,
+            notebook_file,
+            environments=self.jobs.environments,
+        )
         if values.get("sweep") is not None:
             spec = SweepSpec.model_validate(values["sweep"])
             check_space(spec, self.limits.max_sweep_runs, field="sweep.parameters")
@@ -406,6 +442,9 @@ class JobDefinitionService:
             snapshot_taken_at=moment,
             parameters=accepted.parameters,
             kernel=accepted.kernel,
+            environment=request.environment,
+            install_environment=request.install_environment,
+            inputs=accepted.inputs,
             timeout=request.timeout,
             retries=request.retries,
             retry_backoff=request.retry_backoff,
@@ -445,10 +484,15 @@ class JobDefinitionService:
         rescheduled = bool({"cron", "timezone"} & changes.keys())
         if request.sweep is not None:
             changes["sweep"] = request.sweep.model_dump()
-        current = {name: getattr(record, name) for name in CHECKED}
-        values = {**current, **changes, "notebook": record.notebook}
+        # A kernel replaces the environment, and an environment the kernel (both: refused).
+        if changes.get("kernel") is not None and "environment" not in changes:
+            changes["environment"] = None
+        if changes.get("environment") is not None and "kernel" not in changes:
+            changes["kernel"] = None
+        values = {**_stored(record, CHECKED), **changes, "notebook": record.notebook}
         accepted = self._check(snapshot_path(self.settings.workspace, job_id), request, values)
         changes.update(parameters=accepted.parameters, kernel=accepted.kernel)
+        changes.update(inputs=accepted.inputs, environment=values["environment"])
         changes.update(cron=values["cron"], output_formats=list(values["output_formats"]))
         moment = self.clock()
         if rescheduled:
@@ -463,7 +507,7 @@ class JobDefinitionService:
     def _take_snapshot(self, job_id: str) -> JobDefinition:
         record = self.records.get(job_id)
         source, _ = resolve_notebook(self.settings.root_dir, record.notebook)
-        values = {name: getattr(record, name) for name in (*RUN_FIELDS, "experiment", "sweep")}
+        values = _stored(record, (*RUN_FIELDS, "experiment", "sweep"))
         values["notebook"] = record.notebook
         accepted = self._check(None, UpdateJobRequest(), values)
         write_notebook(snapshot_path(self.settings.workspace, job_id), accepted.notebook)

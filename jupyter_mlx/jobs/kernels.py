@@ -16,7 +16,7 @@ import logging
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,12 +35,25 @@ SHUTDOWN_GRACE_S = 2.0
 KERNELSPECS_TTL_S = 10.0
 
 
-def installed_kernelspecs() -> dict[str, KernelSpecSummary]:
-    """Every kernelspec Jupyter finds, by name."""
+def kernelspec_manager(kernel_dirs: Sequence[Path] = ()) -> Any:
+    """A ``KernelSpecManager`` that finds Jupyter's kernelspecs and those in ``kernel_dirs``.
+
+    Args:
+        kernel_dirs: Folders of kernelspecs looked in before Jupyter's own (the workspace's
+            ``kernels/``, where its environments' kernelspecs are written).
+    """
     from jupyter_client.kernelspec import KernelSpecManager
 
+    manager = KernelSpecManager()
+    extra = [str(folder) for folder in kernel_dirs]
+    manager.kernel_dirs = [*extra, *(d for d in manager.kernel_dirs if d not in extra)]
+    return manager
+
+
+def installed_kernelspecs(kernel_dirs: Sequence[Path] = ()) -> dict[str, KernelSpecSummary]:
+    """Every kernelspec Jupyter finds, and those in ``kernel_dirs``, by name."""
     found: dict[str, KernelSpecSummary] = {}
-    for name, entry in sorted(KernelSpecManager().get_all_specs().items()):
+    for name, entry in sorted(kernelspec_manager(kernel_dirs).get_all_specs().items()):
         spec = entry.get("spec", {})
         found[name] = KernelSpecSummary(
             name=name,
@@ -51,18 +64,28 @@ def installed_kernelspecs() -> dict[str, KernelSpecSummary]:
 
 
 class KernelSpecs:
-    """The installed kernelspecs, read again at most every :data:`KERNELSPECS_TTL_S`."""
+    """The installed kernelspecs, read again at most every :data:`KERNELSPECS_TTL_S`.
 
-    def __init__(self) -> None:
+    Args:
+        kernel_dirs: Folders of kernelspecs looked in besides Jupyter's (the workspace's
+            ``kernels/``).
+    """
+
+    def __init__(self, kernel_dirs: Sequence[Path] = ()) -> None:
+        self.kernel_dirs = tuple(kernel_dirs)
         self._read_at = -KERNELSPECS_TTL_S
         self._specs: dict[str, KernelSpecSummary] = {}
 
     def all(self) -> dict[str, KernelSpecSummary]:
         """Every kernelspec by name (blocking: reads the kernelspec folders)."""
         if time.monotonic() - self._read_at >= KERNELSPECS_TTL_S:
-            self._specs = installed_kernelspecs()
+            self._specs = installed_kernelspecs(self.kernel_dirs)
             self._read_at = time.monotonic()
         return self._specs
+
+    def forget(self) -> None:
+        """Read the kernelspecs again next time (an environment's kernelspec was written)."""
+        self._read_at = -KERNELSPECS_TTL_S
 
     def check(self, name: str) -> str:
         """``name`` if it is installed.
@@ -134,7 +157,12 @@ class JobKernel:
 
 
 async def start_kernel(
-    name: str, *, cwd: Path, env: Mapping[str, str], output: Path | None = None
+    name: str,
+    *,
+    cwd: Path,
+    env: Mapping[str, str],
+    output: Path | None = None,
+    kernel_dirs: Sequence[Path] = (),
 ) -> JobKernel:
     """Start a kernel of kernelspec ``name`` and wait until it answers.
 
@@ -144,13 +172,16 @@ async def start_kernel(
         env: Its whole environment.
         output: A file its own stdout and stderr are appended to (what it prints outside
             cells: warnings of the kernel process, a crash); default: this process's.
+        kernel_dirs: Folders of kernelspecs looked in besides Jupyter's.
 
     Raises:
         Unavailable: The kernel did not start or answer within :data:`STARTUP_TIMEOUT_S`.
     """
     from jupyter_client.manager import AsyncKernelManager
 
-    manager = AsyncKernelManager(kernel_name=name)
+    manager = AsyncKernelManager(
+        kernel_name=name, kernel_spec_manager=kernelspec_manager(kernel_dirs)
+    )
     started = time.monotonic()
     client = None
     try:
@@ -195,6 +226,8 @@ class KernelPool:
             (read at each start: the server's address is known only once it listens).
         warm: Kernels kept started ahead, for the most used kernelspecs; 0 for none.
         output: The file the kernels' own stdout and stderr are appended to.
+        kernel_dirs: Folders of kernelspecs looked in besides Jupyter's (the workspace's
+            ``kernels/``).
     """
 
     def __init__(
@@ -204,10 +237,12 @@ class KernelPool:
         env: Callable[[], Mapping[str, str]],
         warm: int,
         output: Path | None = None,
+        kernel_dirs: Sequence[Path] = (),
     ) -> None:
         self.cwd = cwd
         self.env = env
         self.output = output
+        self.kernel_dirs = tuple(kernel_dirs)
         self.warm = max(0, warm)
         self._ready: dict[str, list[JobKernel]] = {}
         self._starting: Counter[str] = Counter()
@@ -251,7 +286,9 @@ class KernelPool:
 
     async def _start(self, name: str) -> JobKernel:
         env = {**os.environ, **self.env()}
-        return await start_kernel(name, cwd=self.cwd, env=env, output=self.output)
+        return await start_kernel(
+            name, cwd=self.cwd, env=env, output=self.output, kernel_dirs=self.kernel_dirs
+        )
 
     def idle(self) -> dict[str, int]:
         """Kernels started ahead and waiting, by kernelspec."""

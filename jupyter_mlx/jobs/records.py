@@ -75,6 +75,9 @@ def to_schema(
         status=record.status,  # type: ignore[arg-type]
         parameters=record.parameters,
         kernel=record.kernel,
+        environment=record.environment,
+        environment_lock_sha256=record.environment_lock_sha256,
+        inputs=record.inputs or [],
         timeout=record.timeout,
         retries=record.retries,
         retry_backoff=record.retry_backoff,

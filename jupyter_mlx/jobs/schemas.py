@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, JsonValue, StringConstraints, field_validator
 
+from ..environments.schemas import EnvironmentName
 from ..schemas import MLXSchema
 from ..tracking.schemas import PAGE_TOKEN_HELP, PageToken
 
@@ -40,8 +41,24 @@ MAX_TIMEOUT_S = 7 * 24 * 3600.0
 MAX_PAGE_SIZE = 1000
 #: Most bytes of a log one answer carries.
 MAX_LOG_CHUNK = 1 << 20
+#: Most data inputs one run declares.
+MAX_INPUTS = 100
 
 NotebookPath = Annotated[str, StringConstraints(min_length=1, max_length=4096)]
+#: A file or folder a run reads, relative to the server root.
+InputPath = Annotated[str, StringConstraints(min_length=1, max_length=4096)]
+ENVIRONMENT_HELP = (
+    "Environment of the workspace whose kernel runs the notebook (instead of kernel); it must "
+    "be installed from its current lock."
+)
+INSTALL_ENVIRONMENT_HELP = (
+    "Install the environment from its lock first when it is not installed, instead of "
+    "refusing the run."
+)
+INPUTS_HELP = (
+    "Files or folders the run reads, relative to the server root; each is hashed when the run "
+    "starts and recorded on its MLflow run."
+)
 IdempotencyKey = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
 
@@ -93,6 +110,11 @@ class CreateJobRunRequest(MLXSchema):
         description="Values by name of the notebook's parameters cell; each must fit its type.",
     )
     kernel: str | None = Field(None, description="Kernelspec; default: the notebook's.")
+    environment: EnvironmentName | None = Field(None, description=ENVIRONMENT_HELP)
+    install_environment: bool = Field(False, description=INSTALL_ENVIRONMENT_HELP)
+    inputs: list[InputPath] = Field(
+        default_factory=list, max_length=MAX_INPUTS, description=INPUTS_HELP
+    )
     timeout: float | None = Field(
         None, gt=0, le=MAX_TIMEOUT_S, description="Seconds an attempt may take; none: no limit."
     )
@@ -174,6 +196,11 @@ class JobRun(MLXSchema):
     status: JobRunStatus
     parameters: dict[str, JsonValue]
     kernel: str
+    environment: str | None = Field(description="The environment whose kernel runs it.")
+    environment_lock_sha256: str | None = Field(
+        description="Hex sha256 of the lock that environment was installed from."
+    )
+    inputs: list[str] = Field(description="Files and folders it reads, relative to the root.")
     timeout: float | None
     retries: int
     retry_backoff: float
@@ -320,6 +347,11 @@ class JobSettings(MLXSchema):
         default_factory=dict, description="Values by name of the notebook's parameters cell."
     )
     kernel: str | None = Field(None, description="Kernelspec; default: the notebook's.")
+    environment: EnvironmentName | None = Field(None, description=ENVIRONMENT_HELP)
+    install_environment: bool = Field(False, description=INSTALL_ENVIRONMENT_HELP)
+    inputs: list[InputPath] = Field(
+        default_factory=list, max_length=MAX_INPUTS, description=INPUTS_HELP
+    )
     timeout: float | None = Field(None, gt=0, le=MAX_TIMEOUT_S)
     retries: int = Field(0, ge=0, le=MAX_RETRIES)
     retry_backoff: float = Field(10.0, ge=0, le=3600)
@@ -335,8 +367,17 @@ class JobSettings(MLXSchema):
 
     @classmethod
     def of(cls, source: Any) -> JobSettings:
-        """The settings held by a stored definition (or any object with these attributes)."""
-        return cls.model_validate({name: getattr(source, name) for name in JOB_SETTINGS})
+        """The settings held by a stored definition (or any object with these attributes).
+
+        A definition on an environment stores its environment's kernel too; the settings
+        name the environment only, which gives the kernel again at each run.
+        """
+        values = {name: getattr(source, name) for name in JOB_SETTINGS}
+        if values["environment"]:
+            values["kernel"] = None
+        values["install_environment"] = bool(values["install_environment"])
+        values["inputs"] = values["inputs"] or []
+        return cls.model_validate(values)
 
     def run_request(
         self,
@@ -351,6 +392,9 @@ class JobSettings(MLXSchema):
             notebook=notebook,
             parameters=self.parameters if parameters is None else parameters,
             kernel=self.kernel,
+            environment=self.environment,
+            install_environment=self.install_environment,
+            inputs=self.inputs,
             timeout=self.timeout,
             retries=self.retries,
             retry_backoff=self.retry_backoff,
@@ -364,6 +408,9 @@ class JobSettings(MLXSchema):
 JOB_SETTINGS = (
     "parameters",
     "kernel",
+    "environment",
+    "install_environment",
+    "inputs",
     "timeout",
     "retries",
     "retry_backoff",
@@ -401,7 +448,12 @@ class UpdateJobRequest(MLXSchema):
 
     name: JobName | None = None
     parameters: dict[str, JsonValue] | None = None
-    kernel: str | None = None
+    kernel: str | None = Field(None, description="A kernelspec; it replaces the environment.")
+    environment: EnvironmentName | None = Field(
+        None, description="An environment; it replaces the kernel."
+    )
+    install_environment: bool | None = None
+    inputs: list[InputPath] | None = Field(None, max_length=MAX_INPUTS)
     timeout: float | None = Field(None, gt=0, le=MAX_TIMEOUT_S)
     retries: int | None = Field(None, ge=0, le=MAX_RETRIES)
     retry_backoff: float | None = Field(None, ge=0, le=3600)

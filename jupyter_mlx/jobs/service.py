@@ -22,14 +22,16 @@ import os
 import socket
 import time
 import uuid
+from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from ..blocking import BlockingPool
 from ..config import Settings
+from ..environments.kernels import kernel_name
 from ..errors import Conflict, InvalidInput, MLXError, NotFound
 from ..processes import create_time_of, process_alive, terminate_group
 from ..store import Store
@@ -37,7 +39,15 @@ from ..store.tables import JobRunRecord
 from ..tasks import TaskGroup
 from ..tracking import links
 from ..tracking.client import TrackingConnection
+from ..tracking.inputs import check_inputs, hash_inputs
 from ..tracking.notebook import PARAMETERS_TAG, notebook_parameters
+from .environment import (
+    Environments,
+    JobEnvironment,
+    environment_variables,
+    installable,
+    resolve_environment,
+)
 from .execution import AttemptOutcome
 from .executor import AttemptTicket, Executor
 from .files import RunFiles, load_notebook, resolve_notebook, write_atomic, write_notebook
@@ -129,6 +139,7 @@ class JobService:
         tracking: The workspace's MLflow tracking store.
         executor: Where attempts execute.
         pool: Threads for the service's blocking work (store, files, MLflow).
+        environments: The workspace's environments, which runs may execute on.
     """
 
     def __init__(
@@ -138,6 +149,7 @@ class JobService:
         tracking: TrackingConnection,
         executor: Executor,
         pool: BlockingPool,
+        environments: Environments | None = None,
     ) -> None:
         self.settings = settings
         self.records = JobRecords(store)
@@ -145,7 +157,9 @@ class JobService:
         self.experiments = JobExperiments(tracking, settings)
         self.executor = executor
         self.pool = pool
-        self.kernelspecs = KernelSpecs()
+        self.environments = environments
+        self.kernelspecs = KernelSpecs((settings.kernels_dir,))
+        self._installs: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self.owner = Owner(socket.gethostname(), os.getpid(), create_time_of(os.getpid()))
         self._active: dict[str, _Active] = {}
         self._wake = asyncio.Event()
@@ -207,9 +221,12 @@ class JobService:
             the run its definition made for that instant already).
 
         Raises:
-            InvalidInput: A bad path, notebook, parameter, value or kernel (``field`` names it).
+            InvalidInput: A bad path, notebook, parameter, value, kernel, environment or input
+                (``field`` names it).
             NotFound: No such notebook or job.
         """
+        if request.environment is not None and request.install_environment:
+            await self._install_environment(request.environment)
         record, created = await self.pool.run(self._queue, request, origin)
         if not created:
             return await self.get(record.id), False
@@ -362,6 +379,21 @@ class JobService:
 
     # --- internals -----------------------------------------------------------------------
 
+    async def _install_environment(self, name: str) -> None:
+        """Install an environment that is locked but not installed (or failed to install),
+        once however many runs ask at the same time; any other state is left for the run's
+        check to refuse with its fix."""
+        environments = self.environments
+        if environments is None:
+            return
+        async with self._installs[name]:
+            if not await self.pool.run(installable, environments, name):
+                return
+            log.info("Installing environment %s before a job run", name)
+            # An install takes seconds to minutes: not on the pool the runs' writes share.
+            await asyncio.to_thread(environments.install, name)
+            self.kernelspecs.forget()
+
     async def _next_look(self) -> float:
         due = await self.pool.run(self.records.next_due)
         if due is None:
@@ -480,6 +512,7 @@ class JobService:
         }
         if mlflow_run_id:
             env[links.JOB_MLFLOW_RUN_ENV] = mlflow_run_id
+        env.update(environment_variables(_environment_of(record)))
         return env
 
     # --- blocking work, in the pool's threads --------------------------------------------
@@ -511,7 +544,13 @@ class JobService:
             if existing is not None:
                 return existing, False
         snapshot = None if origin is None else origin.snapshot
-        accepted = accept_request(self.settings, self.kernelspecs, request, snapshot)
+        accepted = accept_request(
+            self.settings, self.kernelspecs, request, snapshot, environments=self.environments
+        )
+        environment = accepted.environment
+        if request.environment is not None and environment is None:
+            # Accepted to be installed first, which create() did: a run needs it ready now.
+            environment = resolve_environment(self.environments, request.environment)
         if request.job_id is not None and not self.records.job_exists(request.job_id):
             raise NotFound(f"No job {request.job_id!r}.", field="job_id")
         origin = origin or RunOrigin(job_id=request.job_id or uuid.uuid4().hex)
@@ -524,7 +563,10 @@ class JobService:
             notebook=accepted.path,
             status="queued",
             parameters=accepted.parameters,
-            kernel=accepted.kernel,
+            kernel=environment.kernel if environment else accepted.kernel,
+            environment=environment.name if environment else None,
+            environment_lock_sha256=environment.lock_sha256 if environment else None,
+            inputs=accepted.inputs,
             timeout=request.timeout,
             retries=request.retries,
             retry_backoff=request.retry_backoff,
@@ -589,6 +631,8 @@ class JobService:
                     input_path=files.input,
                     params=values,
                     sweep=self.records.sweep_run(record.sweep_id) if record.sweep_id else None,
+                    environment=_environment_of(record),
+                    inputs=hash_inputs(self.settings.root_dir, record.inputs or []),
                 )
                 self.records.set_mlflow_run(record.id, experiment_id, mlflow_run_id)
                 record.mlflow_run_id = mlflow_run_id
@@ -640,12 +684,23 @@ class JobService:
 
 @dataclass(frozen=True, slots=True)
 class AcceptedRequest:
-    """A create request that passed every check: the notebook, its path, values and kernel."""
+    """A create request that passed every check.
+
+    Attributes:
+        notebook: The notebook.
+        path: Its path relative to the server root.
+        parameters: The values, typed.
+        kernel: The kernelspec (an environment's own when it names one).
+        environment: The environment it runs on, when it names a ready one.
+        inputs: The data it declares, relative to the root.
+    """
 
     notebook: Any
     path: str
     parameters: dict[str, Any]
     kernel: str
+    environment: JobEnvironment | None = None
+    inputs: list[str] = field(default_factory=list)
 
 
 def accept_request(
@@ -653,9 +708,12 @@ def accept_request(
     kernelspecs: KernelSpecs,
     request: CreateJobRunRequest,
     snapshot: Path | None = None,
+    *,
+    environments: Environments | None,
 ) -> AcceptedRequest:
-    """Check a create request against the notebook it names and the installed kernels
-    (blocking; reads no store, so a refused command line creates no workspace).
+    """Check a create request against the notebook it names, the installed kernels and the
+    workspace's environments (blocking; reads no store, so a refused command line creates no
+    workspace).
 
     Args:
         settings: The workspace.
@@ -663,9 +721,12 @@ def accept_request(
         request: What to run.
         snapshot: A copy of the notebook to run instead of the file at its path (a job
             definition's); the path then only names it.
+        environments: The workspace's environments.
 
     Raises:
-        InvalidInput: A bad path, notebook, parameter, value or kernel (``field`` names it).
+        InvalidInput: A bad path, notebook, parameter, value, kernel, environment or input
+            (``field`` names it). An environment must be ready, unless the request installs
+            it first and an install would make it ready.
         NotFound: No such notebook.
     """
     if snapshot is None:
@@ -677,8 +738,26 @@ def accept_request(
     parameters = check_parameters(
         specs, request.parameters, has_cell=has_cell, allow_extra=request.allow_extra
     )
+    inputs = check_inputs(settings.root_dir, request.inputs)
     named = notebook.metadata.get("kernelspec", {}).get("name")
-    if request.kernel is not None:
+    if request.environment is not None:
+        if request.kernel is not None:
+            raise InvalidInput(
+                "Give a kernel or an environment, not both: an environment runs on its own kernel.",
+                field="environment",
+            )
+        try:
+            environment = resolve_environment(environments, request.environment)
+        except InvalidInput:
+            if not (request.install_environment and installable(environments, request.environment)):
+                raise
+            # Installed before each run, which then records its kernel and lock.
+            kernel = kernel_name(request.environment)
+        else:
+            return AcceptedRequest(
+                notebook, relative, parameters, environment.kernel, environment, inputs
+            )
+    elif request.kernel is not None:
         kernel = kernelspecs.check(request.kernel)
     elif named and named not in kernelspecs.all():
         raise InvalidInput(
@@ -687,7 +766,7 @@ def accept_request(
         )
     else:
         kernel = kernelspecs.check(_default_kernel(named, kernelspecs.all()))
-    return AcceptedRequest(notebook, relative, parameters, kernel)
+    return AcceptedRequest(notebook, relative, parameters, kernel, None, inputs)
 
 
 def parameter_specs(notebook: Any) -> tuple[list[NotebookParameterSpec], bool]:
@@ -705,6 +784,14 @@ def _default_kernel(named: str | None, kernels: Mapping[str, Any]) -> str:
     if FALLBACK_KERNEL in kernels or not kernels:
         return FALLBACK_KERNEL
     return next(iter(kernels))
+
+
+def _environment_of(record: JobRunRecord) -> JobEnvironment | None:
+    """The environment a run recorded at its creation."""
+    if not record.environment:
+        return None
+    lock_sha256 = record.environment_lock_sha256 or ""
+    return JobEnvironment(name=record.environment, kernel=record.kernel, lock_sha256=lock_sha256)
 
 
 def _notebook_folder(settings: Settings, notebook: str) -> Path:

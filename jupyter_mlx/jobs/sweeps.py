@@ -292,7 +292,13 @@ class SweepService:
         total = check_space(spec, self.max_runs)
         allow_extra = source.allow_extra
         request = base.run_request(source.notebook, allow_extra=allow_extra)
-        accepted = accept_request(self.settings, self.jobs.kernelspecs, request, source.snapshot)
+        accepted = accept_request(
+            self.settings,
+            self.jobs.kernelspecs,
+            request,
+            source.snapshot,
+            environments=self.jobs.environments,
+        )
         check_sweep_names(accepted.notebook, spec)
         specs, has_cell = parameter_specs(accepted.notebook)
         spec = _typed(spec, {s.name: s.type for s in specs})
@@ -315,7 +321,12 @@ class SweepService:
             strategy=spec.strategy,
             space={k: v.model_dump(exclude_defaults=True) for k, v in spec.parameters.items()},
             base=base.model_copy(
-                update={"parameters": accepted.parameters, "kernel": accepted.kernel}
+                update={
+                    "parameters": accepted.parameters,
+                    # A trial on an environment takes its kernel (and lock) when queued.
+                    "kernel": None if base.environment else accepted.kernel,
+                    "inputs": accepted.inputs,
+                }
             ).model_dump(),
             trials=total,
             metric=spec.metric,

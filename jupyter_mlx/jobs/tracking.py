@@ -1,8 +1,10 @@
 """The MLflow run of a job run: created before its first attempt, ended with its last.
 
 Parameters are logged as params (the cell's defaults for names the run was not given), the
-run carries the notebook tags of a tracked run plus ``mlx.job.id`` and ``mlx.job.run_id``,
-and the output notebook is logged under ``output/``. The kernel is handed the MLflow run's id
+run carries the notebook tags of a tracked run plus ``mlx.job.id`` and ``mlx.job.run_id``
+(and ``mlx.env.name`` and ``mlx.env.lock_sha256`` on an environment), its declared data inputs
+are logged as dataset inputs with their hashes, and the output notebook is logged under
+``output/``. The kernel is handed the MLflow run's id
 (``MLX_JOB_MLFLOW_RUN_ID``), so ``%mlx_track`` in the notebook resumes this run and its
 metrics land here.
 """
@@ -11,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +21,10 @@ from ..config import Settings
 from ..errors import MLXError
 from ..tracking import links
 from ..tracking.client import TrackingConnection
+from ..tracking.inputs import DataInput, log_inputs
 from ..tracking.notebook import param_value
 from ..tracking.workspace import ensure_experiment
+from .environment import JobEnvironment, environment_variables
 
 #: Artifact folder of a job run's output notebook (and its HTML).
 OUTPUT_DIR = "output"
@@ -83,11 +87,15 @@ def start_mlflow_run(
     input_path: Path,
     params: Mapping[str, Any],
     sweep: tuple[str, str | None] | None = None,
+    environment: JobEnvironment | None = None,
+    inputs: Sequence[DataInput] = (),
 ) -> tuple[str, str]:
     """Create the MLflow run of a job run; a sweep's trial nests under the sweep's run.
 
     Args:
         sweep: The sweep's id and its parent MLflow run's, for a trial.
+        environment: The environment the run executes on.
+        inputs: Its declared data, hashed.
 
     Returns:
         The experiment id and the MLflow run id.
@@ -103,7 +111,11 @@ def start_mlflow_run(
             tags = links.notebook_run_tags(
                 notebook,
                 sha256=hashlib.sha256(input_path.read_bytes()).hexdigest(),
-                environ={"MLX_JOB_ID": job_id, "MLX_JOB_RUN_ID": run_id},
+                environ={
+                    "MLX_JOB_ID": job_id,
+                    "MLX_JOB_RUN_ID": run_id,
+                    **environment_variables(environment),
+                },
             )
             tags[STATUS_TAG] = "running"
             if sweep is not None:
@@ -119,6 +131,7 @@ def start_mlflow_run(
                     run.info.run_id,
                     params=[Param(key, str(param_value(value))) for key, value in params.items()],
                 )
+            log_inputs(connection.client, run.info.run_id, inputs)
     except MLXError:
         experiments.forget()
         raise

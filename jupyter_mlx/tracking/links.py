@@ -51,6 +51,13 @@ ENV_NAME = "mlx.env.name"
 ENV_LOCK_SHA256 = "mlx.env.lock_sha256"
 """Content hash of that environment's lock file."""
 
+INPUT_SHA256 = "mlx.input.sha256"
+"""Tag of a run's dataset input declared with jupyter-mlx: the full hex sha256 of the file or
+folder (the dataset's digest holds only its first 36 digits)."""
+
+INPUT_KIND = "mlx.input.kind"
+"""Tag of a run's dataset input declared with jupyter-mlx: ``file`` or ``folder``."""
+
 JOB_ID = "mlx.job.id"
 """Id of the job definition that executed the notebook."""
 

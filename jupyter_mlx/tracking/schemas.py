@@ -79,6 +79,20 @@ class RunEnvironment(MLXSchema):
     lock_sha256: str | None
 
 
+#: What a declared data input is.
+InputKind = Literal["file", "folder"]
+
+
+class RunInput(MLXSchema):
+    """A file or folder a run declared as input data, hashed when the run started."""
+
+    path: str = Field(description="Relative to the server root.")
+    sha256: str = Field(
+        description="Hex sha256 of the file, or of the folder's manifest of file hashes."
+    )
+    kind: InputKind
+
+
 class RunJob(MLXSchema):
     """The job run that produced a run."""
 
@@ -158,6 +172,9 @@ class DescribeRun(RunSummary):
     environment: RunEnvironment | None
     job: RunJob | None
     models: list[LoggedModel]
+    inputs: list[RunInput] = Field(
+        default_factory=list, description="Data the run declared as input, by path."
+    )
 
 
 class ArtifactEntry(MLXSchema):

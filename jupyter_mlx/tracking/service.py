@@ -21,6 +21,7 @@ from ..errors import Cancelled, InvalidInput, NotFound
 from . import links
 from .client import SERVER_REQUEST_TIMEOUT_S, TrackingConnection, load_mlflow
 from .history import DATABASE_BACKENDS, History, MetricHistoryReader
+from .inputs import read_inputs
 from .schemas import (
     MAX_COMPARED_METRICS,
     ArtifactEntry,
@@ -250,6 +251,7 @@ class TrackingService:
             ),
             job=RunJob(job_id=job_id, job_run_id=tags.get(links.JOB_RUN_ID)) if job_id else None,
             models=self._logged_models(run),
+            inputs=read_inputs(run),
         )
 
     def list_artifacts(self, run_id: str, path: str = "") -> ListArtifactsResponse:

@@ -25,6 +25,7 @@ from ..config import Settings
 from ..errors import Conflict, InvalidInput, NotFound, invalid_input
 from . import links
 from .client import TrackingConnection
+from .inputs import DataInput, describe_inputs, hash_inputs, log_inputs
 from .notebook import (
     NotebookRef,
     locate_notebook,
@@ -57,12 +58,15 @@ class TrackOptions:
         run_name: Run name; default: one MLflow makes up.
         notebook: Notebook path overriding the one the kernel knows.
         autolog: Whether to turn on ``mlflow.autolog`` while the run is tracked.
+        inputs: Files or folders the notebook reads (relative to the kernel's folder, inside
+            the server root), recorded with their hashes (see :mod:`.inputs`).
     """
 
     experiment: str | None = None
     run_name: str | None = None
     notebook: str | None = None
     autolog: bool = True
+    inputs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +194,8 @@ class TrackingSession:
             The run and whether it was resumed.
 
         Raises:
-            InvalidInput: No notebook path, a malformed parameters cell, or a bad experiment.
+            InvalidInput: No notebook path, a malformed parameters cell, a bad experiment, or
+                an input missing or outside the server root (nothing is started then).
             NotFound: The notebook file does not exist.
             Unavailable: The tracking server cannot be reached.
         """
@@ -199,6 +204,7 @@ class TrackingSession:
             located = None
             if self.run is None:
                 located = locate_notebook(options.notebook, environ=self._env())
+            inputs = self._hash_inputs(options.inputs)
             import mlflow
 
             uri = kernel_tracking_uri()
@@ -213,12 +219,33 @@ class TrackingSession:
                 )
                 if ours and not cell:
                     assert current is not None
-                    return self._resume(current, options, namespace)
-                notes: list[str] = []
-                if not ours:
-                    notes.extend(self._end_leftovers(mlflow))
-                parent = current if ours else None
-                return self._start_new(mlflow, uri, options, namespace, parent, located, notes)
+                    started = self._resume(current, options, namespace)
+                else:
+                    notes: list[str] = []
+                    if not ours:
+                        notes.extend(self._end_leftovers(mlflow))
+                    parent = current if ours else None
+                    started = self._start_new(
+                        mlflow, uri, options, namespace, parent, located, notes
+                    )
+                return self._record_inputs(started, inputs)
+
+    def _hash_inputs(self, paths: Sequence[str]) -> list[DataInput]:
+        """Hash declared inputs, relative to the kernel's folder, inside the server root."""
+        if not paths:
+            return []
+        root = Settings.for_process(self._env()).root_dir
+        return hash_inputs(root, paths, base=Path.cwd(), field="input")
+
+    def _record_inputs(self, started: StartResult, inputs: list[DataInput]) -> StartResult:
+        if not inputs:
+            return started
+        from mlflow.tracking import MlflowClient
+
+        run = started.run
+        log_inputs(MlflowClient(tracking_uri=run.tracking_uri), run.run_id, inputs)
+        note = f"Recorded the inputs {describe_inputs(inputs)}."
+        return dataclasses.replace(started, notes=(*started.notes, note))
 
     def _resume(
         self, run: TrackedRun, options: TrackOptions, namespace: Mapping[str, Any]
