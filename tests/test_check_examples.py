@@ -1,4 +1,5 @@
-"""scripts/check-examples: the examples are committed clean, and what a run leaves is caught."""
+"""scripts/check-examples: the examples are committed clean, and what a run leaves is caught;
+the example environment is found where scripts/lab serves it."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import sys
 from pathlib import Path
 
 import nbformat
+
+from jupyter_mlx.environments.spec import discover
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = REPO_ROOT / "scripts" / "check-examples"
@@ -73,3 +76,13 @@ def test_an_invalid_or_hand_formatted_notebook_fails(tmp_path: Path) -> None:
         lines[-1]
         == f"{compact}: not in the layout Jupyter saves (save it in JupyterLab, or with nbformat)"
     )
+
+
+def test_the_example_environment_is_declared_where_the_lab_serves_it() -> None:
+    # scripts/lab serves examples/; the default environment folders are the root and envs/.
+    found = discover(REPO_ROOT / "examples", ("", "envs"))
+
+    assert found.problems == []
+    assert list(found.specs) == ["demo"]
+    demo = found.specs["demo"]
+    assert (demo.flavour, demo.dependencies) == ("pip", ("ipykernel", "numpy"))
