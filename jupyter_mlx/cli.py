@@ -31,6 +31,7 @@ from .config import Settings
 from .errors import InvalidInput, MLXError, NotFound, invalid_input
 
 if TYPE_CHECKING:
+    from .environments.schemas import Environment
     from .jobs.definitions import ScheduleLimits
     from .jobs.schemas import JobDefinition, JobRun, Sweep
     from .services import JobSizes
@@ -1398,6 +1399,343 @@ def format_sweep(sweep: Sweep) -> str:
     return "\n".join(lines)
 
 
+_ENV_EXIT_STATUS = (
+    "Exit status: 0 when done; 1 when the work failed (a channel cannot be reached{what}); 2 "
+    "when the input is refused (no NAME or an unknown one, an unknown option{refused})."
+)
+_ENV_THROUGH_SERVER = (
+    "When a server with jupyter-mlx serves the root, the command goes through its API (the "
+    "server owns the workspace's environments); otherwise it runs here, with the c.MLXApp "
+    "settings of jupyter_server_config (environment_dirs, channels, lock_platforms, solver)."
+)
+
+
+class _EnvironmentCommand(MLXCommandBase):
+    """A command on the workspace's environments: through the server that serves the root,
+    else in this process."""
+
+    takes_arguments = True
+
+    def environments(self, *, migrate: bool = False) -> Any:
+        """The environments of the server serving the root, else of this process (a context
+        manager); ``migrate`` creates the workspace's store first when in this process."""
+        from .environments.client import environment_config, environments_for
+
+        config = environment_config(self.config.get("MLXApp", {}))
+        return environments_for(self.workspace_settings(), config, migrate=migrate)
+
+    def environment_name(self) -> str:
+        return _one(self.extra_args, "NAME", "name")
+
+    def report(self, environment: Environment) -> None:
+        """Print an environment: its record with ``--json``, else a fact a line."""
+        if self.json:
+            print(environment.model_dump_json(indent=2))
+        else:
+            print(format_environment(environment))
+
+
+class EnvListCommand(_EnvironmentCommand):
+    """List the workspace's environments with their state."""
+
+    name = "jupyter-mlx-env-list"
+    command = "env list"
+    description = (
+        f"{__doc__}\n\nUsage: jupyter mlx env list [--json]\n\nEach environment is declared by "
+        "an environment.yml or a requirements.in in the root, envs/ or a folder directly in "
+        "one (c.MLXApp.environment_dirs). --json prints one record an environment (name, "
+        "state, spec_path, lock_path, prefix, kernel, ...); a spec that cannot be read is a "
+        "warning line on stderr. " + _ENV_THROUGH_SERVER + "\n\n"
+        "Exit status: 0; 2 when an option is refused."
+    )
+    takes_arguments = False
+
+    def run(self) -> int:
+        with self.environments() as environments:
+            listing = environments.list()
+        for problem in listing.problems:
+            print(f"warning: {problem.spec_path}: {problem.message}", file=sys.stderr)
+        if self.json:
+            records = [environment.model_dump(mode="json") for environment in listing.environments]
+            print(json.dumps(records, indent=2))
+        else:
+            print(format_environments(listing.environments))
+        return 0
+
+
+class EnvShowCommand(_EnvironmentCommand):
+    """Show an environment: its state, spec, lock, prefix and kernel, and what to do next."""
+
+    name = "jupyter-mlx-env-show"
+    command = "env show"
+    description = (
+        f"{__doc__}\n\nUsage: jupyter mlx env show NAME [--json]\n\nA stale environment "
+        "lists the spec lines changed since its lock. " + _ENV_THROUGH_SERVER + "\n\n"
+        "Exit status: 0; 2 for no NAME or an unknown one."
+    )
+
+    def run(self) -> int:
+        name = self.environment_name()
+        with self.environments() as environments:
+            self.report(environments.get(name))
+        return 0
+
+
+class EnvCreateCommand(_EnvironmentCommand):
+    """Declare an environment: write its spec to envs/NAME/."""
+
+    name = "jupyter-mlx-env-create"
+    command = "env create"
+    description = (
+        f"{__doc__}\n\nUsage: jupyter mlx env create NAME [--flavour conda|pip] "
+        "[--channel CHANNEL]... [--dep SPEC]... [--pip REQUIREMENT]... [--json]\n\n"
+        "A conda environment is written as envs/NAME/environment.yml with its channels "
+        "(default: c.MLXApp.channels, else conda-forge when locked), its --dep match specs and "
+        "a pip: list of its --pip requirements; a pip one as envs/NAME/requirements.in with "
+        "its --dep requirements. Lock it next with `jupyter mlx env lock NAME`. "
+        + _ENV_THROUGH_SERVER
+        + "\n\nExit status: 0 when declared; 2 when refused (a bad name or match spec, no "
+        "dependency, a name another spec declares, a folder that holds a spec)."
+    )
+    word_options = {
+        "--channel": ("channels", "a channel", "CHANNEL"),
+        "--dep": ("dependencies", "a dependency", "SPEC"),
+        "--pip": ("pip", "a pip requirement", "REQUIREMENT"),
+    }
+    aliases = {**MLXCommandBase.aliases, "flavour": "EnvCreateCommand.flavour"}
+    field_options = {
+        "channels": "--channel",
+        "dependencies": "--dep",
+        "pip": "--pip",
+        "flavour": "--flavour",
+    }
+    flavour = Enum(
+        ["conda", "pip"],
+        "conda",
+        config=True,
+        help="conda (an environment.yml) or pip (a requirements.in).",
+    )
+
+    def option(self, field: str) -> str:
+        """How a refused field is named: NAME, or its option (``pip.0`` is ``--pip``)."""
+        head = field.split(".")[0]
+        return "NAME" if head == "name" else self.field_options.get(head, f"--{head}")
+
+    def run(self) -> int:
+        from pydantic import ValidationError
+
+        from .environments.schemas import CreateEnvironmentRequest
+
+        values = {
+            "name": self.environment_name(),
+            "flavour": self.flavour,
+            "channels": [channel for (channel,) in self.words["channels"]],
+            "dependencies": [spec for (spec,) in self.words["dependencies"]],
+            "pip": [requirement for (requirement,) in self.words["pip"]],
+        }
+        try:
+            request = CreateEnvironmentRequest.model_validate(values)
+        except ValidationError as exc:
+            raise invalid_input(exc, name=self.option) from exc
+        with self.environments() as environments:
+            self.report(environments.create(request))
+        return 0
+
+
+class EnvLockCommand(_EnvironmentCommand):
+    """Lock an environment: solve its spec and write its lock beside it."""
+
+    name = "jupyter-mlx-env-lock"
+    command = "env lock"
+    description = (
+        f"{__doc__}\n\nUsage: jupyter mlx env lock NAME [--solver rattler|conda-lock] "
+        "[--json]\n\nA conda spec is locked to conda-lock.yml (conda-lock's format) for "
+        "c.MLXApp.lock_platforms, by py-rattler (default) or by conda-lock, which needs a "
+        "conda, mamba or micromamba executable; pip requirements are locked with uv to "
+        "requirements.lock. Nothing is written when the solve fails. "
+        + _ENV_THROUGH_SERVER
+        + "\n\n"
+        + _ENV_EXIT_STATUS.format(what="", refused=", a spec that cannot be satisfied")
+    )
+    aliases = {**MLXCommandBase.aliases, "solver": "EnvLockCommand.solver"}
+    field_options = {"solver": "--solver"}
+    solver = Enum(
+        ["rattler", "conda-lock"],
+        None,
+        allow_none=True,
+        config=True,
+        help="rattler or conda-lock (default: c.MLXApp.solver, else rattler).",
+    )
+
+    def run(self) -> int:
+        name = self.environment_name()
+        with self.environments() as environments:
+            self.report(environments.lock(name, self.solver))
+        return 0
+
+
+class EnvInstallCommand(_EnvironmentCommand):
+    """Install an environment from its lock, with a kernel when it has ipykernel."""
+
+    name = "jupyter-mlx-env-install"
+    command = "env install"
+    description = (
+        f"{__doc__}\n\nUsage: jupyter mlx env install NAME [--no-wait] [--json]\n\n"
+        "It is installed into .mlx/envs/NAME through a temporary prefix swapped in only on "
+        "success, so a failed install leaves the previous one working; the lock it already "
+        "holds is not installed again. The command follows the install to its end, its log "
+        "lines on stderr, then prints the environment (through a server, --no-wait prints it "
+        "at once, installing). "
+        + _ENV_THROUGH_SERVER
+        + "\n\n"
+        + _ENV_EXIT_STATUS.format(
+            what=", the install failed", refused=", an environment not locked or stale"
+        )
+    )
+    flags = {
+        **MLXCommandBase.flags,
+        "no-wait": (
+            {"EnvInstallCommand": {"wait": False}},
+            "Print the environment at once, installing, instead of following the install.",
+        ),
+    }
+    wait = Bool(True, config=True, help="Follow the install to its end.")
+
+    def run(self) -> int:
+        from .environments.client import ServerEnvironments, install
+
+        name = self.environment_name()
+
+        def show(line: str) -> None:
+            print(line, file=sys.stderr, flush=True)
+
+        with self.environments() as environments:
+            # An install in this process ends before the process does: it is followed.
+            wait = self.wait or not isinstance(environments, ServerEnvironments)
+            environment = install(environments, name, wait=wait, on_line=show)
+        self.report(environment)
+        if environment.state == "failed":
+            reason = " ".join((environment.error or "see its log").split())  # one line
+            print(f"error: installing {name!r} failed: {reason}", file=sys.stderr)
+            return EXIT_FAILED
+        return 0
+
+
+class EnvRemoveCommand(_EnvironmentCommand):
+    """Remove an environment's installed prefix, kernel and state (its spec too if told)."""
+
+    name = "jupyter-mlx-env-remove"
+    command = "env remove"
+    description = (
+        f"{__doc__}\n\nUsage: jupyter mlx env remove NAME [--delete-spec] [--json]\n\n"
+        "Its spec and lock stay unless --delete-spec. Prints nothing (--json: "
+        '{"removed": NAME}). ' + _ENV_THROUGH_SERVER + "\n\n"
+        "Exit status: 0 when removed; 2 for no NAME or an unknown one, or an environment that "
+        "a job definition uses (named) or that is being installed."
+    )
+    flags = {
+        **MLXCommandBase.flags,
+        "delete-spec": (
+            {"EnvRemoveCommand": {"delete_spec": True}},
+            "Delete its spec and lock files too.",
+        ),
+    }
+    delete_spec = Bool(False, config=True, help="Delete its spec and lock files too.")
+
+    def run(self) -> int:
+        name = self.environment_name()
+        with self.environments() as environments:
+            environments.get(name)  # an unknown name is refused before a store is made for it
+        with self.environments(migrate=True) as environments:
+            environments.remove(name, delete_spec=self.delete_spec)
+        if self.json:
+            print(json.dumps({"removed": name}))
+        return 0
+
+
+class EnvCommand(CommandGroup):
+    """Environments: declared in a spec, locked, installed with a kernel of their own."""
+
+    name = "jupyter-mlx-env"
+    command = "env"
+    description = __doc__
+    subcommands: dict[str, Any] = {
+        cls.command.split()[-1]: (cls, cls.__doc__)
+        for cls in (
+            EnvListCommand,
+            EnvShowCommand,
+            EnvCreateCommand,
+            EnvLockCommand,
+            EnvInstallCommand,
+            EnvRemoveCommand,
+        )
+    }
+
+
+def format_environments(environments: Sequence[Environment]) -> str:
+    """A table of environments, one a line."""
+    if not environments:
+        return (
+            "No environments: declare one in envs/NAME/environment.yml, or with "
+            "`jupyter mlx env create NAME --dep SPEC`."
+        )
+    rows = [("NAME", "STATE", "FLAVOUR", "PACKAGES", "KERNEL", "SPEC")]
+    for environment in environments:
+        rows.append(
+            (
+                environment.name,
+                environment.state,
+                environment.flavour,
+                str(environment.packages) if environment.lock_sha256 else "-",
+                environment.kernel or "-",
+                environment.spec_path,
+            )
+        )
+    return _table(rows)
+
+
+def format_environment(environment: Environment) -> str:
+    """One environment, a fact a line, then its dependencies and what to do next."""
+    from .environments.client import kernel_fix
+
+    lock = "-"
+    if environment.lock_path:
+        lock = f"{environment.lock_path} ({(environment.lock_sha256 or '')[:12]}, "
+        lock += f"{', '.join(environment.platforms)}, locked {_iso(environment.locked_at)})"
+    state: str = environment.state
+    if environment.progress is not None:
+        progress = environment.progress
+        state += f" ({progress.phase}, {progress.done} of {progress.total or '?'})"
+    lines = [
+        f"environment  {environment.name} ({environment.flavour})",
+        f"state        {state}",
+        f"spec         {environment.spec_path}",
+        f"lock         {lock}",
+        f"prefix       {environment.prefix or '-'}"
+        + (f" (installed {_iso(environment.installed_at)})" if environment.installed_at else ""),
+        f"kernel       {environment.kernel or '-'}",
+    ]
+    if environment.flavour == "conda":
+        lines.append(f"channels     {', '.join(environment.channels) or '-'}")
+    if environment.lock_sha256:
+        lines.append(f"packages     {environment.packages}")
+    if environment.error:
+        lines.append(f"error        {environment.error}")
+    fix = kernel_fix(environment, None)
+    if fix:
+        lines.append(f"next         {fix}")
+    lines.append("dependencies:")
+    lines.extend(f"  {dependency}" for dependency in environment.dependencies)
+    if environment.pip:
+        lines.append("pip:")
+        lines.extend(f"  {requirement}" for requirement in environment.pip)
+    if environment.stale_lines:
+        lines.append("spec lines changed since the lock:")
+        marks = {"added": "+", "removed": "-"}
+        lines.extend(f"  {marks[line.change]} {line.line}" for line in environment.stale_lines)
+    return "\n".join(lines)
+
+
 class MLXCommand(CommandGroup):
     """jupyter mlx: environments, experiments, jobs and models from the command line."""
 
@@ -1414,6 +1752,7 @@ class MLXCommand(CommandGroup):
         "jobs": (JobsCommand, JobsCommand.__doc__),
         "sweep": (SweepCommand, SweepCommand.__doc__),
         "scheduler": (SchedulerCommand, SchedulerCommand.__doc__),
+        "env": (EnvCommand, EnvCommand.__doc__),
     }
 
 

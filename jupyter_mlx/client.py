@@ -125,6 +125,21 @@ def _candidates(settings: Settings, environ: Mapping[str, str]) -> Iterator[Runn
         )
 
 
+def servers_may_run(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether a Jupyter server may be running: one started this process, or the runtime
+    folder holds a server's file (``jpserver-<pid>.json``, which Jupyter Server writes).
+
+    Looked at before :func:`find_server`, which imports ``jupyter_server`` (about two
+    seconds): a command on a machine where no server runs is that much faster.
+    """
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    env = os.environ if environ is None else environ
+    if env.get(SERVER_URL_ENV):
+        return True
+    return any(Path(jupyter_runtime_dir()).glob("jpserver-*.json"))
+
+
 def find_server(
     settings: Settings, *, environ: Mapping[str, str] | None = None
 ) -> RunningServer | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import sys
 import threading
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from .errors import MLXError, invalid_input
 from .status import DescribeServer, format_status, status_rows
 
 if TYPE_CHECKING:
+    from .environments.schemas import Environment, EnvironmentList
     from .jobs.schemas import JobDefinition, SchedulePreview, Sweep
 
 
@@ -773,12 +775,173 @@ def _server_jobs(command: str = "jupyter mlx run") -> Any:
     return jobs
 
 
+class EnvArgs(BaseModel):
+    """Arguments of ``%mlx_env``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    command: Literal["list"] | None = None
+
+
+class KernelEnvironment:
+    """The environment this kernel runs on: its state and, when the kernel does not run on
+    its current lock, the one-line fix."""
+
+    def __init__(self, environment: Environment, kernel_lock: str | None) -> None:
+        from .environments.client import kernel_fix
+
+        self.environment = environment
+        self.kernel_lock = kernel_lock
+        self.fix = kernel_fix(environment, kernel_lock)
+
+    def _summary(self) -> str:
+        environment = self.environment
+        summary = f"Environment '{environment.name}' ({environment.flavour}): {environment.state}"
+        if environment.lock_sha256:
+            summary += f", lock {environment.lock_sha256[:12]} ({environment.packages} packages)"
+        if environment.kernel:
+            summary += f", kernel {environment.kernel}"
+        return summary + "."
+
+    def _changed(self) -> list[str]:
+        marks = {"added": "+", "removed": "-"}
+        return [f"{marks[line.change]} {line.line}" for line in self.environment.stale_lines]
+
+    def __repr__(self) -> str:
+        lines = [self._summary()]
+        if self.environment.stale_lines:
+            lines.append("Spec lines changed since the lock:")
+            lines.extend(f"  {line}" for line in self._changed())
+        if self.fix:
+            lines.append(self.fix)
+        return "\n".join(lines)
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, str]:
+        environment = self.environment
+        lock = "not locked"
+        if environment.lock_sha256:
+            platforms = escape(", ".join(environment.platforms))
+            lock = f"<code>{escape(environment.lock_sha256[:12])}</code>"
+            lock += f" ({environment.packages} packages, {platforms})"
+        rows = [
+            ("Environment", f"<b>{escape(environment.name)}</b> ({escape(environment.flavour)})"),
+            ("State", escape(environment.state)),
+            ("Spec", f"<code>{escape(environment.spec_path)}</code>"),
+            ("Lock", lock),
+            ("Prefix", f"<code>{escape(environment.prefix)}</code>" if environment.prefix else "-"),
+            ("Kernel", escape(environment.kernel or "-")),
+        ]
+        if self.kernel_lock and self.kernel_lock != environment.installed_lock_sha256:
+            rows.append(("This kernel's lock", f"<code>{escape(self.kernel_lock[:12])}</code>"))
+        if environment.stale_lines:
+            changed = "\n".join(self._changed())
+            rows.append(("Changed since the lock", f"<pre>{escape(changed)}</pre>"))
+        if environment.error:
+            rows.append(("Error", escape(environment.error)))
+        if self.fix:
+            rows.append(("Fix", f"<b>{escape(self.fix)}</b>"))
+        body = "".join(
+            f"<tr><th style='text-align:left;vertical-align:top'>{label}</th><td>{cell}</td></tr>"
+            for label, cell in rows
+        )
+        return {
+            "text/plain": repr(self),
+            "text/html": f"<table class='jp-mlx-KernelEnvironment'>{body}</table>",
+        }
+
+
+class EnvironmentsView:
+    """The workspace's environments, one a line (a table in a notebook)."""
+
+    def __init__(self, listing: EnvironmentList) -> None:
+        self.listing = listing
+
+    def __repr__(self) -> str:
+        lines = [
+            f"{environment.name}: {environment.state} ({environment.flavour}, "
+            f"{environment.spec_path})"
+            for environment in self.listing.environments
+        ] or ["No environments: declare one in envs/NAME/environment.yml."]
+        lines += [
+            f"Cannot read {problem.spec_path}: {problem.message}"
+            for problem in self.listing.problems
+        ]
+        return "\n".join(lines)
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, str]:
+        head = "<tr><th>Name</th><th>State</th><th>Flavour</th><th>Kernel</th><th>Spec</th></tr>"
+        rows = "".join(
+            f"<tr><td>{escape(environment.name)}</td><td>{escape(environment.state)}</td>"
+            f"<td>{escape(environment.flavour)}</td><td>{escape(environment.kernel or '-')}</td>"
+            f"<td><code>{escape(environment.spec_path)}</code></td></tr>"
+            for environment in self.listing.environments
+        )
+        problems = "".join(
+            f"<p>Cannot read <code>{escape(problem.spec_path)}</code>: "
+            f"{escape(problem.message)}</p>"
+            for problem in self.listing.problems
+        )
+        html = f"<table class='jp-mlx-Environments'>{head}{rows}</table>{problems}"
+        if not self.listing.environments:
+            html = f"<p>{escape(repr(self))}</p>"
+        return {"text/plain": repr(self), "text/html": html}
+
+
+@magics_class
+class EnvironmentMagics(Magics):
+    """``%mlx_env``: the environment this kernel runs on, and the workspace's environments."""
+
+    @magic_arguments()
+    @argument(
+        "command",
+        nargs="?",
+        help="list: the workspace's environments (default: the one this kernel runs on).",
+    )
+    @line_magic
+    def mlx_env(self, line: str = "") -> KernelEnvironment | EnvironmentsView | None:
+        """Show the environment this kernel runs on, its state and, when the kernel does not
+        run on its current lock, the one-line fix; ``%mlx_env list`` shows every environment of
+        the workspace."""
+        from .environments.kernels import ENV_LOCK_VAR, ENV_NAME_VAR
+
+        args: EnvArgs = _parse(EnvArgs, self.mlx_env, line)
+        name = os.environ.get(ENV_NAME_VAR)
+        if args.command is None and not name:
+            say(
+                "This kernel runs on no environment of the workspace: pick a kernel "
+                "'Python (mlx: NAME)' (`%mlx_env list` shows the environments)."
+            )
+            return None
+        try:
+            with _environments() as environments:
+                if args.command == "list":
+                    return EnvironmentsView(environments.list())
+                assert name is not None
+                environment = environments.get(name)
+        except MLXError as exc:
+            say(exc.message)
+            return None
+        return KernelEnvironment(environment, os.environ.get(ENV_LOCK_VAR))
+
+
+def _environments() -> Any:
+    """The environments of the server that owns this kernel's workspace, else of this process
+    (a context manager)."""
+    from .config import SERVER_URL_ENV, load_server_config
+    from .environments.client import environment_config, environments_for
+
+    settings = Settings.for_process()
+    mlx = {} if os.environ.get(SERVER_URL_ENV) else load_server_config()
+    return environments_for(settings, environment_config(mlx))
+
+
 def register_magics(ipython: Any) -> None:
     """Register the jupyter-mlx magics with an IPython shell and record what its cells run."""
     from .tracking.recorder import CellRecorder
 
     ipython.register_magics(MLXMagics)
     ipython.register_magics(JobMagics)
+    ipython.register_magics(EnvironmentMagics)
     CellRecorder.install(ipython)
 
 
@@ -790,9 +953,9 @@ def unregister_magics(ipython: Any) -> None:
     if recorder is not None:
         recorder.uninstall()
     for kind in ("line", "cell"):
-        for magics in (MLXMagics, JobMagics):
+        for magics in (MLXMagics, JobMagics, EnvironmentMagics):
             for name in magics.magics[kind]:
                 ipython.magics_manager.magics[kind].pop(name, None)
 
 
-__all__ = ["JobMagics", "MLXMagics", "register_magics"]
+__all__ = ["EnvironmentMagics", "JobMagics", "MLXMagics", "register_magics"]

@@ -271,6 +271,13 @@ class Solver(Protocol):
         ...
 
 
+def _one_line(text: str) -> str:
+    """A solver's explanation on one line: its lines joined, the tree drawn before each
+    (``└─``, ``├─``, ``│``) dropped, so an error stays one line wherever it is shown."""
+    parts = (line.strip(" \u2502\u251c\u2514\u2500") for line in text.splitlines())
+    return " ".join(part for part in parts if part)
+
+
 def _unreachable(channels: Sequence[str], waited: float, detail: str) -> Unavailable:
     named = next((c for c in channels if c.rstrip("/") in detail), ", ".join(channels))
     first = detail.strip().splitlines()[0] if detail.strip() else "no answer"
@@ -317,7 +324,8 @@ class RattlerSolver:
                 )
             except SolverError as exc:
                 raise InvalidInput(
-                    f"The dependencies of {spec.name!r} cannot be satisfied on {platform}: {exc}",
+                    f"The dependencies of {spec.name!r} cannot be satisfied on {platform}: "
+                    + _one_line(str(exc)),
                     field="dependencies",
                 ) from exc
             except asyncio.TimeoutError as exc:
@@ -390,7 +398,8 @@ class CondaLockSolver:
                 raise _unreachable(channels, time.monotonic() - started, "timed out") from exc
             if done.returncode != 0:
                 raise InvalidInput(
-                    f"conda-lock could not lock {spec.name!r}: {done.stderr.strip()[-2000:]}",
+                    f"conda-lock could not lock {spec.name!r}: "
+                    + _one_line(done.stderr.strip()[-2000:]),
                     field="dependencies",
                 )
             entries = yaml.safe_load(out.read_text())["package"]

@@ -119,6 +119,14 @@ class ReadEnvironmentLogQuery(MLXSchema):
     offset: int = Field(0, ge=0, description="Byte to read from: a previous next_offset.")
 
 
+class DeleteEnvironmentQuery(MLXSchema):
+    """Query of ``DELETE /mlx/api/environments/{name}``."""
+
+    delete_spec: bool = Field(
+        False, description="Delete its spec and lock files too (false keeps them)."
+    )
+
+
 class EnvironmentLog(MLXSchema):
     """A piece of an environment's lock and install log."""
 

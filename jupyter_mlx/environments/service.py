@@ -524,12 +524,15 @@ class EnvironmentService:
         self._active[name] = activity
         try:
             self._begin(name, lock)
+            # Described before the install starts: a quick one (an unchanged lock) could end
+            # before a description made after, which would answer ready instead of installing.
+            started = self._describe(spec)
             activity.future = self._pool().submit(self._install_now, spec, lock, activity)
         except BaseException:
             self._active.pop(name, None)
             self._release(name)
             raise
-        return self._describe(spec)
+        return started
 
     def install(self, name: str) -> Environment:
         """Install ``name`` from its lock and wait (the CLI without a server, and tests).

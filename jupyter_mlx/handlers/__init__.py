@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import experiments, jobs, schedules
+from . import environments, experiments, jobs, schedules
 from .config import ConfigHandler
 
 #: Route patterns (relative to the server's base URL) and their handlers.
@@ -11,4 +11,5 @@ ROUTES: list[tuple[str, type]] = [
     *experiments.ROUTES,
     *jobs.ROUTES,
     *schedules.ROUTES,
+    *environments.ROUTES,
 ]
