@@ -33,7 +33,7 @@ from .errors import InvalidInput, MLXError, NotFound, invalid_input
 if TYPE_CHECKING:
     from .environments.schemas import Environment
     from .jobs.definitions import ScheduleLimits
-    from .jobs.schemas import JobDefinition, JobRun, Sweep
+    from .jobs.schemas import JobDefinition, JobRun, MetricDifference, Sweep
     from .services import JobSizes
     from .tracking.schemas import DescribeRun, RunSummary
 
@@ -463,6 +463,71 @@ class RunCommand(_NotebookCommand):
             if self.wait:
                 run = server.wait(run, progress)
         return _report_run(run, self.json)
+
+
+class ReproduceCommand(MLXCommandBase):
+    """Run a recorded MLflow run again as it ran, and compare their metrics."""
+
+    name = "jupyter-mlx-reproduce"
+    command = "reproduce"
+    description = (
+        f"{__doc__}\n\nUsage: jupyter mlx reproduce RUN_ID [--wait] [--json]\n\n"
+        "The run must have been made by jupyter-mlx (a tracked notebook run or a job run). Its "
+        "environment is installed again from the lock it recorded (the current kernel "
+        "otherwise, with a warning), a data input whose hash changed is warned of, and its "
+        "notebook snapshot runs with its recorded parameters as a job run in the same "
+        "experiment. Once it has run, the metrics of both runs are printed side by side. When a "
+        "server with jupyter-mlx serves the root, the job run is submitted to it (--wait follows "
+        "it to its end); otherwise it runs here, and the command waits for it.\n\n"
+        + _JOB_EXIT_STATUS
+    )
+    takes_arguments = True
+    flags = {
+        **MLXCommandBase.flags,
+        "wait": (
+            {"ReproduceCommand": {"wait": True}},
+            "Wait for the reproduction to end and compare the metrics (exit 1 unless it succeeds).",
+        ),
+    }
+    wait = Bool(False, config=True, help="Wait for the reproduction to end.")
+
+    def run(self) -> int:
+        from .jobs.client import ServerJobs, reproduce_here
+
+        settings = self.workspace_settings()
+        run_id = _one(self.extra_args, "RUN_ID", "run_id")
+        progress = _progress_printer() if not self.json else None
+        server = ServerJobs.find(settings)
+        if server is None:
+            reproduction = reproduce_here(settings, run_id, progress)
+        else:
+            reproduction = server.reproduce(run_id)
+            if self.wait:
+                run = server.wait(reproduction.job_run, progress)
+                reproduction = reproduction.model_copy(update={"job_run": run})
+        for warning in reproduction.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        run = reproduction.job_run
+        differences = []
+        if run.status == "succeeded" and run.mlflow_run_id:
+            from .jobs.reproduce import metric_differences
+            from .tracking.client import TrackingConnection
+
+            connection = TrackingConnection(settings.tracking_uri)
+            differences = metric_differences(connection, run_id, run.mlflow_run_id)
+        if self.json:
+            answer = reproduction.model_dump(mode="json")
+            answer["metrics"] = [difference.model_dump() for difference in differences]
+            print(json.dumps(answer, indent=2))
+        else:
+            print(format_job_run(run))
+            if differences:
+                print("\n" + format_metric_differences(differences))
+        if run.status in ("queued", "running", "succeeded"):
+            return 0
+        reason = run.error.message if run.error else run.status
+        print(f"error: job run {run.id} {run.status}: {reason}", file=sys.stderr)
+        return EXIT_FAILED
 
 
 def _report_run(run: JobRun, as_json: bool) -> int:
@@ -1374,6 +1439,19 @@ def format_definition(job: JobDefinition) -> str:
     return "\n".join(lines)
 
 
+def format_metric_differences(differences: Sequence[MetricDifference]) -> str:
+    """The metrics of a run and of its reproduction, side by side."""
+
+    def value(number: float | None) -> str:
+        return "-" if number is None else f"{number:.6g}"
+
+    rows = [("METRIC", "ORIGINAL", "REPRODUCED", "DIFFERENCE")]
+    rows += [
+        (d.key, value(d.original), value(d.reproduced), value(d.difference)) for d in differences
+    ]
+    return _table(rows)
+
+
 def format_sweep(sweep: Sweep) -> str:
     """One sweep, a fact a line, then its trials."""
     from .jobs.client import sweep_progress
@@ -1749,6 +1827,7 @@ class MLXCommand(CommandGroup):
         "status": (StatusCommand, StatusCommand.__doc__),
         "runs": (RunsCommand, RunsCommand.__doc__),
         "run": (RunCommand, RunCommand.__doc__),
+        "reproduce": (ReproduceCommand, ReproduceCommand.__doc__),
         "jobs": (JobsCommand, JobsCommand.__doc__),
         "sweep": (SweepCommand, SweepCommand.__doc__),
         "scheduler": (SchedulerCommand, SchedulerCommand.__doc__),

@@ -17,6 +17,7 @@ from .errors import NotFound
 from .jobs.definitions import JobDefinitionService, ScheduleLimits
 from .jobs.executor import LocalExecutor
 from .jobs.kernels import KernelPool
+from .jobs.reproduce import Reproducer
 from .jobs.scheduler import Scheduler
 from .jobs.service import JobService
 from .jobs.sweeps import SweepService
@@ -129,6 +130,7 @@ class Services:
         definitions: Job definitions: notebooks run on demand or on a cron schedule.
         scheduler: The loop firing definitions when due (started by :meth:`start`).
         environments: Environments: specs locked, installed and given a kernel.
+        reproducer: Runs recorded MLflow runs again, on their recorded environment lock.
         server: The Jupyter server these services run in, when they do.
         kernel_env: Returns the variables a kernel started for this workspace gets (the
             server sets one that adds its address and token).
@@ -151,6 +153,7 @@ class Services:
     definitions: JobDefinitionService
     scheduler: Scheduler
     environments: EnvironmentService
+    reproducer: Reproducer
     server: DescribeRunningServer | None = None
     kernel_env: Callable[[], dict[str, str]] | None = None
 
@@ -238,6 +241,7 @@ class Services:
             definitions=definitions,
             scheduler=Scheduler(definitions),
             environments=environment_service,
+            reproducer=Reproducer(settings, tracking.connection, job_service, environment_service),
         )
         return services
 

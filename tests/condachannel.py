@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import sys
 import warnings
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -22,16 +23,26 @@ PACKAGES = [
 ]
 
 
-def build_package(channel: Path, name: str, version: str, depends: list[str]) -> Path:
-    """Pack one package holding ``share/<name>/VERSION`` into ``channel/noarch``."""
+def build_package(
+    channel: Path,
+    name: str,
+    version: str,
+    depends: list[str],
+    files: dict[str, str] | None = None,
+) -> Path:
+    """Pack one package into ``channel/noarch``: ``share/<name>/VERSION``, or ``files`` (path
+    in the prefix -> text; those under bin/ are executable)."""
     from conda_package_handling import api
 
+    payloads = files or {f"share/{name}/VERSION": version}
     with TemporaryDirectory() as tmp:
         src = Path(tmp)
-        payload = f"share/{name}/VERSION"
         (src / "info").mkdir()
-        (src / payload).parent.mkdir(parents=True)
-        (src / payload).write_text(version)
+        for path, text in payloads.items():
+            (src / path).parent.mkdir(parents=True, exist_ok=True)
+            (src / path).write_text(text)
+            if path.startswith("bin/"):
+                (src / path).chmod(0o755)
         index = {
             "name": name,
             "version": version,
@@ -44,18 +55,31 @@ def build_package(channel: Path, name: str, version: str, depends: list[str]) ->
             "timestamp": 1_700_000_000_000,
         }
         (src / "info/index.json").write_text(json.dumps(index))
-        entry = {
-            "_path": payload,
-            "path_type": "hardlink",
-            "sha256": hashlib.sha256(version.encode()).hexdigest(),
-            "size_in_bytes": len(version),
-        }
-        (src / "info/paths.json").write_text(json.dumps({"paths_version": 1, "paths": [entry]}))
-        (src / "info/files").write_text(payload + "\n")
+        entries = [
+            {
+                "_path": path,
+                "path_type": "hardlink",
+                "sha256": hashlib.sha256(text.encode()).hexdigest(),
+                "size_in_bytes": len(text.encode()),
+            }
+            for path, text in payloads.items()
+        ]
+        (src / "info/paths.json").write_text(json.dumps({"paths_version": 1, "paths": entries}))
+        (src / "info/files").write_text("".join(path + "\n" for path in payloads))
         out = channel / "noarch"
         out.mkdir(parents=True, exist_ok=True)
         api.create(str(src), None, f"{name}-{version}-0.conda", out_folder=str(out))
     return out / f"{name}-{version}-0.conda"
+
+
+def build_python_launcher(channel: Path, version: str = "1.0") -> Path:
+    """Pack ``pylaunch``: a ``bin/python`` that runs this test interpreter.
+
+    No conda ``python`` package can be had offline; this one gives an environment of the test
+    channel a Python that has ipykernel and MLflow, so it gets a kernel as a real one would.
+    """
+    script = f'#!/bin/sh\nexec "{sys.executable}" "$@"\n'
+    return build_package(channel, "pylaunch", version, [], {"bin/python": script})
 
 
 def index(channel: Path) -> None:

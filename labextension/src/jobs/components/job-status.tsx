@@ -148,6 +148,8 @@ export function triggerLabel(
       return trans.__('Schedule');
     case 'catchup':
       return trans.__('Catch-up');
+    case 'reproduce':
+      return trans.__('Reproduction');
     default:
       return trans.__('Sweep trial');
   }
