@@ -41,6 +41,7 @@ from .schemas import (
 )
 
 if TYPE_CHECKING:
+    from ..environments.service import EnvironmentConfig
     from ..services import JobSizes, Services
     from .definitions import ScheduleLimits
     from .service import AcceptedRequest
@@ -378,7 +379,11 @@ def _with_services(
         from ..services import Services
 
         services = Services.from_settings(
-            settings, migrate=migrate, limits=limits, job_sizes=job_sizes
+            settings,
+            migrate=migrate,
+            limits=limits,
+            job_sizes=job_sizes,
+            environments=configured_environments(),
         )
         try:
             return await call(services)
@@ -416,6 +421,14 @@ def read_here(settings: Settings, call: Callable[[Any], Any]) -> Any:
     return use_here(settings, lambda services: call(services.jobs))
 
 
+def configured_environments() -> EnvironmentConfig:
+    """Where this workspace's environments are found, as the server's ``c.MLXApp`` says."""
+    from ..config import load_server_config
+    from ..environments.client import environment_config
+
+    return environment_config(load_server_config())
+
+
 def check_here(settings: Settings, request: CreateJobRunRequest) -> AcceptedRequest:
     """Check a run request as the job service will, before a workspace exists to hold it
     (blocking): its notebook, values, kernel or environment, and inputs.
@@ -429,7 +442,7 @@ def check_here(settings: Settings, request: CreateJobRunRequest) -> AcceptedRequ
     from .service import accept_request
 
     kernelspecs = KernelSpecs((settings.kernels_dir,))
-    environments = EnvironmentService(settings)
+    environments = EnvironmentService(settings, configured_environments())
     try:
         return accept_request(settings, kernelspecs, request, environments=environments)
     finally:
