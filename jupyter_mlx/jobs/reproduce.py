@@ -10,6 +10,7 @@ the snapshot with the recorded parameters as a job run in the same experiment.
 
 from __future__ import annotations
 
+import ast
 import json
 import math
 import uuid
@@ -47,7 +48,11 @@ class Recorded:
 
 
 def typed_value(kind: str, text: str) -> Any:
-    """An MLflow param (always text) as the parameters cell's type says."""
+    """An MLflow param (always text) as the parameters cell's type says.
+
+    A list or dict was logged as JSON or as its Python repr (``{'depth': 2}``); both read
+    back, never evaluated.
+    """
     try:
         if kind == "int":
             return int(text)
@@ -56,8 +61,11 @@ def typed_value(kind: str, text: str) -> Any:
         if kind == "bool":
             return text.strip().lower() in ("true", "1")
         if kind in ("list", "dict", "any"):
-            return json.loads(text)
-    except ValueError:
+            try:
+                return json.loads(text)
+            except ValueError:
+                return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
         return text
     return text
 

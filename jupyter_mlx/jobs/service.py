@@ -508,6 +508,9 @@ class JobService:
             "MLX_JOB_ID": record.job_id,
             "MLX_JOB_RUN_ID": record.id,
             "MLX_NOTEBOOK_PATH": record.notebook,
+            # What the kernel reads of its notebook is the copy it runs, not the file as the
+            # user may have changed it since.
+            "MLX_NOTEBOOK_FILE": str(RunFiles.of(self.settings.workspace, record.id).input),
             "JPY_SESSION_NAME": str(self.settings.root_dir / record.notebook),
         }
         if mlflow_run_id:

@@ -27,6 +27,9 @@ from .links import SNAPSHOT_DIR
 NOTEBOOK_PATH_ENV = "MLX_NOTEBOOK_PATH"
 """Notebook path of a kernel started for a job run (absolute, or relative to the server root)."""
 
+NOTEBOOK_FILE_ENV = "MLX_NOTEBOOK_FILE"
+"""Set for job runs to the copy of the notebook the run executes (absolute)."""
+
 SESSION_NAME_ENV = "JPY_SESSION_NAME"
 """Set by Jupyter Server to the notebook's absolute path for kernels started from a notebook."""
 
@@ -46,10 +49,18 @@ class NotebookRef:
     Attributes:
         path: Absolute path of the ``.ipynb`` file.
         root: Absolute path of the server root.
+        file: The file to read instead of ``path``, when the kernel runs a copy of it (a job
+            run's input, taken when it was submitted); None to read ``path``.
     """
 
     path: Path
     root: Path
+    file: Path | None = None
+
+    @property
+    def source(self) -> Path:
+        """The file the kernel runs: the copy of a job run, else the notebook itself."""
+        return self.file or self.path
 
     @property
     def relative(self) -> str:
@@ -143,6 +154,9 @@ def locate_notebook(
         path = Path(raw).expanduser()
         if not path.is_absolute():
             path = root / path
+        copy = env.get(NOTEBOOK_FILE_ENV)
+        if copy and Path(copy).is_file():
+            return NotebookRef(path=path.resolve(), root=root, file=Path(copy))
     path = path.resolve()
     if must_exist and not path.is_file():
         raise NotFound(
@@ -289,7 +303,7 @@ def take_snapshot(notebook: NotebookRef) -> NotebookSnapshot:
         NotFound: If the file cannot be read.
     """
     try:
-        data = notebook.path.read_bytes()
+        data = notebook.source.read_bytes()
     except OSError as exc:
         raise NotFound(
             f"Cannot read notebook {notebook.path}: {exc.strerror}.", field="notebook"
@@ -355,7 +369,7 @@ def run_snapshot(
         )
     unreadable = None
     try:
-        saved = read_notebook(notebook.path)
+        saved = read_notebook(notebook.source)
     except (NotFound, InvalidInput) as exc:
         saved, unreadable = None, exc.message
     kernel = getattr(shell, "kernel", None)

@@ -269,7 +269,7 @@ class TrackingSession:
             )
         client = MlflowClient(tracking_uri=run.tracking_uri)
         logged = client.get_run(run.run_id).data.params
-        values = parameter_values(read_parameter_names(run.notebook.path), namespace)
+        values = parameter_values(read_parameter_names(run.notebook.source), namespace)
         new = {k: v for k, v in values.items() if k not in logged}
         changed = [k for k, v in values.items() if k in logged and logged[k] != str(v)]
         if new:
@@ -314,7 +314,7 @@ class TrackingSession:
             notebook = parent.notebook
         else:
             notebook = locate_notebook(options.notebook, environ=env)
-        params = parameter_values(read_parameter_names(notebook.path), namespace)
+        params = parameter_values(read_parameter_names(notebook.source), namespace)
         job_run = env.get(links.JOB_MLFLOW_RUN_ENV) if parent is None else None
         if job_run:
             # A job run: its MLflow run was made by the job service; this kernel resumes it.
