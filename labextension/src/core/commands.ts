@@ -1,5 +1,8 @@
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import type { TranslationBundle } from '@jupyterlab/translation';
+import type { CommandRegistry } from '@lumino/commands';
+import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
+import { AccordionPanel, type Widget } from '@lumino/widgets';
 
 import { mlxIcon } from '../shared/icons';
 
@@ -56,4 +59,44 @@ export function registerSidebarCommands(
       app.shell.activateById(sidebarId);
     }
   });
+}
+
+/**
+ * A function executing commands whose failure the caller cannot act on:
+ * the failure is logged, with what failed.
+ *
+ * @param commands - The application's command registry.
+ */
+export function commandExecutor(
+  commands: CommandRegistry
+): (command: string, args: ReadonlyPartialJSONObject, failure: string) => void {
+  return (command, args, failure) => {
+    commands
+      .execute(command, args)
+      .catch(reason => console.error(`jupyter-mlx: ${failure}`, reason));
+  };
+}
+
+/**
+ * Open the MLX sidebar and expand one of its sections.
+ *
+ * @param commands - The application's command registry.
+ * @param section - The section, or `null` while it is not shown.
+ */
+export function revealSection(
+  commands: CommandRegistry,
+  section: Widget | null
+): void {
+  commandExecutor(commands)(
+    CommandIDs.openSidebar,
+    {},
+    'cannot open the sidebar'
+  );
+  const accordion = section?.parent;
+  if (section && accordion instanceof AccordionPanel) {
+    const index = accordion.widgets.indexOf(section);
+    if (index !== -1) {
+      accordion.expand(index);
+    }
+  }
 }

@@ -175,6 +175,11 @@ export function registerEnvironmentsCommands(
 ): void {
   const { trans } = options;
   const pick = options.pick ?? pickEnvironment(trans);
+  const noArgs = {
+    type: 'object',
+    properties: {},
+    additionalProperties: false
+  };
   const nameArgs = {
     type: 'object',
     properties: {
@@ -198,11 +203,11 @@ export function registerEnvironmentsCommands(
     none: string,
     applies: (environment: IEnvironment) => boolean
   ): Promise<IEnvironment | null> => {
-    const name = args['name'];
+    const name = nameIn(args);
     let known: ReadonlyArray<IEnvironment>;
     try {
       known = await options.environments();
-      if (typeof name === 'string' && name) {
+      if (name) {
         return (
           known.find(environment => environment.name === name) ??
           (await options.get(name))
@@ -222,22 +227,38 @@ export function registerEnvironmentsCommands(
     return pick(title, candidates);
   };
 
+  /**
+   * Execute a command on one environment: the one named, or the one the
+   * user picks among those `applies` to.
+   */
+  const onEnvironment =
+    (
+      title: string,
+      none: string,
+      applies: (environment: IEnvironment) => boolean,
+      act: (environment: IEnvironment) => Promise<unknown>
+    ) =>
+    async (args: ReadonlyPartialJSONObject): Promise<void> => {
+      const environment = await environmentOf(args, title, none, applies);
+      if (environment) {
+        await act(environment);
+      }
+    };
+
   app.commands.addCommand(CommandIDs.createEnvironment, {
     label: trans.__('New Environment…'),
     caption: trans.__(
       'Declare a new environment: an environment.yml or a requirements.in, from a form or a template'
     ),
     icon: mlxIcon,
-    describedBy: {
-      args: { type: 'object', properties: {}, additionalProperties: false }
-    },
+    describedBy: { args: noArgs },
     execute: () => options.create()
   });
 
   app.commands.addCommand(CommandIDs.lockEnvironment, {
     label: args =>
-      typeof args['name'] === 'string' && args['name']
-        ? trans.__('Lock Environment %1', args['name'])
+      nameIn(args)
+        ? trans.__('Lock Environment %1', nameIn(args))
         : trans.__('Lock Environment…'),
     caption: trans.__("Solve an environment's spec into a lock"),
     icon: mlxIcon,
@@ -254,65 +275,53 @@ export function registerEnvironmentsCommands(
         }
       }
     },
-    execute: async args => {
-      const environment = await environmentOf(
-        args,
+    execute: args => {
+      const solver = args['solver'];
+      return onEnvironment(
         trans.__('Lock Environment'),
         trans.__('No environment to lock: create one first.'),
-        canLock
-      );
-      const solver = args['solver'];
-      if (environment) {
-        await options.lock(
-          environment,
-          solver === 'rattler' || solver === 'conda-lock' ? solver : null
-        );
-      }
+        canLock,
+        environment =>
+          options.lock(
+            environment,
+            solver === 'rattler' || solver === 'conda-lock' ? solver : null
+          )
+      )(args);
     }
   });
 
   app.commands.addCommand(CommandIDs.installEnvironment, {
     label: args =>
-      typeof args['name'] === 'string' && args['name']
-        ? trans.__('Install Environment %1', args['name'])
+      nameIn(args)
+        ? trans.__('Install Environment %1', nameIn(args))
         : trans.__('Install Environment…'),
     caption: trans.__('Install an environment from its lock, with its kernel'),
     icon: mlxIcon,
     describedBy: { args: nameArgs },
-    execute: async args => {
-      const environment = await environmentOf(
-        args,
-        trans.__('Install Environment'),
-        trans.__('No environment to install: lock one first.'),
-        canInstall
-      );
-      if (environment) {
-        await options.install(environment);
-      }
-    }
+    execute: onEnvironment(
+      trans.__('Install Environment'),
+      trans.__('No environment to install: lock one first.'),
+      canInstall,
+      environment => options.install(environment)
+    )
   });
 
   app.commands.addCommand(CommandIDs.removeEnvironment, {
     label: args =>
-      typeof args['name'] === 'string' && args['name']
-        ? trans.__('Remove Environment %1', args['name'])
+      nameIn(args)
+        ? trans.__('Remove Environment %1', nameIn(args))
         : trans.__('Remove Environment…'),
     caption: trans.__(
       'Remove an environment: its installed files, its kernel and, if asked, its spec'
     ),
     icon: mlxIcon,
     describedBy: { args: nameArgs },
-    execute: async args => {
-      const environment = await environmentOf(
-        args,
-        trans.__('Remove Environment'),
-        trans.__('No environment to remove.'),
-        canRemove
-      );
-      if (environment) {
-        await options.remove(environment);
-      }
-    }
+    execute: onEnvironment(
+      trans.__('Remove Environment'),
+      trans.__('No environment to remove.'),
+      canRemove,
+      environment => options.remove(environment)
+    )
   });
 
   app.commands.addCommand(CommandIDs.showLockDiff, {
@@ -322,28 +331,29 @@ export function registerEnvironmentsCommands(
     ),
     icon: mlxIcon,
     describedBy: { args: nameArgs },
-    execute: async args => {
-      const environment = await environmentOf(
-        args,
-        trans.__('Lock Diff'),
-        trans.__('No environment has a lock yet.'),
-        hasLock
-      );
-      if (environment) {
-        await options.showLockDiff(environment);
-      }
-    }
+    execute: onEnvironment(
+      trans.__('Lock Diff'),
+      trans.__('No environment has a lock yet.'),
+      hasLock,
+      environment => options.showLockDiff(environment)
+    )
   });
 
   app.commands.addCommand(CommandIDs.refreshEnvironments, {
     label: trans.__('Refresh Environments'),
     caption: trans.__('List the environments of the workspace again now'),
     icon: mlxIcon,
-    describedBy: {
-      args: { type: 'object', properties: {}, additionalProperties: false }
-    },
+    describedBy: { args: noArgs },
     execute: () => options.refresh()
   });
+}
+
+/**
+ * The environment a command's arguments name, or `null` for none.
+ */
+function nameIn(args: ReadonlyPartialJSONObject): string | null {
+  const name = args['name'];
+  return typeof name === 'string' && name ? name : null;
 }
 
 /**

@@ -6,9 +6,8 @@ import { ICommandPalette } from '@jupyterlab/apputils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
-import { AccordionPanel } from '@lumino/widgets';
 
-import { CommandIDs as CoreCommandIDs } from '../core/commands';
+import { commandExecutor, revealSection } from '../core/commands';
 import { DEFAULT_IDLE_INTERVAL } from '../shared/state/polled';
 import { followSettings } from '../shared/settings';
 import { IMLXClient, IMLXSidebar } from '../tokens';
@@ -100,15 +99,7 @@ export const environmentsPlugin: JupyterFrontEndPlugin<void> = {
     });
     state.active = false;
 
-    const execute = (
-      command: string,
-      args: ReadonlyPartialJSONObject,
-      failure: string
-    ): void => {
-      app.commands
-        .execute(command, args)
-        .catch(reason => console.error(`jupyter-mlx: ${failure}`, reason));
-    };
+    const execute = commandExecutor(app.commands);
     const openPath = (path: string): void =>
       execute(
         'docmanager:open',
@@ -122,16 +113,7 @@ export const environmentsPlugin: JupyterFrontEndPlugin<void> = {
           console.warn('jupyter-mlx: cannot refresh the kernel specs', reason)
         );
     };
-    const revealSection = (): void => {
-      execute(CoreCommandIDs.openSidebar, {}, 'cannot open the sidebar');
-      const accordion = panel?.parent;
-      if (panel && accordion instanceof AccordionPanel) {
-        const index = accordion.widgets.indexOf(panel);
-        if (index !== -1) {
-          accordion.expand(index);
-        }
-      }
-    };
+    const reveal = (): void => revealSection(app.commands, panel);
 
     // A new kernel shows in the launcher and the kernel picker at once.
     state.installEnded.connect((_, environment) => {
@@ -170,7 +152,7 @@ export const environmentsPlugin: JupyterFrontEndPlugin<void> = {
       create: async () => {
         const created = await (await getActions()).create();
         if (created !== null) {
-          revealSection();
+          reveal();
         }
       },
       lock: async (environment, solver) =>
@@ -178,7 +160,7 @@ export const environmentsPlugin: JupyterFrontEndPlugin<void> = {
       install: async environment => {
         const installing = await (await getActions()).install(environment);
         if (installing !== null) {
-          revealSection();
+          reveal();
         }
       },
       remove: async environment => (await getActions()).remove(environment),

@@ -22,10 +22,9 @@ import type {
   ReadonlyPartialJSONObject,
   ReadonlyPartialJSONValue
 } from '@lumino/coreutils';
-import { AccordionPanel } from '@lumino/widgets';
 
 import type { IJobDefinition, IJobRun, ISweep } from '../api/types';
-import { CommandIDs as CoreCommandIDs } from '../core/commands';
+import { commandExecutor, revealSection } from '../core/commands';
 import { CommandIDs as ExperimentsCommandIDs } from '../experiments/commands';
 import { ChartTheme } from '../shared/charts/theme';
 import { mlxIcon } from '../shared/icons';
@@ -176,15 +175,7 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
       state.active = false;
     }
 
-    const execute = (
-      command: string,
-      args: ReadonlyPartialJSONObject,
-      failure: string
-    ): void => {
-      app.commands
-        .execute(command, args)
-        .catch(reason => console.error(`jupyter-mlx: ${failure}`, reason));
-    };
+    const execute = commandExecutor(app.commands);
     const openRun = (runId: string): void =>
       execute(
         CommandIDs.openJobRun,
@@ -203,16 +194,7 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
         { sweep_id: sweepId },
         'cannot open the sweep'
       );
-    const revealSection = (): void => {
-      execute(CoreCommandIDs.openSidebar, {}, 'cannot open the sidebar');
-      const accordion = panel?.parent;
-      if (panel && accordion instanceof AccordionPanel) {
-        const index = accordion.widgets.indexOf(panel);
-        if (index !== -1) {
-          accordion.expand(index);
-        }
-      }
-    };
+    const reveal = (): void => revealSection(app.commands, panel);
 
     // The actions and the views load when first needed.
     let views: Promise<JobsViews> | null = null;
@@ -228,7 +210,7 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
             runs,
             trans,
             onCreated: run => {
-              revealSection();
+              reveal();
               openRun(run.id);
             },
             onChanged: run => withViews(opened => opened.update(run)),
@@ -307,13 +289,13 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
           (await getActions()).submitted(result.run);
           break;
         case 'sweep':
-          revealSection();
+          reveal();
           void sweeps.refresh();
           openSweep(result.sweep.id);
           break;
         case 'job':
           (await getScheduleActions()).saved(result.job, edited);
-          revealSection();
+          reveal();
           if (!edited) {
             openDefinition(result.job.id);
           }

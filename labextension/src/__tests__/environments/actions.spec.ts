@@ -5,6 +5,7 @@ import { EnvironmentActions } from '../../environments/actions';
 import { EnvironmentsState } from '../../environments/state/environments';
 import * as formDialog from '../../environments/widgets/environment-form-dialog';
 import * as lockDiffDialog from '../../environments/widgets/lock-diff-dialog';
+import { answerDialog, showDialog } from '../dialogs';
 import { makeAPIError } from '../fixtures';
 import {
   makeEnvironment,
@@ -19,22 +20,12 @@ jest.mock('@jupyterlab/apputils', () => {
 });
 
 const trans = nullTranslator.load('jupyter_mlx');
-const showDialog = apputils.showDialog as jest.MockedFunction<
-  typeof apputils.showDialog
->;
 
 /**
  * Answer the next confirmation with `button`, its checkbox `checked`.
  */
 function answer(button: 'cancel' | 'remove', checked = false): void {
-  showDialog.mockResolvedValueOnce({
-    button:
-      button === 'cancel'
-        ? apputils.Dialog.cancelButton()
-        : apputils.Dialog.warnButton(),
-    isChecked: checked,
-    value: null
-  });
+  answerDialog(button === 'remove', checked);
 }
 
 describe('EnvironmentActions', () => {

@@ -3,6 +3,7 @@ import { nullTranslator } from '@jupyterlab/translation';
 
 import { JobActions } from '../../jobs/actions';
 import { JobRunsState } from '../../jobs/state/runs';
+import { answerDialog, showDialog } from '../dialogs';
 import { makeAPIError, makeClient, makeJobRun } from '../fixtures';
 
 jest.mock('@jupyterlab/apputils', () => {
@@ -11,9 +12,6 @@ jest.mock('@jupyterlab/apputils', () => {
 });
 
 const trans = nullTranslator.load('jupyter_mlx');
-const showDialog = apputils.showDialog as jest.MockedFunction<
-  typeof apputils.showDialog
->;
 
 describe('JobActions', () => {
   let client: ReturnType<typeof makeClient>;
@@ -101,19 +99,11 @@ describe('JobActions', () => {
   });
 
   it('deletes a run only once confirmed', async () => {
-    showDialog.mockResolvedValueOnce({
-      button: apputils.Dialog.cancelButton(),
-      isChecked: null,
-      value: null
-    });
+    answerDialog(false);
     expect(await actions.delete(makeJobRun())).toBe(false);
     expect(client.deleteJobRun).not.toHaveBeenCalled();
 
-    showDialog.mockResolvedValueOnce({
-      button: apputils.Dialog.warnButton(),
-      isChecked: null,
-      value: null
-    });
+    answerDialog(true);
     client.deleteJobRun.mockResolvedValue(undefined);
     expect(await actions.delete(makeJobRun())).toBe(true);
     expect(client.deleteJobRun).toHaveBeenCalledWith('jr-1');
@@ -121,11 +111,7 @@ describe('JobActions', () => {
   });
 
   it('tells why a run cannot be deleted', async () => {
-    showDialog.mockResolvedValueOnce({
-      button: apputils.Dialog.warnButton(),
-      isChecked: null,
-      value: null
-    });
+    answerDialog(true);
     client.deleteJobRun.mockRejectedValue(
       makeAPIError(409, "Job run 'jr-1' is running: stop it first")
     );

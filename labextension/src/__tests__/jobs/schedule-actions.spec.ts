@@ -4,6 +4,7 @@ import { nullTranslator } from '@jupyterlab/translation';
 import { ScheduleActions } from '../../jobs/schedule-actions';
 import { JobDefinitionsState } from '../../jobs/state/definitions';
 import { SweepsState } from '../../jobs/state/sweeps';
+import { answerDialog, showDialog } from '../dialogs';
 import {
   makeAPIError,
   makeClient,
@@ -18,22 +19,12 @@ jest.mock('@jupyterlab/apputils', () => {
 });
 
 const trans = nullTranslator.load('jupyter_mlx');
-const showDialog = apputils.showDialog as jest.MockedFunction<
-  typeof apputils.showDialog
->;
 
 /**
  * Answer the next confirmation with `button`, its checkbox `checked`.
  */
 function answer(button: 'cancel' | 'delete', checked = true): void {
-  showDialog.mockResolvedValueOnce({
-    button:
-      button === 'cancel'
-        ? apputils.Dialog.cancelButton()
-        : apputils.Dialog.warnButton(),
-    isChecked: checked,
-    value: null
-  });
+  answerDialog(button === 'delete', checked);
 }
 
 describe('ScheduleActions', () => {

@@ -1,15 +1,10 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { UseSignal } from '@jupyterlab/ui-components';
-import React, { useLayoutEffect, useRef } from 'react';
+import React from 'react';
 
 import { ErrorNote } from '../../shared/components/error-note';
+import { FollowedLog } from '../../shared/components/followed-log';
 import type { EnvironmentLogState } from '../state/log';
-
-/**
- * How close to its end (in pixels) the log must be scrolled to follow new
- * output.
- */
-const FOLLOW_SLACK_PX = 24;
 
 /**
  * Properties of an environment's log.
@@ -51,14 +46,6 @@ export interface IEnvironmentLogProps {
  */
 export function EnvironmentLog(props: IEnvironmentLogProps): JSX.Element {
   const { log, complete, truncated, running, trans } = props;
-  const node = useRef<HTMLPreElement>(null);
-  const following = useRef(true);
-  useLayoutEffect(() => {
-    const pre = node.current;
-    if (pre && following.current) {
-      pre.scrollTop = pre.scrollHeight;
-    }
-  }, [log]);
   let placeholder = '';
   if (!log) {
     if (running || !complete) {
@@ -70,26 +57,15 @@ export function EnvironmentLog(props: IEnvironmentLogProps): JSX.Element {
   return (
     <div className="jp-mlx-EnvironmentLog">
       <ErrorNote error={props.error} />
-      {truncated && (
-        <p className="jp-mlx-Note">
-          {trans.__('The beginning of the log is not shown.')}
-        </p>
-      )}
-      <pre
-        ref={node}
+      <FollowedLog
+        log={log}
+        placeholder={placeholder}
+        complete={complete}
+        truncated={truncated}
+        label={trans.__('Log of %1', props.name)}
         className="jp-mlx-EnvironmentLog-text"
-        aria-label={trans.__('Log of %1', props.name)}
-        data-complete={complete}
-        tabIndex={0}
-        onScroll={event => {
-          const pre = event.currentTarget;
-          following.current =
-            pre.scrollHeight - pre.scrollTop - pre.clientHeight <
-            FOLLOW_SLACK_PX;
-        }}
-      >
-        {log || placeholder}
-      </pre>
+        trans={trans}
+      />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { type ISignal, Signal } from '@lumino/signaling';
 
 import type { IEnvironment } from '../../api/types';
+import { LogFollower } from '../../shared/state/log-follower';
 import { PolledState } from '../../shared/state/polled';
 import type { IMLXClient } from '../../tokens';
 
@@ -13,17 +14,6 @@ export const DEFAULT_ACTIVE_INTERVAL = 1;
  * Most characters of the log kept (and shown); older text is dropped.
  */
 export const MAX_LOG_CHARS = 1024 * 1024;
-
-/**
- * Bytes of log one answer carries at most (the server's limit): an answer
- * this long means more is waiting.
- */
-const LOG_CHUNK_BYTES = 1 << 20;
-
-/**
- * Most log pieces read in one refresh.
- */
-const MAX_LOG_READS = 4;
 
 /**
  * One environment's lock and install log, tailed from the last offset read,
@@ -47,6 +37,10 @@ export class EnvironmentLogState extends PolledState {
     this._client = options.client;
     this._environment = options.environment;
     this.name = options.environment.name;
+    this._log = new LogFollower({
+      read: offset => this._client.readEnvironmentLog(this.name, offset),
+      maxChars: MAX_LOG_CHARS
+    });
   }
 
   /**
@@ -80,28 +74,28 @@ export class EnvironmentLogState extends PolledState {
    * The log read so far (its last `MAX_LOG_CHARS` characters).
    */
   get log(): string {
-    return this._log;
+    return this._log.text;
   }
 
   /**
    * The byte offset to read the log on from.
    */
   get logOffset(): number {
-    return this._logOffset;
+    return this._log.offset;
   }
 
   /**
    * Whether no lock or install runs and the whole log was read.
    */
   get logComplete(): boolean {
-    return this._logComplete;
+    return this._log.complete;
   }
 
   /**
    * Whether the beginning of a long log was dropped.
    */
   get logTruncated(): boolean {
-    return this._logTruncated;
+    return this._log.truncated;
   }
 
   /**
@@ -113,16 +107,13 @@ export class EnvironmentLogState extends PolledState {
   async restart(environment: IEnvironment): Promise<void> {
     this._generation++;
     this._environment = environment;
-    this._log = '';
-    this._logOffset = 0;
-    this._logComplete = false;
-    this._logTruncated = false;
+    this._log.reset();
     this.emitChanged();
     await this.refresh();
   }
 
   protected get live(): boolean {
-    return this._installing || !this._logComplete;
+    return this._installing || !this._log.complete;
   }
 
   /**
@@ -141,7 +132,7 @@ export class EnvironmentLogState extends PolledState {
       this._installing
         ? this._client.getEnvironment(this.name)
         : Promise.resolve(null),
-      this._readLog(generation)
+      this._log.readOn()
     ]);
     // A restart meanwhile makes this answer about the previous run.
     if (environment !== null && generation === this._generation) {
@@ -165,48 +156,12 @@ export class EnvironmentLogState extends PolledState {
     }
   }
 
-  /**
-   * Read the log on from the last offset, a few pieces at most.
-   */
-  private async _readLog(generation: number): Promise<void> {
-    for (let read = 0; read < MAX_LOG_READS; read++) {
-      const offset = this._logOffset;
-      const piece = await this._client.readEnvironmentLog(this.name, offset);
-      if (offset !== this._logOffset || generation !== this._generation) {
-        // An overlapping refresh (or a restart) moved the offset meanwhile.
-        return;
-      }
-      this._append(piece.text);
-      this._logOffset = piece.next_offset;
-      this._logComplete = piece.complete;
-      if (piece.complete || piece.next_offset - offset < LOG_CHUNK_BYTES) {
-        return;
-      }
-    }
-  }
-
-  private _append(text: string): void {
-    if (!text) {
-      return;
-    }
-    const log = this._log + text;
-    if (log.length > MAX_LOG_CHARS) {
-      this._log = log.slice(log.length - MAX_LOG_CHARS);
-      this._logTruncated = true;
-    } else {
-      this._log = log;
-    }
-  }
-
   private _client: IMLXClient;
   private _environment: IEnvironment;
   private _environmentChanged = new Signal<this, IEnvironment>(this);
   private _generation = 0;
   private _installEnded = new Signal<this, IEnvironment>(this);
-  private _log = '';
-  private _logComplete = false;
-  private _logOffset = 0;
-  private _logTruncated = false;
+  private _log: LogFollower;
 }
 
 /**

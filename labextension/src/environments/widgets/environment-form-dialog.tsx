@@ -1,8 +1,8 @@
 import { Dialog } from '@jupyterlab/apputils';
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { ReactWidget } from '@jupyterlab/ui-components';
 import React from 'react';
 
+import { FormBody, relabel } from '../../shared/widgets/form-body';
 import type { IMLXClient } from '../../tokens';
 import { LiveEnvironmentForm } from '../components/environment-form';
 import {
@@ -24,35 +24,20 @@ const CREATE_BUTTON = 2;
 /**
  * The body of the "New environment" dialog: the form of its state.
  */
-export class EnvironmentFormBody
-  extends ReactWidget
-  implements Dialog.IBodyWidget<IEnvironmentFormResult | null>
-{
+export class EnvironmentFormBody extends FormBody<
+  IEnvironmentFormResult,
+  EnvironmentFormState
+> {
   /**
    * @param state - The form shown; the body owns it.
    * @param trans - The jupyter-mlx translation bundle.
    */
   constructor(
-    readonly state: EnvironmentFormState,
+    state: EnvironmentFormState,
     private readonly _trans: TranslationBundle
   ) {
-    super();
+    super(state);
     this.addClass('jp-mlx-EnvironmentFormBody');
-  }
-
-  /**
-   * What the form created, or `null`.
-   */
-  getValue(): IEnvironmentFormResult | null {
-    return this.state.created;
-  }
-
-  dispose(): void {
-    if (this.isDisposed) {
-      return;
-    }
-    this.state.dispose();
-    super.dispose();
   }
 
   protected render(): JSX.Element {
@@ -134,14 +119,10 @@ export class EnvironmentFormDialog extends Dialog<IEnvironmentFormResult | null>
         button.disabled = this.state.submitting;
       }
     });
-    const write = buttons[WRITE_FILE_BUTTON]?.querySelector(
-      '.jp-Dialog-buttonLabel'
+    relabel(
+      buttons[WRITE_FILE_BUTTON]?.querySelector('.jp-Dialog-buttonLabel'),
+      EnvironmentFormDialog.writeLabel(this.state, this._trans)
     );
-    if (write) {
-      const text = EnvironmentFormDialog.writeLabel(this.state, this._trans);
-      write.textContent = text;
-      write.setAttribute('aria-label', text);
-    }
   }
 
   private _trans: TranslationBundle;

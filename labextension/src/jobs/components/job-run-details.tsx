@@ -7,7 +7,7 @@ import {
   runIcon,
   stopIcon
 } from '@jupyterlab/ui-components';
-import React, { useLayoutEffect, useRef } from 'react';
+import React from 'react';
 
 import type {
   IJobAttempt,
@@ -17,6 +17,7 @@ import type {
 } from '../../api/types';
 import { formatDuration } from '../../shared/time';
 import { ErrorNote } from '../../shared/components/error-note';
+import { FollowedLog } from '../../shared/components/followed-log';
 import { KeyValueSection } from '../../shared/components/key-value-table';
 import { RefreshButton } from '../../shared/components/refresh-button';
 import { ShortHash } from '../../shared/components/short-hash';
@@ -29,12 +30,6 @@ import {
   triggerLabel
 } from './job-status';
 import { LoadingOrError } from '../../shared/components/loading-or-error';
-
-/**
- * How close to its end (in pixels) the log must be scrolled to follow new
- * output.
- */
-const FOLLOW_SLACK_PX = 24;
 
 /**
  * Properties of the job run details.
@@ -549,42 +544,23 @@ function JobLog(props: {
   active: boolean;
   trans: TranslationBundle;
 }): JSX.Element {
-  const { log, complete, truncated, active, trans } = props;
-  const node = useRef<HTMLPreElement>(null);
-  const following = useRef(true);
-  useLayoutEffect(() => {
-    const pre = node.current;
-    if (pre && following.current) {
-      pre.scrollTop = pre.scrollHeight;
-    }
-  }, [log]);
+  const { complete, active, trans } = props;
   return (
-    <>
-      {truncated && (
-        <p className="jp-mlx-Note jp-mlx-JobLog-note">
-          {trans.__('The beginning of the log is not shown.')}
-        </p>
-      )}
-      <pre
-        ref={node}
-        className="jp-mlx-JobLog"
-        aria-label={trans.__('Log')}
-        data-complete={complete}
-        tabIndex={0}
-        onScroll={event => {
-          const pre = event.currentTarget;
-          following.current =
-            pre.scrollHeight - pre.scrollTop - pre.clientHeight <
-            FOLLOW_SLACK_PX;
-        }}
-      >
-        {log ||
-          (active
-            ? trans.__('Waiting for output…')
-            : complete
-              ? trans.__('The run wrote no log.')
-              : '')}
-      </pre>
-    </>
+    <FollowedLog
+      log={props.log}
+      placeholder={
+        active
+          ? trans.__('Waiting for output…')
+          : complete
+            ? trans.__('The run wrote no log.')
+            : ''
+      }
+      complete={complete}
+      truncated={props.truncated}
+      label={trans.__('Log')}
+      className="jp-mlx-JobLog"
+      noteClassName="jp-mlx-JobLog-note"
+      trans={trans}
+    />
   );
 }

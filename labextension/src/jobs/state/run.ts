@@ -1,4 +1,5 @@
 import type { IJobRun } from '../../api/types';
+import { LogFollower } from '../../shared/state/log-follower';
 import { PolledState } from '../../shared/state/polled';
 import type { IMLXClient } from '../../tokens';
 import { isActiveJobStatus } from '../status';
@@ -8,18 +9,6 @@ import { DEFAULT_ACTIVE_INTERVAL } from './runs';
  * Most characters of the log kept (and shown); older text is dropped.
  */
 export const MAX_LOG_CHARS = 2 * 1024 * 1024;
-
-/**
- * Bytes of log one answer carries at most (the server's limit): an answer
- * this long means more is waiting.
- */
-const LOG_CHUNK_BYTES = 1 << 20;
-
-/**
- * Most log pieces read in one refresh, so that a huge log is read over a
- * few refreshes rather than blocking one.
- */
-const MAX_LOG_READS = 4;
 
 /**
  * One job run as its view shows it: the run with its attempts, and its log,
@@ -40,6 +29,11 @@ export class JobRunState extends PolledState {
     });
     this._client = options.client;
     this.runId = options.runId;
+    this._log = new LogFollower({
+      read: offset => this._client.readJobRunLog(this.runId, offset),
+      maxChars: MAX_LOG_CHARS,
+      appended: () => this.emitChanged()
+    });
   }
 
   /**
@@ -58,28 +52,28 @@ export class JobRunState extends PolledState {
    * The log read so far (its last `MAX_LOG_CHARS` characters).
    */
   get log(): string {
-    return this._log;
+    return this._log.text;
   }
 
   /**
    * The byte offset to read the log on from.
    */
   get logOffset(): number {
-    return this._logOffset;
+    return this._log.offset;
   }
 
   /**
    * Whether the run has ended and its whole log was read.
    */
   get logComplete(): boolean {
-    return this._logComplete;
+    return this._log.complete;
   }
 
   /**
    * Whether the beginning of a long log was dropped.
    */
   get logTruncated(): boolean {
-    return this._logTruncated;
+    return this._log.truncated;
   }
 
   /**
@@ -95,7 +89,7 @@ export class JobRunState extends PolledState {
   protected get live(): boolean {
     return (
       this._run !== null &&
-      (isActiveJobStatus(this._run.status) || !this._logComplete)
+      (isActiveJobStatus(this._run.status) || !this._log.complete)
     );
   }
 
@@ -108,50 +102,13 @@ export class JobRunState extends PolledState {
   protected async load(): Promise<void> {
     const [run] = await Promise.all([
       this._client.getJobRun(this.runId),
-      this._logComplete ? Promise.resolve() : this._readLog()
+      this._log.complete ? Promise.resolve() : this._log.readOn()
     ]);
     this._run = run;
   }
 
-  /**
-   * Read the log on from the last offset, a few pieces at most.
-   */
-  private async _readLog(): Promise<void> {
-    for (let read = 0; read < MAX_LOG_READS && !this._logComplete; read++) {
-      const offset = this._logOffset;
-      const piece = await this._client.readJobRunLog(this.runId, offset);
-      if (offset !== this._logOffset) {
-        // An overlapping refresh read this piece already.
-        return;
-      }
-      this._append(piece.text);
-      this._logOffset = piece.next_offset;
-      this._logComplete = piece.complete;
-      if (piece.next_offset - offset < LOG_CHUNK_BYTES) {
-        return;
-      }
-    }
-  }
-
-  private _append(text: string): void {
-    if (!text) {
-      return;
-    }
-    const log = this._log + text;
-    if (log.length > MAX_LOG_CHARS) {
-      this._log = log.slice(log.length - MAX_LOG_CHARS);
-      this._logTruncated = true;
-    } else {
-      this._log = log;
-    }
-    this.emitChanged();
-  }
-
   private _client: IMLXClient;
-  private _log = '';
-  private _logComplete = false;
-  private _logOffset = 0;
-  private _logTruncated = false;
+  private _log: LogFollower;
   private _run: IJobRun | null = null;
 }
 

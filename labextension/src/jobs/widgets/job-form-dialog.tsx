@@ -1,9 +1,9 @@
 import { Dialog } from '@jupyterlab/apputils';
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { ReactWidget } from '@jupyterlab/ui-components';
 import React from 'react';
 
 import type { IJobDefinition } from '../../api/types';
+import { FormBody, relabel } from '../../shared/widgets/form-body';
 import type { IMLXClient } from '../../tokens';
 import { LiveJobForm } from '../components/job-form';
 import { type JobFormResult, JobFormState } from '../state/form';
@@ -19,37 +19,19 @@ const RUN_BUTTON = 1;
  * The body of the "Run with Parameters" and "Schedule" dialogs: the form of
  * its state.
  */
-export class JobFormBody
-  extends ReactWidget
-  implements Dialog.IBodyWidget<JobFormResult | null>
-{
+export class JobFormBody extends FormBody<JobFormResult, JobFormState> {
   /**
    * @param state - The form shown; the body owns it.
    * @param trans - The jupyter-mlx translation bundle.
    * @param submit - Submit the form (as the Run button does).
    */
   constructor(
-    readonly state: JobFormState,
+    state: JobFormState,
     private readonly _trans: TranslationBundle,
     private readonly _submit: () => void
   ) {
-    super();
+    super(state);
     this.addClass('jp-mlx-JobFormBody');
-  }
-
-  /**
-   * What the form created, or `null`.
-   */
-  getValue(): JobFormResult | null {
-    return this.state.created;
-  }
-
-  dispose(): void {
-    if (this.isDisposed) {
-      return;
-    }
-    this.state.dispose();
-    super.dispose();
   }
 
   protected render(): JSX.Element {
@@ -100,15 +82,12 @@ export class JobFormDialog extends Dialog<JobFormResult | null> {
     this.state = state;
     submit.dialog = this;
     state.changed.connect(() => {
-      const label = this.node.querySelector(
-        '.jp-Dialog-button.jp-mod-accept .jp-Dialog-buttonLabel'
+      relabel(
+        this.node.querySelector(
+          '.jp-Dialog-button.jp-mod-accept .jp-Dialog-buttonLabel'
+        ),
+        JobFormDialog.mainLabel(state, trans)
       );
-      if (label) {
-        // The label's `aria-label` names the button: it follows the text.
-        const text = JobFormDialog.mainLabel(state, trans);
-        label.textContent = text;
-        label.setAttribute('aria-label', text);
-      }
     });
   }
 

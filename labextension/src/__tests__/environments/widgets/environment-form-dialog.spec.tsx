@@ -2,6 +2,7 @@ import { nullTranslator } from '@jupyterlab/translation';
 import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 
 import { showEnvironmentFormDialog } from '../../../environments/widgets/environment-form-dialog';
+import { dialogButton as button } from '../../dialogs';
 import { makeAPIError } from '../../fixtures';
 import { makeEnvironment, makeEnvironmentsClient } from '../fixtures';
 
@@ -17,19 +18,6 @@ describe('showEnvironmentFormDialog', () => {
   afterEach(() => {
     document.body.innerHTML = '';
   });
-
-  /**
-   * A button of the dialog's footer.
-   */
-  function button(label: string): HTMLElement {
-    const found = [
-      ...document.querySelectorAll<HTMLElement>('.jp-Dialog-button')
-    ].find(node => node.textContent === label);
-    if (!found) {
-      throw new Error(`no dialog button ${label}`);
-    }
-    return found;
-  }
 
   /**
    * The error shown beside a field of the form.

@@ -2,7 +2,6 @@ import { nullTranslator } from '@jupyterlab/translation';
 import { act, fireEvent, render, screen } from '@testing-library/react';
 import React from 'react';
 
-import { LiveJobForm } from '../../../jobs/components/job-form';
 import { JobFormState } from '../../../jobs/state/form';
 import { makeEnvironment } from '../../environments/fixtures';
 import {
@@ -12,21 +11,9 @@ import {
   makeJobRun,
   makeNotebookParameters
 } from '../../fixtures';
+import { Form } from '../fixtures';
 
 const trans = nullTranslator.load('jupyter_mlx');
-
-/**
- * The form of a state, rendered again whenever the state changes.
- */
-function Form(props: { state: JobFormState }): JSX.Element {
-  return (
-    <LiveJobForm
-      state={props.state}
-      onSubmit={() => void props.state.submit()}
-      trans={trans}
-    />
-  );
-}
 
 /**
  * The error shown beside the field of a wire name, or `null`.

@@ -1,8 +1,6 @@
-import { nullTranslator } from '@jupyterlab/translation';
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import React from 'react';
 
-import { LiveJobForm } from '../../../jobs/components/job-form';
 import { JobFormState } from '../../../jobs/state/form';
 import {
   loadJobForm,
@@ -12,21 +10,7 @@ import {
   makeNotebookParameters,
   makeSweep
 } from '../../fixtures';
-
-const trans = nullTranslator.load('jupyter_mlx');
-
-/**
- * The form of a state, rendered again whenever the state changes.
- */
-function Form(props: { state: JobFormState }): JSX.Element {
-  return (
-    <LiveJobForm
-      state={props.state}
-      onSubmit={() => void props.state.submit()}
-      trans={trans}
-    />
-  );
-}
+import { Form } from '../fixtures';
 
 function field(container: HTMLElement, name: string): HTMLElement {
   return container.querySelector(

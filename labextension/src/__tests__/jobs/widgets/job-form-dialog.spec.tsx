@@ -2,6 +2,7 @@ import { nullTranslator } from '@jupyterlab/translation';
 import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 
 import { showJobFormDialog } from '../../../jobs/widgets/job-form-dialog';
+import { dialogButton as button } from '../../dialogs';
 import {
   makeAPIError,
   makeClient,
@@ -23,20 +24,6 @@ describe('showJobFormDialog', () => {
   afterEach(() => {
     document.body.innerHTML = '';
   });
-
-  /**
-   * A button of the dialog's footer (the dialog hides the rest of the page
-   * from the accessibility tree, which jsdom extends to the dialog itself).
-   */
-  function button(label: string): HTMLElement {
-    const found = [
-      ...document.querySelectorAll<HTMLElement>('.jp-Dialog-button')
-    ].find(node => node.textContent === label);
-    if (!found) {
-      throw new Error(`no dialog button ${label}`);
-    }
-    return found;
-  }
 
   /**
    * Open the dialog; its answer is wrapped, or awaiting this would wait for
