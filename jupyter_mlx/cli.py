@@ -523,16 +523,17 @@ class ReproduceCommand(MLXCommandBase):
             print(format_job_run(run))
             if differences:
                 print("\n" + format_metric_differences(differences))
-        if run.status in ("queued", "running", "succeeded"):
-            return 0
-        reason = run.error.message if run.error else run.status
-        print(f"error: job run {run.id} {run.status}: {reason}", file=sys.stderr)
-        return EXIT_FAILED
+        return _run_exit_status(run)
 
 
 def _report_run(run: JobRun, as_json: bool) -> int:
     """Print a run; exit 0 unless it ended without succeeding (1, with one line saying why)."""
     print(run.model_dump_json(indent=2) if as_json else format_job_run(run))
+    return _run_exit_status(run)
+
+
+def _run_exit_status(run: JobRun) -> int:
+    """0 unless the run ended without succeeding (1, with one line on stderr saying why)."""
     if run.status in ("queued", "running", "succeeded"):
         return 0
     reason = run.error.message if run.error else run.status
@@ -1809,8 +1810,7 @@ def format_environment(environment: Environment) -> str:
         lines.extend(f"  {requirement}" for requirement in environment.pip)
     if environment.stale_lines:
         lines.append("spec lines changed since the lock:")
-        marks = {"added": "+", "removed": "-"}
-        lines.extend(f"  {marks[line.change]} {line.line}" for line in environment.stale_lines)
+        lines.extend(f"  {line.as_diff()}" for line in environment.stale_lines)
     return "\n".join(lines)
 
 

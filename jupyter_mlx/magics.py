@@ -390,14 +390,16 @@ class ScheduleView:
             ("Catch-up", escape(job.catchup)),
             ("Parameters", escape(values) or "the notebook's defaults"),
         ]
-        body = "".join(
-            f"<tr><th style='text-align:left;vertical-align:top'>{label}</th><td>{cell}</td></tr>"
-            for label, cell in rows
-        )
-        return {
-            "text/plain": repr(self),
-            "text/html": f"<table class='jp-mlx-ScheduleView'>{body}</table>",
-        }
+        return {"text/plain": repr(self), "text/html": _facts_html("jp-mlx-ScheduleView", rows)}
+
+
+def _facts_html(css_class: str, rows: list[tuple[str, str]]) -> str:
+    """An HTML table of facts, a label (left) and its HTML cell a row."""
+    body = "".join(
+        f"<tr><th style='text-align:left;vertical-align:top'>{label}</th><td>{cell}</td></tr>"
+        for label, cell in rows
+    )
+    return f"<table class='{css_class}'>{body}</table>"
 
 
 def sweep_line(sweep: Sweep) -> str:
@@ -804,8 +806,7 @@ class KernelEnvironment:
         return summary + "."
 
     def _changed(self) -> list[str]:
-        marks = {"added": "+", "removed": "-"}
-        return [f"{marks[line.change]} {line.line}" for line in self.environment.stale_lines]
+        return [line.as_diff() for line in self.environment.stale_lines]
 
     def __repr__(self) -> str:
         lines = [self._summary()]
@@ -840,13 +841,9 @@ class KernelEnvironment:
             rows.append(("Error", escape(environment.error)))
         if self.fix:
             rows.append(("Fix", f"<b>{escape(self.fix)}</b>"))
-        body = "".join(
-            f"<tr><th style='text-align:left;vertical-align:top'>{label}</th><td>{cell}</td></tr>"
-            for label, cell in rows
-        )
         return {
             "text/plain": repr(self),
-            "text/html": f"<table class='jp-mlx-KernelEnvironment'>{body}</table>",
+            "text/html": _facts_html("jp-mlx-KernelEnvironment", rows),
         }
 
 

@@ -4,7 +4,6 @@ SIGKILL, one server for a whole module)."""
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -14,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from commands import clean_env
 
 TOKEN = "test-token"
 #: Seconds a server process may take to answer its first request.
@@ -66,6 +66,16 @@ class Server:
             self.process.wait()
 
 
+def home_env(home: Path) -> dict[str, str]:
+    """The environment of a server started in ``home`` (see :func:`start_server`), and of a
+    terminal that finds it: Jupyter's folders in ``home``, nothing pointing at a workspace."""
+    return clean_env(
+        JUPYTER_CONFIG_DIR=str(home / "config"),
+        JUPYTER_DATA_DIR=str(home / "data"),
+        JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+    )
+
+
 def start_server(
     home: Path,
     root: Path,
@@ -92,12 +102,7 @@ def start_server(
     (home / "config" / "jupyter_server_config.json").write_text(
         json.dumps({"ServerApp": {"jpserver_extensions": only_mlx}})
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MLX_", "MLFLOW_", "JPY_"))}
-    env |= {
-        "JUPYTER_CONFIG_DIR": str(home / "config"),
-        "JUPYTER_DATA_DIR": str(home / "data"),
-        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
-    }
+    env = home_env(home)
     port = free_port()
     log = home / f"server-{port}.log"
     argv = [

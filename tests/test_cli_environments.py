@@ -5,31 +5,16 @@ through the server that serves one. Real locks and installs against a local cond
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import servers
 import yaml
+from commands import COMMAND_TIMEOUT_S, clean_env, finish, launch, ok
 from condachannel import build_channel
-
-#: Seconds a command may take.
-COMMAND_TIMEOUT_S = 120
-
-
-def clean_env(**extra: str) -> dict[str, str]:
-    """This environment without anything pointing at a workspace, server or tracking store."""
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("MLX_", "MLFLOW_", "JPY_"))
-    }
-    return env | extra
 
 
 @pytest.fixture(scope="module")
@@ -56,23 +41,7 @@ def here(tmp_path: Path, channel: str) -> tuple[Path, dict[str, str]]:
 
 def start(root: Path, env: dict[str, str], *args: str) -> subprocess.Popen[str]:
     """``jupyter mlx env VERB --root-dir=ROOT ARGS...`` typed in ``root``."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "jupyter_mlx.cli", "env", args[0], f"--root-dir={root}", *args[1:]],
-        cwd=root,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def finish(child: subprocess.Popen[str]) -> subprocess.CompletedProcess[str]:
-    try:
-        out, err = child.communicate(timeout=COMMAND_TIMEOUT_S)
-    finally:
-        child.kill()
-        child.wait()
-    return subprocess.CompletedProcess(child.args, child.returncode, out, err)
+    return launch(root, ["env", args[0], f"--root-dir={root}", *args[1:]], env)
 
 
 def each(
@@ -86,12 +55,6 @@ def each(
 def env_mlx(root: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     [result] = each(root, env, args)
     return result
-
-
-def ok(result: subprocess.CompletedProcess[str]) -> Any:
-    """The JSON a command printed; it must have exited 0."""
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout) if result.stdout.strip() else None
 
 
 def error_line(result: subprocess.CompletedProcess[str], status: int) -> str:
@@ -278,11 +241,7 @@ def served(
         f"--MLXApp.workspace_dir={root / '.mlx'}",
         f"--MLXApp.channels={channel}",
     )
-    env = clean_env(
-        JUPYTER_CONFIG_DIR=str(home / "config"),
-        JUPYTER_DATA_DIR=str(home / "data"),
-        JUPYTER_RUNTIME_DIR=str(home / "runtime"),
-    )
+    env = servers.home_env(home)
     yield server, root, env
     server.stop()
 

@@ -6,18 +6,16 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
+from commands import clean_env, finish, launch
 from nbformat.v4 import new_code_cell, new_notebook
 
 PARAMETERS = "epochs = 3\nlr = 0.1\nname = 'bob'\nday = '2024-01-01'\nflag = False\nopts = {'a': 1}"
 PRINTS = "print(epochs, lr, name, day, flag, opts)"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
-#: Seconds a command may take; a run includes a kernel start and the MLflow store's creation.
-COMMAND_TIMEOUT_S = 120
 
 
 def write_notebook(path: Path, *sources: str) -> None:
@@ -27,36 +25,10 @@ def write_notebook(path: Path, *sources: str) -> None:
     nbformat.write(new_notebook(cells=cells, metadata={"kernelspec": KERNELSPEC}), path)
 
 
-def clean_env() -> dict[str, str]:
-    """This environment without anything pointing at a workspace, server or tracking store."""
-    return {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("MLX_", "MLFLOW_", "JPY_"))
-    }
-
-
 def start(root: Path, *args: str) -> subprocess.Popen[str]:
     """``jupyter mlx COMMAND --root-dir=ROOT ARGS...`` typed in ``root``."""
     words = 2 if args[0] == "jobs" else 1
-    command = [*args[:words], f"--root-dir={root}", *args[words:]]
-    return subprocess.Popen(
-        [sys.executable, "-m", "jupyter_mlx.cli", *command],
-        cwd=root,
-        env=clean_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def finish(child: subprocess.Popen[str]) -> subprocess.CompletedProcess[str]:
-    try:
-        out, err = child.communicate(timeout=COMMAND_TIMEOUT_S)
-    finally:
-        child.kill()
-        child.wait()
-    return subprocess.CompletedProcess(child.args, child.returncode, out, err)
+    return launch(root, [*args[:words], f"--root-dir={root}", *args[words:]], clean_env())
 
 
 def jupyter_mlx(root: Path, *args: str) -> subprocess.CompletedProcess[str]:

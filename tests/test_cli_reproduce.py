@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from commands import clean_env, finish, launch
 from condachannel import build_channel, build_python_launcher
-from test_cli_jobs import clean_env, finish, write_notebook
+from test_cli_jobs import write_notebook
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
@@ -22,15 +22,7 @@ TRAIN = (
 
 def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """``jupyter mlx ARGS... --root-dir=ROOT`` typed in ``root``."""
-    child = subprocess.Popen(
-        [sys.executable, "-m", "jupyter_mlx.cli", *args, f"--root-dir={root}"],
-        cwd=root,
-        env=clean_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    return finish(child)
+    return finish(launch(root, [*args, f"--root-dir={root}"], clean_env()))
 
 
 def test_reproduce_runs_a_job_again_on_its_lock_and_prints_equal_metrics(tmp_path: Path) -> None:

@@ -4,11 +4,9 @@ through the server that serves one. Real kernels, a real store, real server proc
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -19,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import servers
+from commands import COMMAND_TIMEOUT_S, clean_env, finish, launch, ok
 from jobnotebooks import write_notebook
 from sqlalchemy import select
 
@@ -29,42 +28,16 @@ from jupyter_mlx.jobs.schedule import next_fire
 from jupyter_mlx.store import Store
 from jupyter_mlx.store.tables import JobRunRecord
 
-#: Seconds a command may take; a run includes a kernel start and the MLflow store's creation.
-COMMAND_TIMEOUT_S = 120
-
-
-def clean_env(**extra: str) -> dict[str, str]:
-    """This environment without anything pointing at a workspace, server or tracking store."""
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("MLX_", "MLFLOW_", "JPY_"))
-    }
-    return env | extra
-
 
 def start(root: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
     """``jupyter mlx COMMAND --root-dir=ROOT ARGS...`` typed in ``root``; by default where no
     server runs (an empty runtime folder: servers of other tests are not looked at)."""
     words = 2 if args[0] == "jobs" else 1
-    command = [*args[:words], f"--root-dir={root}", *args[words:]]
-    return subprocess.Popen(
-        [sys.executable, "-m", "jupyter_mlx.cli", *command],
-        cwd=root,
-        env=env or clean_env(JUPYTER_RUNTIME_DIR=str(root.parent / f"{root.name}-no-servers")),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    return launch(
+        root,
+        [*args[:words], f"--root-dir={root}", *args[words:]],
+        env or clean_env(JUPYTER_RUNTIME_DIR=str(root.parent / f"{root.name}-no-servers")),
     )
-
-
-def finish(child: subprocess.Popen[str]) -> subprocess.CompletedProcess[str]:
-    try:
-        out, err = child.communicate(timeout=COMMAND_TIMEOUT_S)
-    finally:
-        child.kill()
-        child.wait()
-    return subprocess.CompletedProcess(child.args, child.returncode, out, err)
 
 
 def each(
@@ -78,13 +51,7 @@ def each(
 def one(root: Path, *args: str, env: dict[str, str] | None = None) -> Any:
     """The JSON a command printed; it must have exited 0."""
     [result] = each(root, args, env=env)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout) if result.stdout.strip() else None
-
-
-def ok(result: subprocess.CompletedProcess[str]) -> Any:
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    return ok(result)
 
 
 @pytest.fixture(scope="module")
@@ -321,11 +288,7 @@ def served(tmp_path: Path) -> Iterator[tuple[servers.Server, Path, dict[str, str
     home, root = tmp_path / "jupyter", tmp_path / "root"
     write_notebook(root / NOTEBOOK, "print('epochs', epochs)")
     server = servers.start_server(home, root, f"--MLXApp.workspace_dir={root / '.mlx'}")
-    env = clean_env(
-        JUPYTER_CONFIG_DIR=str(home / "config"),
-        JUPYTER_DATA_DIR=str(home / "data"),
-        JUPYTER_RUNTIME_DIR=str(home / "runtime"),
-    )
+    env = servers.home_env(home)
     yield server, root, env
     server.stop()
 

@@ -16,9 +16,11 @@ from condachannel import build_channel, build_python_launcher
 from jobnotebooks import write_notebook
 from test_jobs_service import finished, running_jobs, submit
 
+from jupyter_mlx.environments.schemas import Environment
 from jupyter_mlx.errors import InvalidInput
 from jupyter_mlx.jobs.reproduce import metric_differences
 from jupyter_mlx.jobs.schemas import ListJobRunsQuery
+from jupyter_mlx.services import Services
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
@@ -45,6 +47,12 @@ def declare(root: Path, channel: str, *deps: str) -> None:
     (folder / "environment.yml").write_text("\n".join([*lines, *(f"  - {d}" for d in deps)]))
 
 
+async def lock_and_install(services: Services, name: str = "lab") -> Environment:
+    """Lock an environment, then install it (blocking work, off the loop)."""
+    await asyncio.to_thread(services.environments.lock, name)
+    return await asyncio.to_thread(services.environments.install, name)
+
+
 async def test_a_job_on_an_environment_records_its_lock_and_reproduces_with_equal_metrics(
     tmp_path: Path, channel_url: str
 ) -> None:
@@ -52,9 +60,7 @@ async def test_a_job_on_an_environment_records_its_lock_and_reproduces_with_equa
     declare(tmp_path, channel_url, "pylaunch", "gamma")
     write_notebook(tmp_path / "train.ipynb", *TRAIN)
     async with running_jobs(tmp_path) as services:
-        environments = services.environments
-        await asyncio.to_thread(environments.lock, "lab")
-        ready = await asyncio.to_thread(environments.install, "lab")
+        ready = await lock_and_install(services)
         assert (ready.state, ready.kernel) == ("ready", "mlx-lab")
         assert "mlx-lab" in services.jobs.kernelspecs.all()
 
@@ -94,8 +100,7 @@ async def test_a_run_on_a_stale_environment_is_refused_with_the_fix(
     declare(tmp_path, channel_url, "pylaunch")
     write_notebook(tmp_path / "train.ipynb", *TRAIN)
     async with running_jobs(tmp_path) as services:
-        await asyncio.to_thread(services.environments.lock, "lab")
-        await asyncio.to_thread(services.environments.install, "lab")
+        await lock_and_install(services)
         declare(tmp_path, channel_url, "pylaunch", "gamma")
 
         with pytest.raises(InvalidInput) as refused:
@@ -112,15 +117,12 @@ async def test_reproduce_after_the_environment_changed_installs_the_recorded_loc
     declare(tmp_path, channel_url, "pylaunch", "alpha 1.0")
     write_notebook(tmp_path / "train.ipynb", *TRAIN)
     async with running_jobs(tmp_path) as services:
-        environments = services.environments
-        await asyncio.to_thread(environments.lock, "lab")
-        first = await asyncio.to_thread(environments.install, "lab")
+        first = await lock_and_install(services)
         run = await finished(services, await submit(services, "train.ipynb", environment="lab"))
         assert run.status == "succeeded", run.error
 
         declare(tmp_path, channel_url, "pylaunch", "alpha 2.0")
-        await asyncio.to_thread(environments.lock, "lab")
-        await asyncio.to_thread(environments.install, "lab")
+        await lock_and_install(services)
 
         reproduction = await services.reproducer.reproduce(run.mlflow_run_id)
         again = await finished(services, reproduction.job_run)

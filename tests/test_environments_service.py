@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from condachannel import build_channel, build_package, index, parse_conda_lock
 
 from jupyter_mlx.config import Settings
-from jupyter_mlx.environments.schemas import CreateEnvironmentRequest
+from jupyter_mlx.environments.schemas import CreateEnvironmentRequest, Environment
 from jupyter_mlx.environments.service import EnvironmentConfig, EnvironmentService
 from jupyter_mlx.errors import Conflict, InvalidInput, NotFound, Unavailable
 
@@ -18,11 +19,20 @@ def channel_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return build_channel(tmp_path_factory.mktemp("channel"))
 
 
-@pytest.fixture
-def service(tmp_path: Path) -> EnvironmentService:
+def new_service(
+    tmp_path: Path,
+    config: EnvironmentConfig | None = None,
+    in_use: Callable[[str], list[str]] | None = None,
+) -> EnvironmentService:
+    """The environments of a new, empty root in ``tmp_path``."""
     root = tmp_path / "root"
     root.mkdir()
-    return EnvironmentService(Settings.resolve(root))
+    return EnvironmentService(Settings.resolve(root), config, in_use)
+
+
+@pytest.fixture
+def service(tmp_path: Path) -> EnvironmentService:
+    return new_service(tmp_path)
 
 
 def write_spec(service: EnvironmentService, name: str, channel: str, *deps: str) -> Path:
@@ -32,6 +42,12 @@ def write_spec(service: EnvironmentService, name: str, channel: str, *deps: str)
     path = folder / "environment.yml"
     path.write_text("\n".join([*lines, *(f"  - {dep}" for dep in deps)]) + "\n")
     return path
+
+
+def write_locked(service: EnvironmentService, name: str, channel: str, *deps: str) -> Environment:
+    """Write a spec, then lock it."""
+    write_spec(service, name, channel, *deps)
+    return service.lock(name)
 
 
 def locked_versions(service: EnvironmentService, name: str) -> dict[str, str]:
@@ -67,8 +83,7 @@ def test_lock_solves_dependencies_into_a_conda_lock_file_conda_lock_reads(
 def test_install_links_the_packages_and_a_second_install_is_a_no_op(
     service: EnvironmentService, channel_url: str
 ) -> None:
-    write_spec(service, "tiny", channel_url, "gamma")
-    service.lock("tiny")
+    write_locked(service, "tiny", channel_url, "gamma")
 
     environment = service.install("tiny")
 
@@ -90,8 +105,7 @@ def test_install_links_the_packages_and_a_second_install_is_a_no_op(
 def test_an_edited_spec_is_stale_with_its_changed_lines_until_locked_again(
     service: EnvironmentService, channel_url: str
 ) -> None:
-    write_spec(service, "tiny", channel_url, "gamma", "epsilon")
-    service.lock("tiny")
+    write_locked(service, "tiny", channel_url, "gamma", "epsilon")
     service.install("tiny")
 
     write_spec(service, "tiny", channel_url, "gamma", "alpha 2.0")
@@ -113,14 +127,12 @@ def test_an_edited_spec_is_stale_with_its_changed_lines_until_locked_again(
 def test_lock_diff_lists_packages_added_removed_and_changed(
     service: EnvironmentService, channel_url: str
 ) -> None:
-    write_spec(service, "tiny", channel_url, "alpha 1.0", "epsilon")
-    service.lock("tiny")
+    write_locked(service, "tiny", channel_url, "alpha 1.0", "epsilon")
     first = service.lock_diff("tiny")
     assert first.previous_sha256 is None
     assert {p.name for p in first.added} == {"alpha", "delta", "epsilon"}
 
-    write_spec(service, "tiny", channel_url, "gamma")
-    service.lock("tiny")
+    write_locked(service, "tiny", channel_url, "gamma")
     diff = service.lock_diff("tiny")
 
     assert diff.previous_sha256 == first.current_sha256
@@ -163,8 +175,7 @@ def test_a_failed_install_keeps_the_previous_environment_working(
 ) -> None:
     channel = tmp_path / "own-channel"
     url = build_channel(channel, [("alpha", "1.0", []), ("delta", "3.1", [])])
-    write_spec(service, "tiny", url, "alpha")
-    service.lock("tiny")
+    write_locked(service, "tiny", url, "alpha")
     service.install("tiny")
     prefix = service.prefix_of("tiny")
     before = service.get("tiny").installed_lock_sha256
@@ -172,8 +183,7 @@ def test_a_failed_install_keeps_the_previous_environment_working(
     # A new version is locked, then its package file disappears from the channel.
     gone = build_package(channel, "alpha", "2.0", [])
     index(channel)
-    write_spec(service, "tiny", url, "alpha", "delta")
-    service.lock("tiny")
+    write_locked(service, "tiny", url, "alpha", "delta")
     gone.unlink()
 
     with pytest.raises(InvalidInput):
@@ -190,8 +200,7 @@ def test_a_failed_install_keeps_the_previous_environment_working(
 
 
 def test_an_interrupted_install_shows_failed(service: EnvironmentService, channel_url: str) -> None:
-    write_spec(service, "tiny", channel_url, "alpha")
-    service.lock("tiny")
+    write_locked(service, "tiny", channel_url, "alpha")
     # What a server killed in the middle of an install leaves: state.json says installing,
     # written by a process that is gone.
     service._write_state("tiny", state="installing", host="elsewhere", pid=1, create_time=0)
@@ -206,8 +215,7 @@ def test_an_interrupted_install_shows_failed(service: EnvironmentService, channe
 def test_start_install_reports_installing_then_ready(
     service: EnvironmentService, channel_url: str
 ) -> None:
-    write_spec(service, "tiny", channel_url, "gamma")
-    service.lock("tiny")
+    write_locked(service, "tiny", channel_url, "gamma")
 
     started = service.start_install("tiny")
 
@@ -252,10 +260,8 @@ def test_create_writes_a_valid_spec_and_refuses_clashes(
 def test_remove_deletes_prefix_and_state_and_is_refused_while_a_job_uses_it(
     tmp_path: Path, channel_url: str
 ) -> None:
-    root = tmp_path / "root"
-    root.mkdir()
     users: dict[str, list[str]] = {"tiny": ["nightly"]}
-    service = EnvironmentService(Settings.resolve(root), in_use=lambda name: users.get(name, []))
+    service = new_service(tmp_path, in_use=lambda name: users.get(name, []))
     spec = write_spec(service, "tiny", channel_url, "gamma")
     service.lock("tiny")
     service.install("tiny")
@@ -317,12 +323,9 @@ def test_bad_specs_are_refused_with_what_is_wrong(
 def test_a_channel_configured_for_the_workspace_replaces_the_specs(
     tmp_path: Path, channel_url: str
 ) -> None:
-    root = tmp_path / "root"
-    root.mkdir()
-    config = EnvironmentConfig(channels=(channel_url,))
-    service = EnvironmentService(Settings.resolve(root), config)
-    (root / "envs/tiny").mkdir(parents=True)
-    (root / "envs/tiny/environment.yml").write_text(
+    service = new_service(tmp_path, EnvironmentConfig(channels=(channel_url,)))
+    (service.root / "envs/tiny").mkdir(parents=True)
+    (service.root / "envs/tiny/environment.yml").write_text(
         "name: tiny\nchannels: [conda-forge]\ndependencies: [gamma]\n"
     )
 
@@ -332,11 +335,9 @@ def test_a_channel_configured_for_the_workspace_replaces_the_specs(
 def test_every_lock_is_kept_with_the_spec_it_was_made_from(
     service: EnvironmentService, channel_url: str
 ) -> None:
-    write_spec(service, "tiny", channel_url, "alpha 1.0")
-    first = service.lock("tiny").lock_sha256
+    first = write_locked(service, "tiny", channel_url, "alpha 1.0").lock_sha256
     assert first is not None
-    write_spec(service, "tiny", channel_url, "alpha 2.0")
-    service.lock("tiny")
+    write_locked(service, "tiny", channel_url, "alpha 2.0")
 
     folder = service.lock_folder("tiny", first)
 
@@ -349,14 +350,12 @@ def test_the_conda_lock_solver_without_a_conda_executable_says_what_to_do(
     tmp_path: Path, channel_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
-    root = tmp_path / "root"
-    root.mkdir()
-    service = EnvironmentService(Settings.resolve(root), EnvironmentConfig(solver="conda-lock"))
+    service = new_service(tmp_path, EnvironmentConfig(solver="conda-lock"))
     write_spec(service, "tiny", channel_url, "gamma")
 
     with pytest.raises(InvalidInput, match=r"MLXApp\.conda_exe") as refused:
         service.lock("tiny")
 
     assert refused.value.field == "solver"
-    assert not (root / "envs/tiny/conda-lock.yml").exists()
+    assert not (service.root / "envs/tiny/conda-lock.yml").exists()
     assert service.lock("tiny", solver="rattler").state == "locked"

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from ..schemas import MLXSchema
+from ..schemas import LogOffset, LogPiece, MLXSchema
 
 #: Where an environment is in its life.
 EnvironmentState = Literal["declared", "locked", "stale", "installing", "ready", "failed"]
@@ -29,6 +29,10 @@ class StaleLine(MLXSchema):
 
     change: Literal["added", "removed"]
     line: str
+
+    def as_diff(self) -> str:
+        """The line as a diff shows it: ``+ - alpha 2.0`` for an added ``- alpha 2.0``."""
+        return f"{'+' if self.change == 'added' else '-'} {self.line}"
 
 
 class InstallProgress(MLXSchema):
@@ -116,7 +120,7 @@ class LockRequest(MLXSchema):
 class ReadEnvironmentLogQuery(MLXSchema):
     """Query of ``GET /mlx/api/environments/{name}/log``."""
 
-    offset: int = Field(0, ge=0, description="Byte to read from: a previous next_offset.")
+    offset: LogOffset = 0
 
 
 class DeleteEnvironmentQuery(MLXSchema):
@@ -127,13 +131,10 @@ class DeleteEnvironmentQuery(MLXSchema):
     )
 
 
-class EnvironmentLog(MLXSchema):
+class EnvironmentLog(LogPiece):
     """A piece of an environment's lock and install log."""
 
     name: str
-    offset: int
-    next_offset: int = Field(description="Pass it as offset to read on.")
-    text: str
     complete: bool = Field(description="No lock or install runs: the whole log was read.")
 
 

@@ -44,6 +44,7 @@ from .schemas import (
     SweepSpec,
     TriggerJobResponse,
     UpdateJobRequest,
+    stored_values,
 )
 from .service import JobService, RunOrigin, accept_request
 from .space import check_space
@@ -54,20 +55,9 @@ log = logging.getLogger("jupyter_mlx")
 
 #: Folder of the workspace holding each definition's copy of its notebook.
 DEFINITIONS_DIRNAME = "jobs"
-#: Fields of a definition that a change re-checks against its notebook.
-RUN_FIELDS = (
-    "parameters",
-    "kernel",
-    "environment",
-    "install_environment",
-    "inputs",
-    "timeout",
-    "retries",
-    "retry_backoff",
-    "output_formats",
-)
-#: Fields a definition checks when any of them changes.
-CHECKED = (*RUN_FIELDS, "experiment", "cron", "timezone", "sweep", "webhook_url")
+#: Fields a definition checks when any of them changes: its runs' settings (re-checked
+#: against its notebook), its schedule, sweep and webhook.
+CHECKED = (*JOB_SETTINGS, "cron", "timezone", "sweep", "webhook_url")
 #: Fields a PATCH may set to null: no kernel (the notebook's), no environment, no timeout,
 #: schedule, sweep or webhook.
 CLEARABLE = frozenset({"kernel", "environment", "timeout", "cron", "sweep", "webhook_url"})
@@ -84,19 +74,6 @@ class ScheduleLimits:
 def snapshot_path(workspace: Path, job_id: str) -> Path:
     """The copy of the notebook a definition runs."""
     return workspace / DEFINITIONS_DIRNAME / job_id / "notebook.ipynb"
-
-
-def _stored(record: JobDefinitionRecord, names: tuple[str, ...]) -> dict[str, Any]:
-    """A definition's stored values of ``names``, as a request would give them: no kernel
-    beside an environment (the kernel stored is the environment's)."""
-    values = {name: getattr(record, name) for name in names}
-    if values.get("environment"):
-        values["kernel"] = None
-    if "install_environment" in values:
-        values["install_environment"] = bool(values["install_environment"])
-    if "inputs" in values:
-        values["inputs"] = values["inputs"] or []
-    return values
 
 
 def _sha256(path: Path) -> str | None:
@@ -489,7 +466,7 @@ class JobDefinitionService:
             changes["environment"] = None
         if changes.get("environment") is not None and "kernel" not in changes:
             changes["kernel"] = None
-        values = {**_stored(record, CHECKED), **changes, "notebook": record.notebook}
+        values = {**stored_values(record, CHECKED), **changes, "notebook": record.notebook}
         accepted = self._check(snapshot_path(self.settings.workspace, job_id), request, values)
         changes.update(parameters=accepted.parameters, kernel=accepted.kernel)
         changes.update(inputs=accepted.inputs, environment=values["environment"])
@@ -507,7 +484,7 @@ class JobDefinitionService:
     def _take_snapshot(self, job_id: str) -> JobDefinition:
         record = self.records.get(job_id)
         source, _ = resolve_notebook(self.settings.root_dir, record.notebook)
-        values = _stored(record, (*RUN_FIELDS, "experiment", "sweep"))
+        values = stored_values(record, (*JOB_SETTINGS, "sweep"))
         values["notebook"] = record.notebook
         accepted = self._check(None, UpdateJobRequest(), values)
         write_notebook(snapshot_path(self.settings.workspace, job_id), accepted.notebook)

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, JsonValue, StringConstraints, field_validator
 
 from ..environments.schemas import EnvironmentName
-from ..schemas import MLXSchema
+from ..schemas import LogOffset, LogPiece, MLXSchema
 from ..tracking.schemas import PAGE_TOKEN_HELP, PageToken
 
 #: Where a job run is in its life.
@@ -249,17 +249,14 @@ class ListJobRunsResponse(MLXSchema):
 class ReadJobLogQuery(MLXSchema):
     """Query of ``GET /mlx/api/job-runs/{id}/log``."""
 
-    offset: int = Field(0, ge=0, description="Byte to read from: a previous next_offset.")
+    offset: LogOffset = 0
     max_bytes: int = Field(MAX_LOG_CHUNK, ge=1, le=MAX_LOG_CHUNK)
 
 
-class JobRunLog(MLXSchema):
+class JobRunLog(LogPiece):
     """A piece of a run's log."""
 
     run_id: str
-    offset: int
-    next_offset: int = Field(description="Pass it as offset to read on.")
-    text: str
     complete: bool = Field(description="The run has ended and the whole log was read.")
 
 
@@ -340,6 +337,23 @@ class SweepSpec(MLXSchema):
     seed: int | None = Field(None, description="Seed of random and optuna sampling.")
 
 
+def stored_values(source: Any, names: tuple[str, ...]) -> dict[str, Any]:
+    """The values of ``names`` a stored definition holds (or any object with these
+    attributes), as a request would give them.
+
+    A definition on an environment stores its environment's kernel too; the values name the
+    environment only, which gives the kernel again at each run.
+    """
+    values = {name: getattr(source, name) for name in names}
+    if values.get("environment"):
+        values["kernel"] = None
+    if "install_environment" in values:
+        values["install_environment"] = bool(values["install_environment"])
+    if "inputs" in values:
+        values["inputs"] = values["inputs"] or []
+    return values
+
+
 class JobSettings(MLXSchema):
     """What every run of a definition gets: values, kernel, limits, outputs, experiment."""
 
@@ -367,17 +381,8 @@ class JobSettings(MLXSchema):
 
     @classmethod
     def of(cls, source: Any) -> JobSettings:
-        """The settings held by a stored definition (or any object with these attributes).
-
-        A definition on an environment stores its environment's kernel too; the settings
-        name the environment only, which gives the kernel again at each run.
-        """
-        values = {name: getattr(source, name) for name in JOB_SETTINGS}
-        if values["environment"]:
-            values["kernel"] = None
-        values["install_environment"] = bool(values["install_environment"])
-        values["inputs"] = values["inputs"] or []
-        return cls.model_validate(values)
+        """The settings held by a stored definition (or any object with these attributes)."""
+        return cls.model_validate(stored_values(source, JOB_SETTINGS))
 
     def run_request(
         self,
