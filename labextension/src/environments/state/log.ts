@@ -1,8 +1,7 @@
 import { type ISignal, Signal } from '@lumino/signaling';
 
-import type { IEnvironment } from '../../api/types';
-import { LogFollower } from '../../shared/state/log-follower';
-import { PolledState } from '../../shared/state/polled';
+import type { IEnvironment, IEnvironmentLog } from '../../api/types';
+import { LogFollowingState } from '../../shared/state/log-follower';
 import type { IMLXClient } from '../../tokens';
 
 /**
@@ -23,7 +22,7 @@ export const MAX_LOG_CHARS = 1024 * 1024;
  * installs or its log is not read to the end; after that a refresh asks the
  * server nothing, until `restart()` follows a new lock or install.
  */
-export class EnvironmentLogState extends PolledState {
+export class EnvironmentLogState extends LogFollowingState {
   /**
    * @param options - The client, the environment and the refresh intervals.
    */
@@ -32,15 +31,12 @@ export class EnvironmentLogState extends PolledState {
       name: `jupyter-mlx:environment-log-${options.environment.name}`,
       refreshInterval: options.refreshInterval,
       activeRefreshInterval:
-        options.activeRefreshInterval ?? DEFAULT_ACTIVE_INTERVAL
+        options.activeRefreshInterval ?? DEFAULT_ACTIVE_INTERVAL,
+      maxLogChars: MAX_LOG_CHARS
     });
     this._client = options.client;
     this._environment = options.environment;
     this.name = options.environment.name;
-    this._log = new LogFollower({
-      read: offset => this._client.readEnvironmentLog(this.name, offset),
-      maxChars: MAX_LOG_CHARS
-    });
   }
 
   /**
@@ -71,34 +67,6 @@ export class EnvironmentLogState extends PolledState {
   }
 
   /**
-   * The log read so far (its last `MAX_LOG_CHARS` characters).
-   */
-  get log(): string {
-    return this._log.text;
-  }
-
-  /**
-   * The byte offset to read the log on from.
-   */
-  get logOffset(): number {
-    return this._log.offset;
-  }
-
-  /**
-   * Whether no lock or install runs and the whole log was read.
-   */
-  get logComplete(): boolean {
-    return this._log.complete;
-  }
-
-  /**
-   * Whether the beginning of a long log was dropped.
-   */
-  get logTruncated(): boolean {
-    return this._log.truncated;
-  }
-
-  /**
    * Follow a new lock or install from the start of its log, and refresh
    * now.
    *
@@ -107,13 +75,13 @@ export class EnvironmentLogState extends PolledState {
   async restart(environment: IEnvironment): Promise<void> {
     this._generation++;
     this._environment = environment;
-    this._log.reset();
+    this.followedLog.reset();
     this.emitChanged();
     await this.refresh();
   }
 
   protected get live(): boolean {
-    return this._installing || !this._log.complete;
+    return this._installing || !this.logComplete;
   }
 
   /**
@@ -132,12 +100,16 @@ export class EnvironmentLogState extends PolledState {
       this._installing
         ? this._client.getEnvironment(this.name)
         : Promise.resolve(null),
-      this._log.readOn()
+      this.followedLog.readOn()
     ]);
     // A restart meanwhile makes this answer about the previous run.
     if (environment !== null && generation === this._generation) {
       this._update(environment);
     }
+  }
+
+  protected readLog(offset: number): Promise<IEnvironmentLog> {
+    return this._client.readEnvironmentLog(this.name, offset);
   }
 
   /**
@@ -161,7 +133,6 @@ export class EnvironmentLogState extends PolledState {
   private _environmentChanged = new Signal<this, IEnvironment>(this);
   private _generation = 0;
   private _installEnded = new Signal<this, IEnvironment>(this);
-  private _log: LogFollower;
 }
 
 /**

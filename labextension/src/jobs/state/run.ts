@@ -1,6 +1,5 @@
-import type { IJobRun } from '../../api/types';
-import { LogFollower } from '../../shared/state/log-follower';
-import { PolledState } from '../../shared/state/polled';
+import type { IJobRun, IJobRunLog } from '../../api/types';
+import { LogFollowingState } from '../../shared/state/log-follower';
 import type { IMLXClient } from '../../tokens';
 import { isActiveJobStatus } from '../status';
 import { DEFAULT_ACTIVE_INTERVAL } from './runs';
@@ -16,7 +15,7 @@ export const MAX_LOG_CHARS = 2 * 1024 * 1024;
  * run is active or its log is not read to the end; once the run has ended
  * and its whole log was read, the log is not asked for again.
  */
-export class JobRunState extends PolledState {
+export class JobRunState extends LogFollowingState {
   /**
    * @param options - The client, the run and the refresh intervals.
    */
@@ -25,15 +24,11 @@ export class JobRunState extends PolledState {
       name: `jupyter-mlx:job-run-${options.runId}`,
       refreshInterval: options.refreshInterval,
       activeRefreshInterval:
-        options.activeRefreshInterval ?? DEFAULT_ACTIVE_INTERVAL
+        options.activeRefreshInterval ?? DEFAULT_ACTIVE_INTERVAL,
+      maxLogChars: MAX_LOG_CHARS
     });
     this._client = options.client;
     this.runId = options.runId;
-    this._log = new LogFollower({
-      read: offset => this._client.readJobRunLog(this.runId, offset),
-      maxChars: MAX_LOG_CHARS,
-      appended: () => this.emitChanged()
-    });
   }
 
   /**
@@ -49,34 +44,6 @@ export class JobRunState extends PolledState {
   }
 
   /**
-   * The log read so far (its last `MAX_LOG_CHARS` characters).
-   */
-  get log(): string {
-    return this._log.text;
-  }
-
-  /**
-   * The byte offset to read the log on from.
-   */
-  get logOffset(): number {
-    return this._log.offset;
-  }
-
-  /**
-   * Whether the run has ended and its whole log was read.
-   */
-  get logComplete(): boolean {
-    return this._log.complete;
-  }
-
-  /**
-   * Whether the beginning of a long log was dropped.
-   */
-  get logTruncated(): boolean {
-    return this._log.truncated;
-  }
-
-  /**
    * Show a newer state of the run (after a stop) at once.
    */
   update(run: IJobRun): void {
@@ -89,7 +56,7 @@ export class JobRunState extends PolledState {
   protected get live(): boolean {
     return (
       this._run !== null &&
-      (isActiveJobStatus(this._run.status) || !this._log.complete)
+      (isActiveJobStatus(this._run.status) || !this.logComplete)
     );
   }
 
@@ -102,13 +69,23 @@ export class JobRunState extends PolledState {
   protected async load(): Promise<void> {
     const [run] = await Promise.all([
       this._client.getJobRun(this.runId),
-      this._log.complete ? Promise.resolve() : this._log.readOn()
+      this.logComplete ? Promise.resolve() : this.followedLog.readOn()
     ]);
     this._run = run;
   }
 
+  protected readLog(offset: number): Promise<IJobRunLog> {
+    return this._client.readJobRunLog(this.runId, offset);
+  }
+
+  /**
+   * Show each piece of the log as soon as it is read.
+   */
+  protected logAppended(): void {
+    this.emitChanged();
+  }
+
   private _client: IMLXClient;
-  private _log: LogFollower;
   private _run: IJobRun | null = null;
 }
 

@@ -1,3 +1,5 @@
+import { PolledState } from './polled';
+
 /**
  * Bytes of log one answer carries at most (the server's limit): an answer
  * this long means more is waiting.
@@ -144,5 +146,89 @@ export namespace LogFollower {
      * Called whenever text was added to the log.
      */
     appended?: () => void;
+  }
+}
+
+/**
+ * A polled state that follows a log: its `load()` calls `followLog()` to read
+ * the log on; it shows the log through `log`, `logOffset`, `logComplete` and
+ * `logTruncated`.
+ *
+ * Subclasses implement `readLog()`, besides `load()` and `live`.
+ */
+export abstract class LogFollowingState extends PolledState {
+  /**
+   * @param options - The poll's name and refresh intervals, and the most
+   * characters of the log kept.
+   */
+  constructor(options: LogFollowingState.IOptions) {
+    super(options);
+    this.followedLog = new LogFollower({
+      read: offset => this.readLog(offset),
+      maxChars: options.maxLogChars,
+      appended: () => this.logAppended()
+    });
+  }
+
+  /**
+   * The log read so far (its last `maxLogChars` characters).
+   */
+  get log(): string {
+    return this.followedLog.text;
+  }
+
+  /**
+   * The byte offset to read the log on from.
+   */
+  get logOffset(): number {
+    return this.followedLog.offset;
+  }
+
+  /**
+   * Whether nothing writes the log any more and the whole log was read.
+   */
+  get logComplete(): boolean {
+    return this.followedLog.complete;
+  }
+
+  /**
+   * Whether the beginning of a long log was dropped.
+   */
+  get logTruncated(): boolean {
+    return this.followedLog.truncated;
+  }
+
+  /**
+   * Read the piece of the log that starts at a byte offset.
+   *
+   * @throws {Error} any failure of the server or the network.
+   */
+  protected abstract readLog(offset: number): Promise<ILogPiece>;
+
+  /**
+   * Called whenever text was added to the log; nothing by default.
+   */
+  protected logAppended(): void {
+    // The refresh that read the text tells the views once it ends.
+  }
+
+  /**
+   * The log followed.
+   */
+  protected readonly followedLog: LogFollower;
+}
+
+/**
+ * Types of `LogFollowingState`.
+ */
+export namespace LogFollowingState {
+  /**
+   * Options of a log-following state.
+   */
+  export interface IOptions extends PolledState.IOptions {
+    /**
+     * Most characters of the log kept; older text is dropped.
+     */
+    maxLogChars: number;
   }
 }
