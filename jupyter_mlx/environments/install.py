@@ -145,13 +145,16 @@ def install_conda_packages(
 
 def install_pip_packages(python: Path, lock_path: Path, log: LogLine) -> None:
     """Make the environment of ``python`` hold exactly the packages of ``lock_path``."""
-    argv = [uv_executable(), "pip", "sync", "--python", str(python), "--require-hashes"]
+    # Uncoloured, as the log is shown as text (see compile_pip).
+    argv = [uv_executable(), "pip", "sync", "--color", "never", "--require-hashes"]
+    argv += ["--python", str(python)]
     _run([*argv, str(lock_path)], log, "uv pip sync")
 
 
 def create_venv(target: Path, log: LogLine) -> None:
     """A relocatable venv at ``target`` on this server's Python."""
-    argv = [uv_executable(), "venv", "--relocatable", "--python", sys.executable, str(target)]
+    argv = [uv_executable(), "venv", "--color", "never", "--relocatable"]
+    argv += ["--python", sys.executable, str(target)]
     _run(argv, log, "uv venv")
 
 

@@ -446,7 +446,10 @@ def compile_pip(
     Raises:
         InvalidInput: uv cannot resolve them (its explanation; field ``pip``).
     """
+    # Never coloured: FORCE_COLOR in the server's environment (CI, Playwright's web server)
+    # would otherwise put escape codes into the lock and into uv's explanation.
     argv = [uv_executable(), "pip", "compile", "-", "--generate-hashes", "--quiet"]
+    argv += ["--color", "never"]
     argv += ["--no-header", "--python-version", python_version or _python_version()]
     try:
         done = subprocess.run(

@@ -1,4 +1,5 @@
 import { expect, test } from '@jupyterlab/galata';
+import type { Request } from '@playwright/test';
 
 /**
  * Console messages that are not about jupyter-mlx and that JupyterLab itself
@@ -8,9 +9,17 @@ const BENIGN_CONSOLE_ERRORS: RegExp[] = [];
 
 test.describe('Loading JupyterLab with jupyter-mlx', () => {
   test('logs no console error and no failed request', async ({ page }) => {
-    // Given listeners for errors and failed requests
+    // Given listeners for errors and failed requests (those of the reloaded
+    // page only: the reload aborts the requests of the page it replaces)
     const consoleErrors: string[] = [];
     const failedRequests: string[] = [];
+    const reloadRequests = new Set<Request>();
+    let reloading = false;
+    page.on('request', request => {
+      if (reloading) {
+        reloadRequests.add(request);
+      }
+    });
     page.on('console', message => {
       if (
         message.type() === 'error' &&
@@ -26,10 +35,13 @@ test.describe('Loading JupyterLab with jupyter-mlx', () => {
       }
     });
     page.on('requestfailed', request => {
-      failedRequests.push(`failed ${request.url()}`);
+      if (reloadRequests.has(request)) {
+        failedRequests.push(`failed ${request.url()}`);
+      }
     });
 
     // When JupyterLab loads again from scratch
+    reloading = true;
     await page.reload({ waitUntil: 'networkidle' });
     await page.waitForSelector('#jp-mlx-sidebar', { state: 'attached' });
 
