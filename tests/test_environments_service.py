@@ -275,6 +275,7 @@ def test_remove_deletes_prefix_and_state_and_is_refused_while_a_job_uses_it(
     assert service.get("tiny").state == "locked"  # the spec and its lock stay
     service.remove("tiny", delete_spec=True)
     assert not spec.exists()
+    assert not spec.parent.exists()  # the folder held only the spec and its lock
     with pytest.raises(NotFound):
         service.get("tiny")
 

@@ -657,6 +657,8 @@ class EnvironmentService:
                 for path in (spec.path, spec.lock_path, spec.pip_lock_path):
                     if path is not None:
                         path.unlink(missing_ok=True)
+                if spec.folder != self.root and not any(spec.folder.iterdir()):
+                    spec.folder.rmdir()  # the folder held only the spec
         finally:
             self._release(name)
 
