@@ -24,10 +24,17 @@ export class MLXSidebarPage {
   }
 
   /**
-   * Open the sidebar through its tab.
+   * Open the sidebar, or leave it open: through its tab when it is closed. The tab is never
+   * clicked while the sidebar is open, or opening (an action revealing its section), since a
+   * click on the current tab closes it.
    */
   async open(): Promise<void> {
-    await this.page.sidebar.openTab(MLXSidebarPage.id);
+    if (!(await this.panel.isVisible())) {
+      await this.page.evaluate(
+        id => window.jupyterapp.shell.activateById(id),
+        MLXSidebarPage.id
+      );
+    }
     await this.panel.waitFor({ state: 'visible' });
   }
 
