@@ -2,6 +2,17 @@ import { Token } from '@lumino/coreutils';
 import type { Widget } from '@lumino/widgets';
 
 import type {
+  IAliasMove,
+  IDescribeModel,
+  IGates,
+  IListModelsQuery,
+  IListModelsResponse,
+  IModelHistory,
+  IMoveAliasRequest,
+  IPromoteRequest,
+  IPromotion,
+  IRollbackRequest,
+  IRunModels,
   ICompareRunsRequest,
   ICompareRunsResponse,
   ICreateJobRequest,
@@ -480,6 +491,111 @@ export interface IMLXClient {
    * locked.
    */
   getLockDiff(name: string): Promise<ILockDiff>;
+
+  /**
+   * Fetch a page of registered models, by name.
+   *
+   * @param query - Part of the name, page size and page token.
+   * @throws {MLXResponseError} 400 for a bad page token.
+   */
+  listModels(query?: IListModelsQuery): Promise<IListModelsResponse>;
+
+  /**
+   * Fetch a registered model: its versions (newest first, with their runs'
+   * metrics), aliases and default gates. Alias moves made outside
+   * jupyter-mlx are recorded in its history as they are found.
+   *
+   * @param name - The registered model.
+   * @throws {MLXResponseError} 404 for an unknown model.
+   */
+  getModel(name: string): Promise<IDescribeModel>;
+
+  /**
+   * Fetch the alias history of a registered model, newest first.
+   *
+   * @param name - The registered model.
+   * @throws {MLXResponseError} 404 for an unknown model.
+   */
+  getModelHistory(name: string): Promise<IModelHistory>;
+
+  /**
+   * Store the default gates of a registered model.
+   *
+   * @param name - The registered model.
+   * @param gates - Metric gates and whether to run the smoke test.
+   * @throws {MLXResponseError} 400 naming the gate and position for a gate
+   * that cannot be read, 404 for an unknown model.
+   */
+  setModelGates(name: string, gates: IGates): Promise<IGates>;
+
+  /**
+   * Start moving an alias to an existing version behind gates; poll
+   * `getPromotion` for its gates as they run and its outcome.
+   *
+   * @param name - The registered model.
+   * @param alias - The alias.
+   * @param request - The version, gates and note.
+   * @returns The promotion, `running`.
+   * @throws {MLXResponseError} 400 naming the field (alias, gates), 404 for
+   * an unknown model or version.
+   */
+  moveModelAlias(
+    name: string,
+    alias: string,
+    request: IMoveAliasRequest
+  ): Promise<IPromotion>;
+
+  /**
+   * Remove an alias from a registered model (recorded in its history).
+   *
+   * @param name - The registered model.
+   * @param alias - The alias.
+   * @throws {MLXResponseError} 404 for an unknown model or alias.
+   */
+  deleteModelAlias(name: string, alias: string): Promise<void>;
+
+  /**
+   * Move an alias back to the version it held before its last move.
+   *
+   * @param name - The registered model.
+   * @param alias - The alias.
+   * @param request - A note for the history.
+   * @returns The recorded move.
+   * @throws {MLXResponseError} 400 when there is nothing to roll back to,
+   * 404 for an unknown model or alias.
+   */
+  rollbackModelAlias(
+    name: string,
+    alias: string,
+    request?: IRollbackRequest
+  ): Promise<IAliasMove>;
+
+  /**
+   * Start promoting a run's model: gates, then a new registered version and
+   * the alias moved to it; poll `getPromotion` for its progress.
+   *
+   * @param request - The run, model, registered name, alias, gates, note.
+   * @returns The promotion, `running`.
+   * @throws {MLXResponseError} 400 naming the field (artifact_path, name,
+   * alias, gates, smoke), 404 for an unknown run.
+   */
+  promoteModel(request: IPromoteRequest): Promise<IPromotion>;
+
+  /**
+   * Fetch a promotion: its gates as they run, then its outcome.
+   *
+   * @param promotionId - The promotion.
+   * @throws {MLXResponseError} 404 for an unknown (or long finished) promotion.
+   */
+  getPromotion(promotionId: string): Promise<IPromotion>;
+
+  /**
+   * Fetch the models a run holds (LoggedModels and MLmodel folders).
+   *
+   * @param runId - The MLflow run.
+   * @throws {MLXResponseError} 404 for an unknown run.
+   */
+  listRunModels(runId: string): Promise<IRunModels>;
 }
 
 /**

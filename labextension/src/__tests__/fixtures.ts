@@ -152,6 +152,16 @@ export function makeClient(): jest.Mocked<IMLXClient> {
     stopSweep: unexpected('stopSweep'),
     previewSchedule: unexpected('previewSchedule'),
     listEnvironments: jest.fn(async () => ({ environments: [], problems: [] })),
+    listModels: unexpected('listModels'),
+    getModel: unexpected('getModel'),
+    getModelHistory: unexpected('getModelHistory'),
+    setModelGates: unexpected('setModelGates'),
+    moveModelAlias: unexpected('moveModelAlias'),
+    deleteModelAlias: unexpected('deleteModelAlias'),
+    rollbackModelAlias: unexpected('rollbackModelAlias'),
+    promoteModel: unexpected('promoteModel'),
+    getPromotion: unexpected('getPromotion'),
+    listRunModels: unexpected('listRunModels'),
     jobRunOutputUrl: jest.fn(
       (runId: string, format = 'ipynb') =>
         `http://localhost/mlx/api/job-runs/${runId}/output?format=${format}`

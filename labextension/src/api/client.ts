@@ -4,6 +4,17 @@ import { ServerConnection } from '@jupyterlab/services';
 import type { IMLXClient } from '../tokens';
 import { API_NAMESPACE, requestAPI, requestBlob, withQuery } from './request';
 import type {
+  IAliasMove,
+  IDescribeModel,
+  IGates,
+  IListModelsQuery,
+  IListModelsResponse,
+  IModelHistory,
+  IMoveAliasRequest,
+  IPromoteRequest,
+  IPromotion,
+  IRollbackRequest,
+  IRunModels,
   ICompareRunsRequest,
   ICompareRunsResponse,
   ICreateJobRequest,
@@ -593,6 +604,137 @@ export class MLXClient implements IMLXClient {
   }
 
   /**
+   * `GET /mlx/api/models`: a page of registered models.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  listModels(query: IListModelsQuery = {}): Promise<IListModelsResponse> {
+    return requestAPI(
+      withQuery('models', { ...query }),
+      {},
+      this.serverSettings
+    );
+  }
+
+  /**
+   * `GET /mlx/api/models/{name}`: a registered model with its versions.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  getModel(name: string): Promise<IDescribeModel> {
+    return requestAPI(modelPath(name), {}, this.serverSettings);
+  }
+
+  /**
+   * `GET /mlx/api/models/{name}/history`: its alias moves.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  getModelHistory(name: string): Promise<IModelHistory> {
+    return requestAPI(`${modelPath(name)}/history`, {}, this.serverSettings);
+  }
+
+  /**
+   * `PUT /mlx/api/models/{name}/gates`: store its default gates.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  setModelGates(name: string, gates: IGates): Promise<IGates> {
+    return requestAPI(
+      `${modelPath(name)}/gates`,
+      { method: 'PUT', body: JSON.stringify(gates) },
+      this.serverSettings
+    );
+  }
+
+  /**
+   * `PUT /mlx/api/models/{name}/aliases/{alias}`: start a gated alias move.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  moveModelAlias(
+    name: string,
+    alias: string,
+    request: IMoveAliasRequest
+  ): Promise<IPromotion> {
+    return requestAPI(
+      aliasPath(name, alias),
+      { method: 'PUT', body: JSON.stringify(request) },
+      this.serverSettings
+    );
+  }
+
+  /**
+   * `DELETE /mlx/api/models/{name}/aliases/{alias}`: remove an alias.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  deleteModelAlias(name: string, alias: string): Promise<void> {
+    return requestAPI(
+      aliasPath(name, alias),
+      { method: 'DELETE' },
+      this.serverSettings
+    );
+  }
+
+  /**
+   * `POST /mlx/api/models/{name}/aliases/{alias}/rollback`: move an alias
+   * back.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  rollbackModelAlias(
+    name: string,
+    alias: string,
+    request: IRollbackRequest = {}
+  ): Promise<IAliasMove> {
+    return requestAPI(
+      `${aliasPath(name, alias)}/rollback`,
+      { method: 'POST', body: JSON.stringify(request) },
+      this.serverSettings
+    );
+  }
+
+  /**
+   * `POST /mlx/api/models/promote`: start promoting a run's model.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  promoteModel(request: IPromoteRequest): Promise<IPromotion> {
+    return requestAPI(
+      'models/promote',
+      { method: 'POST', body: JSON.stringify(request) },
+      this.serverSettings
+    );
+  }
+
+  /**
+   * `GET /mlx/api/promotions/{promotion_id}`: a promotion's progress.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  getPromotion(promotionId: string): Promise<IPromotion> {
+    return requestAPI(
+      `promotions/${encodeURIComponent(promotionId)}`,
+      {},
+      this.serverSettings
+    );
+  }
+
+  /**
+   * `GET /mlx/api/runs/{run_id}/models`: the models a run holds.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  listRunModels(runId: string): Promise<IRunModels> {
+    return requestAPI(
+      `runs/${encodeURIComponent(runId)}/models`,
+      {},
+      this.serverSettings
+    );
+  }
+
+  /**
    * `POST /mlx/api/jobs/{job_id}/<action>`: an action answering the
    * definition.
    */
@@ -634,4 +776,18 @@ function jobRunPath(runId: string): string {
  */
 function environmentPath(name: string): string {
   return `environments/${encodeURIComponent(name)}`;
+}
+
+/**
+ * The route of one registered model.
+ */
+function modelPath(name: string): string {
+  return `models/${encodeURIComponent(name)}`;
+}
+
+/**
+ * The route of one alias of a registered model.
+ */
+function aliasPath(name: string, alias: string): string {
+  return `${modelPath(name)}/aliases/${encodeURIComponent(alias)}`;
 }

@@ -1398,3 +1398,282 @@ export interface ILockDiff {
   /** Packages whose version changed. */
   changed: IPackageChange[];
 }
+
+/**
+ * Where a model of a run lives: an MLflow 3 LoggedModel, or an artifact
+ * folder holding an `MLmodel` file.
+ */
+export type ModelSource = 'logged_model' | 'artifact';
+
+/**
+ * A model a run holds, which can be promoted.
+ */
+export interface IRunModel {
+  /** The name given at logging, or the artifact folder holding `MLmodel`. */
+  artifact_path: string;
+  /** Where it lives. */
+  source: ModelSource;
+  /** `models:/<model_id>` or `runs:/<run_id>/<path>`. */
+  model_uri: string;
+  /** The LoggedModel's id; `null` for an artifact folder. */
+  model_id: string | null;
+  /** Flavours of its `MLmodel`, e.g. `python_function`, `pytorch`. */
+  flavors: string[];
+  /** The signature's `inputs` and `outputs` (MLflow's JSON), when logged. */
+  signature: Record<string, string> | null;
+  /** Whether an input example was logged (a smoke test needs one). */
+  has_input_example: boolean;
+}
+
+/**
+ * `GET /mlx/api/runs/{run_id}/models`: the models a run holds.
+ */
+export interface IRunModels {
+  /** The run. */
+  run_id: string;
+  /** Its models. */
+  models: IRunModel[];
+}
+
+/**
+ * Gates a promotion must pass; stored on a registered model as its defaults.
+ */
+export interface IGates {
+  /** Conditions on the run's metrics: `val_accuracy >= 0.9`, `loss < champion.loss`. */
+  metrics: string[];
+  /** Load the model in a subprocess and predict on its input example. */
+  smoke: boolean;
+}
+
+/** What a gate checks. */
+export type GateKind = 'metric' | 'smoke';
+
+/** Where a gate is: waiting, running, or its verdict. */
+export type GateStatus = 'pending' | 'running' | 'passed' | 'failed';
+
+/**
+ * One gate of a promotion and its verdict.
+ */
+export interface IGateResult {
+  /** The expression as written, or `smoke test`. */
+  gate: string;
+  /** What it checks. */
+  kind: GateKind;
+  /** Where it is. */
+  status: GateStatus;
+  /** The values compared, or why it failed. */
+  detail: string | null;
+}
+
+/**
+ * `POST /mlx/api/models/promote`: register a run's model as a new version
+ * and move an alias to it, behind gates.
+ */
+export interface IPromoteRequest {
+  /** The run holding the model. */
+  run_id: string;
+  /** The model's name at logging, its artifact folder or `runs:/...`; default: the run's only model. */
+  artifact_path?: string | null;
+  /** The registered model: an existing one or a new one. */
+  name: string;
+  /** The alias to move, e.g. `champion`. */
+  alias: string;
+  /** Metric gates; absent: the model's default gates. */
+  gates?: string[] | null;
+  /** Run the smoke test; absent: the model's default. */
+  smoke?: boolean | null;
+  /** Why, for the history. */
+  note?: string;
+}
+
+/**
+ * `PUT /mlx/api/models/{name}/aliases/{alias}`: move an alias to a version,
+ * behind gates.
+ */
+export interface IMoveAliasRequest {
+  /** The version to point the alias to. */
+  version: string;
+  /** Metric gates; absent: the model's default gates. */
+  gates?: string[] | null;
+  /** Run the smoke test; absent: the model's default. */
+  smoke?: boolean | null;
+  /** Why, for the history. */
+  note?: string;
+}
+
+/**
+ * `POST /mlx/api/models/{name}/aliases/{alias}/rollback` body.
+ */
+export interface IRollbackRequest {
+  /** Why, for the history. */
+  note?: string;
+}
+
+/** Where a promotion is: gates running, promoted, refused by a gate, or failed. */
+export type PromotionState = 'running' | 'promoted' | 'refused' | 'failed';
+
+/**
+ * A promotion (or a gated alias move): its gates as they run, then its
+ * outcome. `GET /mlx/api/promotions/{promotion_id}` until `state` is no
+ * longer `running`.
+ */
+export interface IPromotion {
+  /** Its id, for polling. */
+  promotion_id: string;
+  /** Where it is. */
+  state: PromotionState;
+  /** The registered model. */
+  name: string;
+  /** The alias moved. */
+  alias: string;
+  /** The run of the model; `null` for a move of an existing version. */
+  run_id: string | null;
+  /** The model's artifact path in the run. */
+  artifact_path: string | null;
+  /** The model's URI. */
+  model_uri: string | null;
+  /** Each gate, in the order they run. */
+  gates: IGateResult[];
+  /** The version the alias now points to, once promoted. */
+  version: string | null;
+  /** The version the alias held before. */
+  previous_version: string | null;
+  /** Why it was refused (each failing gate) or failed (the step). */
+  error: string | null;
+  /** ISO time it started. */
+  started_at: string;
+  /** ISO time it ended; `null` while running. */
+  finished_at: string | null;
+}
+
+/** What an entry of an alias history records. */
+export type MoveAction = 'promote' | 'move' | 'rollback' | 'remove' | 'outside';
+
+/** How a move ended: moved, refused by a gate, or undone after a failed step. */
+export type MoveOutcome = 'moved' | 'refused' | 'undone';
+
+/**
+ * One entry of a registered model's alias history.
+ */
+export interface IAliasMove {
+  /** Its id. */
+  move_id: number;
+  /** The registered model. */
+  model: string;
+  /** The alias. */
+  alias: string;
+  /** What was done. */
+  action: MoveAction;
+  /** How it ended. */
+  outcome: MoveOutcome;
+  /** The version the alias held before; `null` when it held none. */
+  from_version: string | null;
+  /** The version it points to after; `null` once removed. */
+  to_version: string | null;
+  /** Who moved it; `null` for a move outside jupyter-mlx. */
+  user: string | null;
+  /** ISO time of the move. */
+  at: string;
+  /** The gates it passed or failed. */
+  gates: IGateResult[];
+  /** The note given. */
+  note: string;
+  /** What failed, for an undone or refused move. */
+  error: string | null;
+}
+
+/**
+ * `GET /mlx/api/models/{name}/history`: alias moves, newest first.
+ */
+export interface IModelHistory {
+  /** The registered model. */
+  name: string;
+  /** Its moves, newest first. */
+  moves: IAliasMove[];
+}
+
+/**
+ * A version of a registered model, with the run that produced it.
+ */
+export interface IModelVersion {
+  /** The version number. */
+  version: string;
+  /** MLflow's: `READY`, `PENDING_REGISTRATION`, `FAILED_REGISTRATION`. */
+  status: string;
+  /** The model's source URI. */
+  source: string;
+  /** The run that produced it. */
+  run_id: string | null;
+  /** The run's name. */
+  run_name: string | null;
+  /** The run's notebook, relative to the server root. */
+  notebook: string | null;
+  /** The job that ran it. */
+  job_id: string | null;
+  /** The jupyter-mlx environment it ran in. */
+  environment: string | null;
+  /** The environment lock it ran on. */
+  environment_lock_sha256: string | null;
+  /** Aliases pointing to it. */
+  aliases: string[];
+  /** Milliseconds since the epoch. */
+  created: number | null;
+  /** Who registered it. */
+  user: string | null;
+  /** Its description. */
+  description: string | null;
+  /** Last value of each of the run's metrics; non-finite values are `null`. */
+  metrics: Record<string, number | null>;
+}
+
+/**
+ * A registered model as listed.
+ */
+export interface IModelSummary {
+  /** Its name. */
+  name: string;
+  /** Its description. */
+  description: string | null;
+  /** Alias to version. */
+  aliases: Record<string, string>;
+  /** The newest version. */
+  latest_version: string | null;
+  /** Milliseconds since the epoch. */
+  created: number | null;
+  /** Milliseconds since the epoch. */
+  updated: number | null;
+  /** Its tags. */
+  tags: Record<string, string>;
+}
+
+/**
+ * `GET /mlx/api/models/{name}`: versions (newest first), aliases, gates.
+ */
+export interface IDescribeModel extends IModelSummary {
+  /** Its versions, newest first. */
+  versions: IModelVersion[];
+  /** Its default gates. */
+  gates: IGates;
+}
+
+/**
+ * Query of `GET /mlx/api/models`.
+ */
+export interface IListModelsQuery {
+  /** Part of the name. */
+  search?: string;
+  /** Page size. */
+  max_results?: number;
+  /** A previous answer's `next_page_token`. */
+  page_token?: string;
+}
+
+/**
+ * `GET /mlx/api/models`: a page of registered models, by name.
+ */
+export interface IListModelsResponse {
+  /** The models. */
+  models: IModelSummary[];
+  /** Token of the next page; `null` on the last. */
+  next_page_token: string | null;
+}
