@@ -205,6 +205,6 @@ export async function showPromoteDialog(
   if (onEnded) {
     dialog.state.ended.connect((_, promotion) => onEnded(promotion));
   }
-  const result = await dialog.launch();
-  return result.value;
+  await dialog.launch();
+  return dialog.state.promotion;
 }
