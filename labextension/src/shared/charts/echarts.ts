@@ -1,10 +1,11 @@
 /**
  * The parts of ECharts that jupyter-mlx draws with, registered once: line
- * charts of metric histories and parallel coordinates of params, on canvas.
+ * charts of metric histories, parallel coordinates of params and bar charts
+ * of model versions' metrics, on canvas.
  *
  * Importing the modular entry points keeps the bundle to what is used.
  */
-import { LineChart, ParallelChart } from 'echarts/charts';
+import { BarChart, LineChart, ParallelChart } from 'echarts/charts';
 import {
   AriaComponent,
   DataZoomComponent,
@@ -20,6 +21,7 @@ import { CanvasRenderer } from 'echarts/renderers';
 
 echarts.use([
   AriaComponent,
+  BarChart,
   CanvasRenderer,
   DataZoomComponent,
   GridComponent,
