@@ -11,6 +11,20 @@ import { mlxIcon } from '../shared/icons';
 export const MAX_COMPARED_RUNS = 50;
 
 /**
+ * The rows of the Experiments section's runs list, which carry their run's
+ * id (a context menu on them offers the run's commands).
+ */
+export const RUN_ROW_SELECTOR = '.jp-mlx-RunsList-run[data-run-id]';
+
+/**
+ * The run of the runs list's row the context menu was opened on, or `null`.
+ */
+export function runAtContextMenu(app: JupyterFrontEnd): string | null {
+  const row = app.contextMenuHitTest(node => node.matches(RUN_ROW_SELECTOR));
+  return row?.dataset.runId ?? null;
+}
+
+/**
  * Ids of the experiments commands.
  */
 export namespace CommandIDs {
@@ -40,9 +54,10 @@ export namespace CommandArguments {
    */
   export interface IOpenRun {
     /**
-     * The MLflow run id.
+     * The MLflow run id; without it, the run of the row the context menu
+     * was opened on.
      */
-    run_id: string;
+    run_id?: string;
   }
 
   /**
@@ -108,6 +123,8 @@ export function registerExperimentsCommands(
     typeof args['run_id'] === 'string' && args['run_id']
       ? args['run_id']
       : null;
+  const openedRun = (args: ReadonlyPartialJSONObject): string | null =>
+    runId(args) ?? runAtContextMenu(app);
   const runIds = (args: ReadonlyPartialJSONObject): string[] | null => {
     const ids = args['run_ids'];
     return Array.isArray(ids) &&
@@ -124,18 +141,22 @@ export function registerExperimentsCommands(
       'Show an MLflow run: params, metrics, tags and artifacts'
     ),
     icon: mlxIcon,
-    isEnabled: args => runId(args) !== null,
+    isEnabled: args => openedRun(args) !== null,
     describedBy: {
       args: {
         type: 'object',
         properties: {
-          run_id: { type: 'string', description: trans.__('The MLflow run id') }
-        },
-        required: ['run_id']
+          run_id: {
+            type: 'string',
+            description: trans.__(
+              'The MLflow run id; without it, the run the context menu was opened on'
+            )
+          }
+        }
       }
     },
     execute: args => {
-      const id = runId(args);
+      const id = openedRun(args);
       if (id === null) {
         throw new Error(trans.__('mlx:open-run needs a run_id.'));
       }

@@ -21,7 +21,11 @@ import {
   readListSettings
 } from '../shared/settings';
 import { IMLXClient, IMLXSidebar } from '../tokens';
-import { CommandIDs, registerExperimentsCommands } from './commands';
+import {
+  CommandIDs,
+  RUN_ROW_SELECTOR,
+  registerExperimentsCommands
+} from './commands';
 import { followActiveNotebook } from './follow';
 import type { ExperimentsState } from './state/experiments';
 // The trackers must exist at activation for the layout restorer.
@@ -42,6 +46,11 @@ const SECTION_RANK = 1100;
  * The server feature the experiments section needs.
  */
 const EXPERIMENTS_FEATURE = 'experiments';
+
+/**
+ * Rank of "Open Run" in a run row's context menu (first).
+ */
+const OPEN_RUN_MENU_RANK = 10;
 
 /**
  * The settings of the experiments plugin (`schema/experiments.json`).
@@ -124,6 +133,11 @@ export const experimentsPlugin: JupyterFrontEndPlugin<void> = {
       compareRuns: async runIds => (await getViews()).compareRuns(runIds),
       openArtifact: async (runId, path, asNotebook) =>
         (await getViews()).openArtifact(runId, path, asNotebook)
+    });
+    app.contextMenu.addItem({
+      command: CommandIDs.openRun,
+      selector: RUN_ROW_SELECTOR,
+      rank: OPEN_RUN_MENU_RANK
     });
 
     const applySettings = (): void => {

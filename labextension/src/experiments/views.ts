@@ -4,6 +4,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import type { IDisposable } from '@lumino/disposable';
 
 import { CommandIDs as JobsCommandIDs } from '../jobs/commands';
+import { CommandIDs as ModelsCommandIDs } from '../models/commands';
 import type { ChartTheme } from '../shared/charts/theme';
 import {
   DEFAULT_ACTIVE_INTERVAL,
@@ -20,6 +21,7 @@ import {
 import { RunComparisonState } from './state/comparison';
 import { ReproductionState } from './state/reproduction';
 import { RunState } from './state/run';
+import { RunModelsState } from './state/run-models';
 import type { IExperimentsTrackers } from './trackers';
 import { ArtifactViewer } from './widgets/artifact-viewer';
 import { RunComparisonView } from './widgets/run-comparison-view';
@@ -106,6 +108,7 @@ export class ExperimentsViews implements IDisposable {
     const content = new RunView({
       state,
       reproduction,
+      models: new RunModelsState({ client: this._client, runId }),
       theme: this._theme,
       trans: this._trans,
       actions: {
@@ -120,7 +123,17 @@ export class ExperimentsViews implements IDisposable {
           void this.openArtifact(id, path, asNotebook),
         reproduce: () => void reproduceRun(reproduction, reproducing),
         openJobRun: reproducing.openJobRun,
-        compareRuns: reproducing.compareRuns
+        compareRuns: reproducing.compareRuns,
+        promoteModel: artifactPath => {
+          this._app.commands
+            .execute(ModelsCommandIDs.promoteModel, {
+              run_id: runId,
+              artifact_path: artifactPath
+            })
+            .catch(reason =>
+              console.error('jupyter-mlx: cannot promote the model', reason)
+            );
+        }
       }
     });
     await addToMainArea(

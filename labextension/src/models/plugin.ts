@@ -16,6 +16,7 @@ import { ChartTheme } from '../shared/charts/theme';
 import { followSettings } from '../shared/settings';
 import { addToMainArea, revealTracked } from '../shared/widgets/main-area';
 import { DEFAULT_IDLE_INTERVAL } from '../shared/state/polled';
+import { RUN_ROW_SELECTOR, runAtContextMenu } from '../experiments/commands';
 import { IMLXClient, IMLXSidebar } from '../tokens';
 import type { IPromotion } from '../api/types';
 // The commands are registered at activation, for the run views and menus.
@@ -40,11 +41,6 @@ const SECTION_RANK = 1300;
  * The server feature the Models section needs.
  */
 const MODELS_FEATURE = 'models';
-
-/**
- * The runs list's rows, which carry their run's id.
- */
-const RUN_ROW_SELECTOR = '.jp-mlx-RunsList-run[data-run-id]';
 
 /**
  * Rank of "Promote model…" in a run row's context menu (after "Open run").
@@ -139,9 +135,7 @@ export const modelsPlugin: JupyterFrontEndPlugin<void> = {
         });
         await addToMainArea(app.shell, views, content, `jp-mlx-model-${name}`);
       },
-      runAtContextMenu: () =>
-        app.contextMenuHitTest(node => node.matches(RUN_ROW_SELECTOR))?.dataset
-          .runId ?? null,
+      runAtContextMenu: () => runAtContextMenu(app),
       refresh: () => refresh()
     });
     app.contextMenu.addItem({

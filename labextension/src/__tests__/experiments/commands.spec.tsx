@@ -51,9 +51,28 @@ function makeApp(): {
     },
     activateById
   };
-  const app = { commands, shell } as unknown as JupyterFrontEnd;
+  // As JupyterLab's: the first node from the context menu's target up that
+  // passes the test.
+  const contextMenuHitTest = (test: (node: HTMLElement) => boolean) => {
+    for (let node = contextMenuTarget; node; node = node.parentElement) {
+      if (test(node)) {
+        return node;
+      }
+    }
+    return undefined;
+  };
+  const app = {
+    commands,
+    shell,
+    contextMenuHitTest
+  } as unknown as JupyterFrontEnd;
   return { app, commands, main, activateById };
 }
+
+/**
+ * Where the last context menu was opened, or `null`.
+ */
+let contextMenuTarget: HTMLElement | null = null;
 
 describe('experiments commands', () => {
   let commands: CommandRegistry;
@@ -110,6 +129,20 @@ describe('experiments commands', () => {
       'mlx:open-run needs a run_id.'
     );
     expect(openRun).toHaveBeenCalledTimes(1);
+  });
+
+  it('open the run of the row a context menu was opened on', async () => {
+    const row = document.createElement('li');
+    row.className = 'jp-mlx-RunsList-run';
+    row.dataset.runId = 'run-7';
+    row.appendChild(document.createElement('button'));
+    contextMenuTarget = row.firstElementChild as HTMLElement;
+
+    expect(commands.isEnabled(CommandIDs.openRun, {})).toBe(true);
+    await commands.execute(CommandIDs.openRun, {});
+
+    expect(openRun).toHaveBeenCalledWith('run-7');
+    contextMenuTarget = null;
   });
 
   it(`compare 1 to ${MAX_COMPARED_RUNS} runs`, async () => {

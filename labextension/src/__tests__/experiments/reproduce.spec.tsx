@@ -97,6 +97,9 @@ class FakeServer {
     if (path.startsWith('runs/run-1/artifacts')) {
       return Promise.resolve({ run_id: 'run-1', path: '', files: [] });
     }
+    if (path === 'runs/run-1/models') {
+      return Promise.resolve({ run_id: 'run-1', models: [] });
+    }
     return Promise.reject(new Error(`unexpected ${method} ${path}`));
   }
 }

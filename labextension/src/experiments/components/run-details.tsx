@@ -28,6 +28,7 @@ import {
 } from '../../shared/components/key-value-table';
 import { RefreshButton } from '../../shared/components/refresh-button';
 import { ShortHash } from '../../shared/components/short-hash';
+import { type IRunModelsProps, RunModels } from './run-models';
 import { RunDuration, RunStatusBadge, formatMetric } from './run-status';
 import { LoadingOrError } from '../../shared/components/loading-or-error';
 
@@ -87,6 +88,11 @@ export interface IRunDetailsProps {
    * offers none.
    */
   reproduction?: IRunReproductionProps;
+  /**
+   * The run's models, each with a Promote… button; absent when the view
+   * offers none.
+   */
+  models?: IRunModelsProps;
   /**
    * The jupyter-mlx translation bundle.
    */
@@ -277,6 +283,7 @@ export function RunDetails(props: IRunDetailsProps): JSX.Element {
           trans={trans}
         />
       </section>
+      {props.models && <RunModels {...props.models} trans={trans} />}
       <KeyValueSection
         label={trans.__('Tags')}
         keyHeader={trans.__('Name')}

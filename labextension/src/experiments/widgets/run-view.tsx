@@ -6,7 +6,9 @@ import {
   type IRunReproductionProps,
   RunDetails
 } from '../components/run-details';
+import type { IRunModelsProps } from '../components/run-models';
 import type { ReproductionState } from '../state/reproduction';
+import type { RunModelsState } from '../state/run-models';
 import type { RunState } from '../state/run';
 
 /**
@@ -33,6 +35,10 @@ export interface IRunViewActions {
    * Open the comparison of MLflow runs.
    */
   compareRuns?(runIds: string[]): void;
+  /**
+   * Promote one of the run's models, by its artifact path.
+   */
+  promoteModel?(artifactPath: string): void;
 }
 
 /**
@@ -47,10 +53,12 @@ export class RunView extends ChartStateWidget<RunState> {
     super(options);
     this._actions = options.actions;
     this.reproduction = options.reproduction ?? null;
+    this.models = options.models ?? null;
+    this.models?.changed.connect(() => this.update(), this);
     this.addClass('jp-mlx-MainView');
     this.addClass('jp-mlx-RunView');
-    this.state.changed.connect(this._updateTitle, this);
-    this._updateTitle();
+    this.state.changed.connect(this._onRunChanged, this);
+    this._onRunChanged();
   }
 
   /**
@@ -59,11 +67,18 @@ export class RunView extends ChartStateWidget<RunState> {
    */
   readonly reproduction: ReproductionState | null;
 
+  /**
+   * The run's models (the view owns them), or `null` when the view shows
+   * none.
+   */
+  readonly models: RunModelsState | null;
+
   dispose(): void {
     if (this.isDisposed) {
       return;
     }
     this.reproduction?.dispose();
+    this.models?.dispose();
     super.dispose();
   }
 
@@ -98,6 +113,7 @@ export class RunView extends ChartStateWidget<RunState> {
         }
         onRefresh={() => void this.state.refresh()}
         reproduction={reproduction}
+        models={this._modelsProps()}
         trans={this.trans}
       />
     );
@@ -117,6 +133,23 @@ export class RunView extends ChartStateWidget<RunState> {
       onOpenJobRun: jobRunId => actions.openJobRun?.(jobRunId),
       onCompare: runIds => actions.compareRuns?.([...runIds])
     };
+  }
+
+  private _modelsProps(): IRunModelsProps | undefined {
+    const models = this.models;
+    if (models === null) {
+      return undefined;
+    }
+    return {
+      models: models.models,
+      error: models.error,
+      onPromote: artifactPath => this._actions.promoteModel?.(artifactPath)
+    };
+  }
+
+  private _onRunChanged(): void {
+    this._updateTitle();
+    void this.models?.sync(this.state.run);
   }
 
   private _updateTitle(): void {
@@ -147,5 +180,10 @@ export namespace RunView {
      * offers no Reproduce button.
      */
     reproduction?: ReproductionState | null;
+    /**
+     * The run's models (the view owns them); without them the view shows
+     * no Models block.
+     */
+    models?: RunModelsState | null;
   }
 }

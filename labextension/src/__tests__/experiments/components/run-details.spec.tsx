@@ -9,6 +9,7 @@ import {
 } from '../../../experiments/components/run-details';
 import { readChartColors } from '../../../shared/charts/theme';
 import { makeDescribeRun } from '../../fixtures';
+import { makeRunModel } from '../../models/promotion-fixtures';
 
 // Canvas drawing is not available in jsdom.
 jest.mock('../../../shared/charts/echarts', () => ({
@@ -50,6 +51,44 @@ function props(overrides: Partial<IRunDetailsProps> = {}): IRunDetailsProps {
 }
 
 describe('RunDetails', () => {
+  it("lists the run's models, each with a Promote button", () => {
+    const onPromote = jest.fn();
+    render(
+      <RunDetails
+        {...props({
+          models: {
+            models: [
+              makeRunModel(),
+              makeRunModel({
+                artifact_path: 'legacy',
+                source: 'artifact',
+                signature: null,
+                has_input_example: false
+              })
+            ],
+            error: null,
+            onPromote
+          }
+        })}
+      />
+    );
+
+    const models = screen.getByRole('list', { name: 'Models' });
+    expect(models).toHaveTextContent(
+      'legacyartifact folderPromote…Flavours: python_function, sklearn. Signature: no. Input example: no.'
+    );
+    fireEvent.click(
+      screen.getByRole('button', { name: 'Promote model legacy' })
+    );
+    expect(onPromote).toHaveBeenCalledWith('legacy');
+  });
+
+  it('shows no Models block without models props', () => {
+    render(<RunDetails {...props()} />);
+
+    expect(screen.queryByRole('region', { name: 'Models' })).toBeNull();
+  });
+
   it('shows the snapshot warning as a note next to the snapshot link', () => {
     const warning =
       'The notebook was edited after the run started; the snapshot may differ.';

@@ -1,0 +1,70 @@
+import type { TranslationBundle } from '@jupyterlab/translation';
+import { Button } from '@jupyterlab/ui-components';
+import React from 'react';
+
+import type { IRunModel } from '../../api/types';
+import { describeModel } from '../../models/components/promote-form';
+import { ErrorNote } from '../../shared/components/error-note';
+
+/**
+ * What the run view shows of the run's models, and how it promotes one.
+ */
+export interface IRunModelsProps {
+  /**
+   * The run's models, or `null` before the first answer.
+   */
+  models: ReadonlyArray<IRunModel> | null;
+  /**
+   * Why they cannot be read, or `null`.
+   */
+  error: string | null;
+  /**
+   * Promote a model, by its artifact path.
+   */
+  onPromote: (artifactPath: string) => void;
+}
+
+/**
+ * The models a run holds: name, where it lives, flavours, signature and input
+ * example, each with a Promote… button.
+ */
+export function RunModels(
+  props: IRunModelsProps & { trans: TranslationBundle }
+): JSX.Element {
+  const { models, trans } = props;
+  return (
+    <section className="jp-mlx-RunModels" aria-label={trans.__('Models')}>
+      <h3>{trans.__('Models')}</h3>
+      <ErrorNote error={props.error} />
+      {models !== null && models.length === 0 && (
+        <p className="jp-mlx-Note">{trans.__('No model logged.')}</p>
+      )}
+      {models !== null && models.length > 0 && (
+        <ul className="jp-mlx-RunModels-list" aria-label={trans.__('Models')}>
+          {models.map(model => (
+            <li key={model.artifact_path} className="jp-mlx-RunModels-model">
+              <span className="jp-mlx-RunModels-name">
+                {model.artifact_path}
+              </span>
+              <span>
+                {model.source === 'logged_model'
+                  ? trans.__('logged model')
+                  : trans.__('artifact folder')}
+              </span>
+              <Button
+                small
+                aria-label={trans.__('Promote model %1', model.artifact_path)}
+                onClick={() => props.onPromote(model.artifact_path)}
+              >
+                {trans.__('Promote…')}
+              </Button>
+              <span className="jp-mlx-RunModels-facts">
+                {describeModel(model, trans)}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
