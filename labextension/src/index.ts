@@ -2,6 +2,7 @@ import { corePlugin, sidebarPlugin } from './core/plugin';
 import { environmentsPlugin } from './environments/plugin';
 import { experimentsPlugin } from './experiments/plugin';
 import { jobsPlugin } from './jobs/plugin';
+import { modelsPlugin } from './models/plugin';
 import { statusPlugin } from './status/plugin';
 
 export default [
@@ -10,5 +11,6 @@ export default [
   statusPlugin,
   environmentsPlugin,
   experimentsPlugin,
-  jobsPlugin
+  jobsPlugin,
+  modelsPlugin
 ];
