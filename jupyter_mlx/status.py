@@ -10,7 +10,7 @@ from .schemas import MLXSchema
 from .store import Store
 
 #: Capabilities this server offers; the front-end shows a section for each.
-FEATURES: tuple[str, ...] = ("status", "experiments", "jobs", "environments")
+FEATURES: tuple[str, ...] = ("status", "experiments", "jobs", "environments", "models")
 
 
 class DescribeStore(MLXSchema):
