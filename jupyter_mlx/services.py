@@ -21,6 +21,8 @@ from .jobs.reproduce import Reproducer
 from .jobs.scheduler import Scheduler
 from .jobs.service import JobService
 from .jobs.sweeps import SweepService
+from .models.promotions import Promotions
+from .models.service import ModelService
 from .status import DescribeRunningServer, DescribeServer, describe_server
 from .store import Store
 from .supervisor import Supervisor
@@ -131,6 +133,8 @@ class Services:
         scheduler: The loop firing definitions when due (started by :meth:`start`).
         environments: Environments: specs locked, installed and given a kernel.
         reproducer: Runs recorded MLflow runs again, on their recorded environment lock.
+        models: Registered models: promotion behind gates, aliases and their history.
+        promotions: The promotions running in the server, polled by clients.
         server: The Jupyter server these services run in, when they do.
         kernel_env: Returns the variables a kernel started for this workspace gets (the
             server sets one that adds its address and token).
@@ -154,6 +158,8 @@ class Services:
     scheduler: Scheduler
     environments: EnvironmentService
     reproducer: Reproducer
+    models: ModelService
+    promotions: Promotions
     server: DescribeRunningServer | None = None
     kernel_env: Callable[[], dict[str, str]] | None = None
 
@@ -242,6 +248,8 @@ class Services:
             scheduler=Scheduler(definitions),
             environments=environment_service,
             reproducer=Reproducer(settings, tracking.connection, job_service, environment_service),
+            models=ModelService(settings, store, tracking.connection, environment_service),
+            promotions=Promotions(),
         )
         return services
 

@@ -212,3 +212,26 @@ class SweepRecord(Base):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     __table_args__ = (Index("uq_mlx_sweeps_fire", "job_id", "scheduled_for", unique=True),)
+
+
+class AliasMoveRecord(Base):
+    """One move of a registered model's alias, refused or undone ones included.
+
+    See :class:`jupyter_mlx.models.history.AliasHistory`, its only writer. ``gates`` holds the
+    gate results as :class:`~jupyter_mlx.models.schemas.GateResult` dicts.
+    """
+
+    __tablename__ = "mlx_alias_moves"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    model: Mapped[str] = mapped_column(String(256), index=True)
+    alias: Mapped[str] = mapped_column(String(255))
+    action: Mapped[str] = mapped_column(String(20))
+    outcome: Mapped[str] = mapped_column(String(20))
+    from_version: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    to_version: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    user: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    gates: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)

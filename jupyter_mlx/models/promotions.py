@@ -1,0 +1,96 @@
+"""Promotions running in the server, so that a client can poll each one's gates."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from ..errors import NotFound
+from .schemas import Promotion
+
+if TYPE_CHECKING:
+    from .service import ModelService, PromotionPlan
+
+log = logging.getLogger("jupyter_mlx")
+
+#: Seconds a finished promotion stays readable.
+KEEP_FINISHED_S = 3600.0
+#: Most finished promotions kept; the oldest go first.
+MAX_FINISHED = 200
+
+
+class Promotions:
+    """In-memory registry of the promotions of one server (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._promotions: dict[str, Promotion] = {}
+        self._finished: dict[str, float] = {}  # promotion id -> when it finished (monotonic)
+
+    def start(
+        self,
+        service: ModelService,
+        plan: PromotionPlan,
+        user: str | None,
+        run_in_thread: Callable[[Callable[[], Any]], object],
+    ) -> Promotion:
+        """Execute ``plan`` through ``run_in_thread`` and answer its first state at once.
+
+        Args:
+            service: The service executing it.
+            plan: A prepared promotion or alias move.
+            user: Who asked.
+            run_in_thread: Runs a callable off the event loop (the blocking pool's submit).
+
+        Returns:
+            The promotion as it starts: state ``running``, every gate ``pending``.
+        """
+        first = plan.promotion
+        self._update(first)
+
+        def execute() -> None:
+            try:
+                self._update(service.execute(plan, user=user, on_progress=self._update))
+            except Exception as exc:  # a failure to report, never to lose in the pool
+                log.exception("Promotion %s failed", first.promotion_id)
+                self._update(
+                    first.model_copy(
+                        update={"state": "failed", "error": str(exc) or type(exc).__name__}
+                    )
+                )
+
+        run_in_thread(execute)
+        return first
+
+    def get(self, promotion_id: str) -> Promotion:
+        """One promotion as it is now.
+
+        Raises:
+            NotFound: (field ``promotion_id``) no such promotion, or it finished over an hour
+                ago.
+        """
+        with self._lock:
+            self._forget_old()
+            promotion = self._promotions.get(promotion_id)
+        if promotion is None:
+            raise NotFound(f"No promotion {promotion_id!r} is known.", field="promotion_id")
+        return promotion
+
+    def _update(self, promotion: Promotion) -> None:
+        with self._lock:
+            self._promotions[promotion.promotion_id] = promotion
+            if promotion.state != "running":
+                self._finished.setdefault(promotion.promotion_id, time.monotonic())
+            self._forget_old()
+
+    def _forget_old(self) -> None:
+        now = time.monotonic()
+        expired = [key for key, at in self._finished.items() if now - at > KEEP_FINISHED_S] + list(
+            self._finished
+        )[: max(0, len(self._finished) - MAX_FINISHED)]
+        for key in expired:
+            self._finished.pop(key, None)
+            self._promotions.pop(key, None)
