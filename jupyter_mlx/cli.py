@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from .environments.schemas import Environment
     from .jobs.definitions import ScheduleLimits
     from .jobs.schemas import JobDefinition, JobRun, MetricDifference, Sweep
+    from .models.schemas import AliasMove, DescribeModel, Gates, ModelSummary
     from .services import JobSizes
     from .tracking.schemas import DescribeRun, RunSummary
 
@@ -1814,6 +1815,484 @@ def format_environment(environment: Environment) -> str:
     return "\n".join(lines)
 
 
+_MODELS_THROUGH_SERVER = (
+    "When a server with jupyter-mlx serves the root, the command goes through its API (the "
+    "server records the alias moves, under its user); otherwise it runs here, recording "
+    "them under $JUPYTERHUB_USER or the login name."
+)
+_GATE_WORDS = {"--gate": ("gates", "a gate", "GATE")}
+_GATES_HELP = (
+    "Each --gate is METRIC OP VALUE, OP one of < <= > >= == !=, VALUE a number or ALIAS.METRIC: "
+    "champion.METRIC is the metric of the version the moved alias holds now, any other "
+    "ALIAS.METRIC that alias's ('loss < champion.loss'; it passes when the alias points "
+    "nowhere). --smoke loads the model in a subprocess and predicts on its logged input example. "
+    "Without --gate the model's default metric gates run, without --smoke or --no-smoke its "
+    "default for the smoke test (`jupyter mlx models gates NAME`)."
+)
+_MOVE_EXIT_STATUS = (
+    "Each gate's verdict is printed on stderr as it finishes, then the promotion on stdout.\n\n"
+    "Exit status: 0 when the alias moved; 1 when a gate refused it or a step failed (nothing "
+    "is registered and the alias stays; the failing gates are named on stderr); 2 when the "
+    "input is refused ({what})."
+)
+_MODEL_EXIT_STATUS = (
+    "Exit status: 0 when done; 1 when the tracking store cannot be reached; 2 when the input "
+    "is refused ({what}), or when there is no workspace."
+)
+
+
+class _ModelCommand(MLXCommandBase):
+    """A command on the registered models: through the server that serves the root, else in
+    this process."""
+
+    takes_arguments = True
+
+    def models(self) -> Any:
+        """The models of the server serving the root, else of this process (a context manager)."""
+        from .models.client import models_for
+
+        return models_for(self.workspace_settings())
+
+    def user(self) -> str:
+        from .models.client import local_user
+
+        return local_user()
+
+    def validated(self, schema: Any, **values: Any) -> Any:
+        """A request from the command's values, a refused one naming its option."""
+        from pydantic import ValidationError
+
+        def option(field: str) -> str:
+            head = field.split(".")[0]
+            return self.field_options.get(head, "--" + head.replace("_", "-"))
+
+        try:
+            return schema.model_validate(values)
+        except ValidationError as exc:
+            raise invalid_input(exc, name=option) from exc
+
+    def arguments(self, *names: str) -> list[str]:
+        """The positional arguments, exactly ``names`` of them."""
+        if len(self.extra_args) != len(names):
+            raise InvalidInput(f"Give {' and '.join(names)}.", field=names[0].lower())
+        return list(self.extra_args)
+
+    def print_model(self, model: Any, text: str) -> None:
+        print(model.model_dump_json(indent=2) if self.json else text)
+
+
+class _GatedCommand(_ModelCommand):
+    """A command moving an alias behind gates (``promote``, ``alias``)."""
+
+    word_options = _GATE_WORDS
+    flags = {
+        **MLXCommandBase.flags,
+        "smoke": ({"_GatedCommand": {"smoke": True}}, "Run the smoke test."),
+        "no-smoke": ({"_GatedCommand": {"smoke": False}}, "Do not run the smoke test."),
+    }
+    smoke = Bool(None, allow_none=True, config=True, help="Run the smoke test.")
+    note = Unicode("", config=True, help="Why, recorded in the alias history.")
+
+    def gates(self) -> list[str] | None:
+        """The ``--gate`` values; None without any (the model's default metric gates)."""
+        return [gate for (gate,) in self.words["gates"]] or None
+
+    def report(self, promotion: Any) -> int:
+        """Print the promotion; exit 1, its refusal on stderr, unless it promoted."""
+        from .models.client import promotion_text, refusal
+
+        self.print_model(promotion, promotion_text(promotion))
+        if promotion.state == "promoted":
+            return 0
+        print(
+            f"error: {promotion.name}@{promotion.alias} {promotion.state}: {refusal(promotion)}",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+
+
+def _gate_printer() -> Any:
+    """An ``on_progress`` printing each gate's verdict on stderr as it finishes."""
+    from .models.client import GateReporter, gate_line
+
+    return GateReporter(lambda gate: print(f"gate {gate_line(gate)}", file=sys.stderr, flush=True))
+
+
+class ModelsListCommand(_ModelCommand):
+    """List the registered models with their aliases."""
+
+    name = "jupyter-mlx-models-list"
+    command = "models list"
+    description = (
+        f"{__doc__}\n\nUsage: jupyter mlx models list [--search TEXT] [--max N] [--json]\n\n"
+        + _MODELS_THROUGH_SERVER
+        + "\n\n"
+        + _MODEL_EXIT_STATUS.format(what="an unknown option, a bad --max")
+    )
+    takes_arguments = False
+    aliases = {
+        **MLXCommandBase.aliases,
+        "search": "ModelsListCommand.search",
+        "max": "ModelsListCommand.max_results",
+    }
+    field_options = {"search": "--search", "max_results": "--max"}
+    search = Unicode("", config=True, help="Only models whose name holds this text.")
+    max_results = Integer(50, config=True, help="How many models to list (at most 1000).")
+
+    def run(self) -> int:
+        from .models.schemas import ListModelsQuery
+
+        query = self.validated(ListModelsQuery, search=self.search, max_results=self.max_results)
+        with self.models() as models:
+            page = models.list(query)
+        if self.json:
+            print(json.dumps([model.model_dump(mode="json") for model in page.models], indent=2))
+        else:
+            print(format_models(page.models))
+        return 0
+
+
+class ModelsShowCommand(_ModelCommand):
+    """Show a registered model: its aliases, default gates and versions with their runs."""
+
+    name = "jupyter-mlx-models-show"
+    command = "models show"
+    description = (
+        f"{__doc__}\n\nUsage: jupyter mlx models show NAME [--json]\n\n"
+        + _MODELS_THROUGH_SERVER
+        + "\n\n"
+        + _MODEL_EXIT_STATUS.format(what="no NAME or an unknown one")
+    )
+
+    def run(self) -> int:
+        [name] = self.arguments("NAME")
+        with self.models() as models:
+            model = models.describe(name)
+        self.print_model(model, format_model(model))
+        return 0
+
+
+class ModelsHistoryCommand(_ModelCommand):
+    """Show who moved which alias of a model, when, from and to which version, newest first."""
+
+    name = "jupyter-mlx-models-history"
+    command = "models history"
+    description = (
+        f"{__doc__}\n\nUsage: jupyter mlx models history NAME [--json]\n\nMoves made outside "
+        "jupyter-mlx (the MLflow UI or API) are listed as 'outside', found when the model is "
+        "read. "
+        + _MODELS_THROUGH_SERVER
+        + "\n\n"
+        + _MODEL_EXIT_STATUS.format(what="no NAME or an unknown one")
+    )
+
+    def run(self) -> int:
+        [name] = self.arguments("NAME")
+        with self.models() as models:
+            history = models.history(name)
+        self.print_model(history, format_history(history.moves))
+        return 0
+
+
+class ModelsPromoteCommand(_GatedCommand):
+    """Register a run's model as a new version and move an alias to it, behind gates."""
+
+    name = "jupyter-mlx-models-promote"
+    command = "models promote"
+    description = (
+        f"{__doc__}\n\nUsage: jupyter mlx models promote --run RUN_ID [--artifact-path PATH] "
+        '--name NAME --alias ALIAS [--gate "METRIC OP VALUE"]... [--smoke|--no-smoke] '
+        "[--note TEXT] [--json]\n\n"
+        "--artifact-path names the model: its name at logging (log_model(..., name=...)), its "
+        "artifact folder or runs:/RUN_ID/PATH; default: the run's only model. A new NAME "
+        "creates the registered model. "
+        + _GATES_HELP
+        + " "
+        + _MODELS_THROUGH_SERVER
+        + "\n\n"
+        + _MOVE_EXIT_STATUS.format(
+            what="an unknown run, a run without that model, a bad name, alias or gate, a metric "
+            "the run lacks"
+        )
+    )
+    takes_arguments = False
+    aliases = {
+        **MLXCommandBase.aliases,
+        "run": "ModelsPromoteCommand.run_id",
+        "artifact-path": "ModelsPromoteCommand.artifact_path",
+        "name": "ModelsPromoteCommand.model_name",
+        "alias": "ModelsPromoteCommand.alias",
+        "note": "ModelsPromoteCommand.note",
+    }
+    field_options = {
+        "run_id": "--run",
+        "artifact_path": "--artifact-path",
+        "name": "--name",
+        "alias": "--alias",
+        "gates": "--gate",
+        "smoke": "--smoke",
+        "note": "--note",
+    }
+    run_id = Unicode("", config=True, help="The MLflow run whose model is promoted.")
+    artifact_path = Unicode("", config=True, help="Which of the run's models.")
+    model_name = Unicode("", config=True, help="The registered model, existing or new.")
+    alias = Unicode("", config=True, help="The alias to move (champion, staging, ...).")
+
+    def run(self) -> int:
+        from .models.schemas import PromoteRequest
+
+        request = self.validated(
+            PromoteRequest,
+            run_id=self.run_id,
+            artifact_path=self.artifact_path or None,
+            name=self.model_name,
+            alias=self.alias,
+            gates=self.gates(),
+            smoke=self.smoke,
+            note=self.note,
+        )
+        with self.models() as models:
+            promotion = models.promote(request, user=self.user(), on_progress=_gate_printer())
+        return self.report(promotion)
+
+
+class ModelsAliasCommand(_GatedCommand):
+    """Move an alias of a model to one of its versions, behind gates."""
+
+    name = "jupyter-mlx-models-alias"
+    command = "models alias"
+    description = (
+        f"{__doc__}\n\nUsage: jupyter mlx models alias NAME ALIAS --version V "
+        '[--gate "METRIC OP VALUE"]... [--smoke|--no-smoke] [--note TEXT] [--json]\n\n'
+        "The gates check the version's run. "
+        + _GATES_HELP
+        + " "
+        + _MODELS_THROUGH_SERVER
+        + "\n\n"
+        + _MOVE_EXIT_STATUS.format(what="an unknown model or version, a bad alias or gate")
+    )
+    word_options = {**_GATE_WORDS, "--version": ("version", "a version", "V")}
+    aliases = {**MLXCommandBase.aliases, "note": "ModelsAliasCommand.note"}
+    field_options = {
+        "version": "--version",
+        "gates": "--gate",
+        "note": "--note",
+    }
+
+    def run(self) -> int:
+        from .models.schemas import MoveAliasRequest
+
+        name, alias = self.arguments("NAME", "ALIAS")
+        versions = [version for (version,) in self.words["version"]]
+        if len(versions) != 1:
+            raise InvalidInput("Give the version once: --version V.", field="version")
+        request = self.validated(
+            MoveAliasRequest,
+            version=versions[0],
+            gates=self.gates(),
+            smoke=self.smoke,
+            note=self.note,
+        )
+        with self.models() as models:
+            promotion = models.move_alias(
+                name, alias, request, user=self.user(), on_progress=_gate_printer()
+            )
+        return self.report(promotion)
+
+
+class ModelsUnaliasCommand(_ModelCommand):
+    """Remove an alias from a model; its version stays."""
+
+    name = "jupyter-mlx-models-unalias"
+    command = "models unalias"
+    description = (
+        f"{__doc__}\n\nUsage: jupyter mlx models unalias NAME ALIAS [--json]\n\nThe removal "
+        'is recorded in the alias history. Prints nothing (--json: {"removed": ALIAS, "model": '
+        "NAME}). "
+        + _MODELS_THROUGH_SERVER
+        + "\n\n"
+        + _MODEL_EXIT_STATUS.format(what="an unknown model or alias")
+    )
+
+    def run(self) -> int:
+        name, alias = self.arguments("NAME", "ALIAS")
+        with self.models() as models:
+            models.remove_alias(name, alias, user=self.user())
+        if self.json:
+            print(json.dumps({"removed": alias, "model": name}))
+        return 0
+
+
+class ModelsRollbackCommand(_ModelCommand):
+    """Move an alias back to the version it held before its last move."""
+
+    name = "jupyter-mlx-models-rollback"
+    command = "models rollback"
+    description = (
+        f"{__doc__}\n\nUsage: jupyter mlx models rollback NAME ALIAS [--note TEXT] [--json]\n\n"
+        "No gate runs: the version held the alias before. The move is recorded in the alias "
+        "history. "
+        + _MODELS_THROUGH_SERVER
+        + "\n\n"
+        + _MODEL_EXIT_STATUS.format(
+            what="an unknown model or alias, an alias that held no earlier version"
+        )
+    )
+    aliases = {**MLXCommandBase.aliases, "note": "ModelsRollbackCommand.note"}
+    field_options = {"note": "--note"}
+    note = Unicode("", config=True, help="Why, recorded in the alias history.")
+
+    def run(self) -> int:
+        from .models.schemas import RollbackRequest
+
+        name, alias = self.arguments("NAME", "ALIAS")
+        request = self.validated(RollbackRequest, note=self.note)
+        with self.models() as models:
+            move = models.rollback(name, alias, request, user=self.user())
+        self.print_model(move, format_move(move))
+        return 0
+
+
+class ModelsGatesCommand(_ModelCommand):
+    """Show or set the gates a model's promotions run by default."""
+
+    name = "jupyter-mlx-models-gates"
+    command = "models gates"
+    description = (
+        f"{__doc__}\n\nUsage: jupyter mlx models gates NAME "
+        '[--gate "METRIC OP VALUE"]... [--smoke|--no-smoke] [--json]\n\n'
+        "Without --gate, --smoke or --no-smoke it prints them; otherwise the given gates "
+        "replace them (--no-smoke alone clears them). They are stored on the registered model "
+        "as its tag mlx.gates, and run by a promotion that gives none. "
+        + _MODELS_THROUGH_SERVER
+        + "\n\n"
+        + _MODEL_EXIT_STATUS.format(what="an unknown model, a bad gate")
+    )
+    word_options = _GATE_WORDS
+    flags = {
+        **MLXCommandBase.flags,
+        "smoke": ({"ModelsGatesCommand": {"smoke": True}}, "Run the smoke test by default."),
+        "no-smoke": ({"ModelsGatesCommand": {"smoke": False}}, "Run no smoke test by default."),
+    }
+    field_options = {"metrics": "--gate", "gates": "--gate", "smoke": "--smoke"}
+    smoke = Bool(None, allow_none=True, config=True, help="Run the smoke test by default.")
+
+    def run(self) -> int:
+        from .models.schemas import Gates
+
+        [name] = self.arguments("NAME")
+        metrics = [gate for (gate,) in self.words["gates"]]
+        with self.models() as models:
+            if not metrics and self.smoke is None:
+                gates = models.describe(name).gates
+            else:
+                wanted = self.validated(Gates, metrics=metrics, smoke=bool(self.smoke))
+                gates = models.set_gates(name, wanted)
+        self.print_model(gates, format_gates(gates))
+        return 0
+
+
+class ModelsCommand(CommandGroup):
+    """Registered models: promote a run's model behind gates, move and roll back aliases."""
+
+    name = "jupyter-mlx-models"
+    command = "models"
+    description = __doc__
+    subcommands: dict[str, Any] = {
+        cls.command.split()[-1]: (cls, cls.__doc__)
+        for cls in (
+            ModelsListCommand,
+            ModelsShowCommand,
+            ModelsHistoryCommand,
+            ModelsPromoteCommand,
+            ModelsAliasCommand,
+            ModelsUnaliasCommand,
+            ModelsRollbackCommand,
+            ModelsGatesCommand,
+        )
+    }
+
+
+def format_models(models: Sequence[ModelSummary]) -> str:
+    """A table of registered models, one a line."""
+    if not models:
+        return "No registered models: promote a run's model with `jupyter mlx models promote`."
+    rows = [("NAME", "LATEST", "ALIASES", "UPDATED")]
+    for model in models:
+        aliases = ", ".join(f"{alias}={number}" for alias, number in sorted(model.aliases.items()))
+        rows.append((model.name, model.latest_version or "-", aliases or "-", _when(model.updated)))
+    return _table(rows)
+
+
+def format_gates(gates: Gates) -> str:
+    """A model's default gates, one a line."""
+    lines = [f"gate         {gate}" for gate in gates.metrics]
+    lines.append(f"smoke test   {'yes' if gates.smoke else 'no'}")
+    return "\n".join(lines)
+
+
+def format_model(model: DescribeModel) -> str:
+    """One registered model, a fact a line, then its versions."""
+    aliases = ", ".join(f"{alias} -> {version}" for alias, version in sorted(model.aliases.items()))
+    lines = [
+        f"model        {model.name}",
+        f"aliases      {aliases or '-'}",
+        f"created      {_when(model.created)}",
+        f"updated      {_when(model.updated)}",
+    ]
+    if model.description:
+        lines.append(f"description  {model.description}")
+    lines.append(format_gates(model.gates))
+    lines.append("versions:")
+    rows = [("VERSION", "ALIASES", "RUN", "NOTEBOOK", "CREATED", "METRICS")]
+    for version in model.versions:
+        metrics = ", ".join(f"{k}={v:.4g}" for k, v in sorted(version.metrics.items())[:3])
+        rows.append(
+            (
+                version.version,
+                ", ".join(version.aliases) or "-",
+                version.run_id or "-",
+                version.notebook or "-",
+                _when(version.created),
+                metrics or "-",
+            )
+        )
+    lines.extend(f"  {line}" for line in _table(rows).splitlines())
+    return "\n".join(lines)
+
+
+def format_move(move: AliasMove) -> str:
+    """One alias move in one line: ``champion 2 -> 1 rollback by ann (moved)``."""
+    who = f" by {move.user}" if move.user else ""
+    note = f": {move.note}" if move.note else ""
+    error = f" ({move.error})" if move.error else ""
+    return (
+        f"{_iso(move.at)}  {move.model}@{move.alias} {move.from_version or '-'} -> "
+        f"{move.to_version or '-'}  {move.action}{who}, {move.outcome}{error}{note}"
+    )
+
+
+def format_history(moves: Sequence[AliasMove]) -> str:
+    """A table of alias moves, newest first."""
+    if not moves:
+        return "No alias moves."
+    rows = [("AT", "ALIAS", "FROM", "TO", "ACTION", "OUTCOME", "USER", "NOTE")]
+    for move in moves:
+        rows.append(
+            (
+                _iso(move.at),
+                move.alias,
+                move.from_version or "-",
+                move.to_version or "-",
+                move.action,
+                move.outcome,
+                move.user or "-",
+                move.note or "-",
+            )
+        )
+    return _table(rows)
+
+
 class MLXCommand(CommandGroup):
     """jupyter mlx: environments, experiments, jobs and models from the command line."""
 
@@ -1832,6 +2311,7 @@ class MLXCommand(CommandGroup):
         "sweep": (SweepCommand, SweepCommand.__doc__),
         "scheduler": (SchedulerCommand, SchedulerCommand.__doc__),
         "env": (EnvCommand, EnvCommand.__doc__),
+        "models": (ModelsCommand, ModelsCommand.__doc__),
     }
 
 

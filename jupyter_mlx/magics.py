@@ -932,6 +932,129 @@ def _environments() -> Any:
     return environments_for(settings, environment_config(mlx))
 
 
+class PromoteArgs(BaseModel):
+    """Arguments of ``%mlx_promote``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    run_id: str | None = None
+    name: str
+    alias: str
+    gates: list[str] = Field(default_factory=list)
+    smoke: bool | None = None
+    artifact_path: str | None = None
+    note: str = ""
+
+
+class ModelsArgs(BaseModel):
+    """Arguments of ``%mlx_models``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str | None = None
+
+
+@magics_class
+class ModelMagics(Magics):
+    """``%mlx_promote`` and ``%mlx_models``: registered models, through the server that owns
+    the workspace when one does, else in this kernel."""
+
+    @magic_arguments()
+    @argument("run_id", nargs="?", help="The MLflow run (default: the last this kernel tracked).")
+    @argument("--name", required=True, help="Registered model, existing or new.")
+    @argument("--alias", required=True, help="Alias to move: champion, staging, ...")
+    @argument(
+        "--gate",
+        action="append",
+        dest="gates",
+        default=[],
+        metavar="'METRIC OP VALUE'",
+        help="A metric condition, e.g. 'val_accuracy >= 0.9' or 'loss < champion.loss' "
+        "(repeatable; default: the model's default gates).",
+    )
+    @argument(
+        "--smoke",
+        dest="smoke",
+        action="store_const",
+        const=True,
+        default=None,
+        help="Load the model in a subprocess and predict on its input example first.",
+    )
+    @argument("--no-smoke", dest="smoke", action="store_const", const=False)
+    @argument("--artifact-path", dest="artifact_path", help="Which model of the run.")
+    @argument("--note", default="", help="Why, recorded in the alias history.")
+    @line_magic
+    def mlx_promote(self, line: str = "") -> Any:
+        """Promote a run's model: register it as a new version and move an alias to it, behind
+        gates; shows each gate as it finishes, then the version the alias points to."""
+        from .models.client import kernel_run_id, local_user, models_for
+        from .models.schemas import PromoteRequest
+        from .models.widget import PromotionView
+        from .tracking.widget import widgets_available
+
+        args: PromoteArgs = _parse(PromoteArgs, self.mlx_promote, line)
+        live = widgets_available()
+        handle: Any = None
+
+        def show(promotion: Any) -> None:
+            nonlocal handle
+            from IPython.display import display
+
+            if handle is None:
+                handle = display(PromotionView(promotion), display_id=True)
+            else:
+                handle.update(PromotionView(promotion))
+
+        try:
+            request = PromoteRequest(
+                run_id=args.run_id or kernel_run_id(),
+                artifact_path=args.artifact_path,
+                name=args.name,
+                alias=args.alias,
+                gates=args.gates or None,
+                smoke=args.smoke,
+                note=args.note,
+            )
+            with models_for(Settings.for_process()) as models:
+                promotion = models.promote(
+                    request, user=local_user(), on_progress=show if live else _say_gates()
+                )
+        except ValidationError as exc:
+            raise UsageError(invalid_input(exc, name=_option).message) from None
+        except MLXError as exc:
+            raise UsageError(exc.message) from None
+        if handle is not None:
+            handle.update(PromotionView(promotion))
+            return None
+        return PromotionView(promotion)
+
+    @magic_arguments()
+    @argument("name", nargs="?", help="A registered model (default: list them all).")
+    @line_magic
+    def mlx_models(self, line: str = "") -> Any:
+        """List the registered models, or show one: its aliases, versions and alias history."""
+        from .models.client import models_for
+        from .models.schemas import ListModelsQuery
+        from .models.widget import ModelsView, ModelView
+
+        args: ModelsArgs = _parse(ModelsArgs, self.mlx_models, line)
+        try:
+            with models_for(Settings.for_process()) as models:
+                if args.name is None:
+                    return ModelsView(models.list(ListModelsQuery()))
+                model = models.describe(args.name)
+                return ModelView(model, models.history(args.name).moves)
+        except MLXError as exc:
+            raise UsageError(exc.message) from None
+
+
+def _say_gates() -> Any:
+    """An ``on_progress`` saying each gate's verdict in one line as it finishes."""
+    from .models.client import GateReporter, gate_line
+
+    return GateReporter(lambda gate: say(f"gate {gate_line(gate)}"))
+
+
 def register_magics(ipython: Any) -> None:
     """Register the jupyter-mlx magics with an IPython shell and record what its cells run."""
     from .tracking.recorder import CellRecorder
@@ -939,6 +1062,7 @@ def register_magics(ipython: Any) -> None:
     ipython.register_magics(MLXMagics)
     ipython.register_magics(JobMagics)
     ipython.register_magics(EnvironmentMagics)
+    ipython.register_magics(ModelMagics)
     CellRecorder.install(ipython)
 
 
@@ -950,9 +1074,9 @@ def unregister_magics(ipython: Any) -> None:
     if recorder is not None:
         recorder.uninstall()
     for kind in ("line", "cell"):
-        for magics in (MLXMagics, JobMagics, EnvironmentMagics):
+        for magics in (MLXMagics, JobMagics, EnvironmentMagics, ModelMagics):
             for name in magics.magics[kind]:
                 ipython.magics_manager.magics[kind].pop(name, None)
 
 
-__all__ = ["EnvironmentMagics", "JobMagics", "MLXMagics", "register_magics"]
+__all__ = ["EnvironmentMagics", "JobMagics", "MLXMagics", "ModelMagics", "register_magics"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import environments, experiments, jobs, schedules
+from . import environments, experiments, jobs, models, schedules
 from .config import ConfigHandler
 
 #: Route patterns (relative to the server's base URL) and their handlers.
@@ -12,4 +12,5 @@ ROUTES: list[tuple[str, type]] = [
     *jobs.ROUTES,
     *schedules.ROUTES,
     *environments.ROUTES,
+    *models.ROUTES,
 ]
