@@ -14,6 +14,7 @@ from jupyter_mlx.config import Settings
 from jupyter_mlx.environments.service import EnvironmentService
 from jupyter_mlx.errors import InvalidInput, NotFound
 from jupyter_mlx.models.history import AliasHistory
+from jupyter_mlx.models.promotions import Promotions
 from jupyter_mlx.models.schemas import (
     Gates,
     ListModelsQuery,
@@ -425,3 +426,22 @@ def test_unknown_model_version_and_alias_are_named(models: ModelService) -> None
         with pytest.raises(NotFound) as caught:
             call()
         assert caught.value.field == field
+
+
+def test_a_started_promotion_is_polled_until_it_ends(models: ModelService) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    promotions = Promotions()
+    plan = models.prepare_promotion(
+        PromoteRequest(run_id=run(models, metrics={"acc": 0.9}), name="wine", alias="champion")
+    )
+
+    with ThreadPoolExecutor(1) as pool:
+        started = promotions.start(models, plan, "ann", pool.submit)
+    done = promotions.get(started.promotion_id)
+
+    assert started.state == "running"
+    assert (done.state, done.version) == ("promoted", "1")
+    with pytest.raises(NotFound) as caught:
+        promotions.get("nope")
+    assert caught.value.field == "promotion_id"

@@ -6,9 +6,10 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from ..errors import NotFound
+from ..errors import MLXError, NotFound
 from .schemas import Promotion
 
 if TYPE_CHECKING:
@@ -54,13 +55,12 @@ class Promotions:
         def execute() -> None:
             try:
                 self._update(service.execute(plan, user=user, on_progress=self._update))
+            except MLXError as exc:  # the tracking store went away during the gates
+                log.warning("Promotion %s failed: %s", first.promotion_id, exc.message)
+                self._fail(first, exc.message)
             except Exception as exc:  # a failure to report, never to lose in the pool
                 log.exception("Promotion %s failed", first.promotion_id)
-                self._update(
-                    first.model_copy(
-                        update={"state": "failed", "error": str(exc) or type(exc).__name__}
-                    )
-                )
+                self._fail(first, f"{type(exc).__name__}: {exc}")
 
         run_in_thread(execute)
         return first
@@ -78,6 +78,14 @@ class Promotions:
         if promotion is None:
             raise NotFound(f"No promotion {promotion_id!r} is known.", field="promotion_id")
         return promotion
+
+    def _fail(self, first: Promotion, error: str) -> None:
+        with self._lock:
+            latest = self._promotions.get(first.promotion_id, first)
+        finished = datetime.now(timezone.utc)
+        self._update(
+            latest.model_copy(update={"state": "failed", "error": error, "finished_at": finished})
+        )
 
     def _update(self, promotion: Promotion) -> None:
         with self._lock:
