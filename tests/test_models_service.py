@@ -445,3 +445,20 @@ def test_a_started_promotion_is_polled_until_it_ends(models: ModelService) -> No
     with pytest.raises(NotFound) as caught:
         promotions.get("nope")
     assert caught.value.field == "promotion_id"
+
+
+def test_a_version_whose_run_was_deleted_keeps_its_lineage_tags_only(
+    models: ModelService,
+) -> None:
+    run_id = run(models, metrics={"acc": 0.9}, tags={"mlx.env.name": "wine"})
+    promote(models, run_id)
+
+    mlflow_client(models).delete_run(run_id)
+    [version] = models.describe("wine").versions
+
+    assert (version.run_id, version.run_name, version.metrics) == (run_id, None, {})
+    assert (version.notebook, version.environment, version.job_id) == (
+        "train.ipynb",
+        "wine",
+        "job-1",
+    )
