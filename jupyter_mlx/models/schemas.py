@@ -57,12 +57,14 @@ class RunModel(MLXSchema):
     """A model a run holds, which can be promoted."""
 
     artifact_path: str = Field(
-        description="The name given at logging (LoggedModel) or the artifact folder holding MLmodel."
+        description="The name given at logging (LoggedModel), or the artifact folder of MLmodel."
     )
     source: ModelSource
     model_uri: str = Field(description="models:/<model_id> or runs:/<run_id>/<path>.")
     model_id: str | None = Field(description="The LoggedModel's id (MLflow 3); null for a folder.")
-    flavors: list[str] = Field(description="Flavours of its MLmodel, e.g. python_function, pytorch.")
+    flavors: list[str] = Field(
+        description="Flavours of its MLmodel, e.g. python_function, pytorch."
+    )
     signature: dict[str, str] | None = Field(
         description="The signature's inputs and outputs (MLflow's JSON), when logged with one."
     )
@@ -82,7 +84,7 @@ class Gates(MLXSchema):
     metrics: list[GateExpression] = Field(
         default_factory=list,
         max_length=MAX_GATES,
-        description="Conditions on the run's metrics: 'val_accuracy >= 0.9', 'loss < champion.loss'.",
+        description="Conditions on the run's metrics: 'acc >= 0.9', 'loss < champion.loss'.",
     )
     smoke: bool = Field(
         False, description="Load the model in a subprocess and predict on its input example."
