@@ -62,6 +62,7 @@ def error_line(result: subprocess.CompletedProcess[str], status: int) -> str:
     return lines[-1].removeprefix("error: ")
 
 
+@pytest.mark.slow
 def test_promote_refuse_roll_back_and_read_in_this_process(
     here: tuple[Path, dict[str, str]],
 ) -> None:
@@ -131,6 +132,7 @@ def test_promote_refuse_roll_back_and_read_in_this_process(
     assert moves[0]["note"] == "oops" and moves[2]["note"] == "nightly"
 
 
+@pytest.mark.slow
 def test_aliases_and_default_gates(here: tuple[Path, dict[str, str]]) -> None:
     root, env = here
     uri = tracking_uri(root)
