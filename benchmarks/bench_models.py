@@ -75,6 +75,11 @@ def summary(samples: list[float]) -> dict[str, float]:
 
 def measure(services: Services, run_ids: list[str], repeat: int, smoke_repeat: int) -> dict:
     """Every measurement of the module docstring, as ``{question: {side: summary}}``."""
+    import mlflow
+
+    # A models:/ source is resolved through MLflow's process-wide tracking URI, as a user's
+    # mlflow.register_model is.
+    mlflow.set_tracking_uri(services.settings.tracking_uri)
     models = services.models
     client = services.tracking.connection.client
     ours_runs, anchor_runs = iter(run_ids[: repeat + 1]), iter(run_ids[repeat + 1 :])
@@ -146,9 +151,6 @@ def measure_smoke(services: Services, run_id: str, repeat: int) -> dict[str, Any
         model = mlflow.pyfunc.load_model(model_uri)
         model.predict(model.input_example)
 
-    import mlflow
-
-    mlflow.set_tracking_uri(services.settings.tracking_uri)
     return {"ours": summary(timed(ours, repeat)), "mlflow": summary(timed(in_process, repeat))}
 
 

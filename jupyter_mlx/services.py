@@ -321,6 +321,7 @@ class Services:
     def close(self) -> None:
         """Release the pools' threads (after installs under way) and every pooled connection."""
         self.environments.close()
+        self.promotions.close()
         self.blocking.shutdown()
         self.quick.shutdown()
         self.jobs.pool.shutdown()

@@ -429,15 +429,13 @@ def test_unknown_model_version_and_alias_are_named(models: ModelService) -> None
 
 
 def test_a_started_promotion_is_polled_until_it_ends(models: ModelService) -> None:
-    from concurrent.futures import ThreadPoolExecutor
-
     promotions = Promotions()
     plan = models.prepare_promotion(
         PromoteRequest(run_id=run(models, metrics={"acc": 0.9}), name="wine", alias="champion")
     )
 
-    with ThreadPoolExecutor(1) as pool:
-        started = promotions.start(models, plan, "ann", pool.submit)
+    started = promotions.start(models, plan, "ann")
+    promotions.close()
     done = promotions.get(started.promotion_id)
 
     assert started.state == "running"

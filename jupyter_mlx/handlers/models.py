@@ -9,10 +9,7 @@ go through MLflow's registry and run in the heavy pool.
 
 from __future__ import annotations
 
-import asyncio
 import functools
-from collections.abc import Callable
-from typing import Any
 
 from jupyter_server.auth.decorator import authorized
 from jupyter_server.utils import url_path_join
@@ -33,9 +30,6 @@ ALIAS = r"(?P<alias>[^/]+)"
 PROMOTION_ID = r"(?P<promotion_id>[^/]+)"
 RUN_ID = r"(?P<run_id>[^/]+)"
 
-#: Promotions executing in the heavy pool: the loop keeps only weak references to tasks.
-_EXECUTING: set[asyncio.Future[Any]] = set()
-
 
 class ModelsHandler(MLXHandler):
     """Base of the models routes."""
@@ -54,18 +48,10 @@ class ModelsHandler(MLXHandler):
     async def accepted(self, plan) -> None:
         """Start a prepared promotion in the background; answer 202 with it, ``running``, and
         its URL to poll at ``Location``."""
-        promotion: Promotion = self.services.promotions.start(
-            self.models, plan, self.user, self.in_background
-        )
+        promotion: Promotion = self.services.promotions.start(self.models, plan, self.user)
         url = url_path_join(self.base_url, "mlx/api/promotions", promotion.promotion_id)
         self.set_header("Location", url)
         self.write_model(promotion, 202)
-
-    def in_background(self, work: Callable[[], Any]) -> None:
-        """Start ``work`` in the heavy pool; the request is answered without waiting for it."""
-        task = asyncio.ensure_future(self.services.blocking.run(work))
-        _EXECUTING.add(task)
-        task.add_done_callback(_EXECUTING.discard)
 
 
 class ModelListHandler(ModelsHandler):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..errors import MLXError, NotFound
 from .schemas import Promotion
@@ -21,12 +21,20 @@ log = logging.getLogger("jupyter_mlx")
 KEEP_FINISHED_S = 3600.0
 #: Most finished promotions kept; the oldest go first.
 MAX_FINISHED = 200
+#: Promotions executing at once; more wait their turn (each may run a smoke test).
+WORKERS = 2
 
 
 class Promotions:
-    """In-memory registry of the promotions of one server (thread-safe)."""
+    """In-memory registry of the promotions of one server (thread-safe), executed by threads
+    of its own: a promotion once accepted is never refused for want of a thread.
 
-    def __init__(self) -> None:
+    Args:
+        workers: Promotions executing at once.
+    """
+
+    def __init__(self, workers: int = WORKERS) -> None:
+        self._threads = ThreadPoolExecutor(workers, thread_name_prefix="mlx-promotions")
         self._lock = threading.Lock()
         self._promotions: dict[str, Promotion] = {}
         self._finished: dict[str, float] = {}  # promotion id -> when it finished (monotonic)
@@ -36,15 +44,13 @@ class Promotions:
         service: ModelService,
         plan: PromotionPlan,
         user: str | None,
-        run_in_thread: Callable[[Callable[[], Any]], object],
     ) -> Promotion:
-        """Execute ``plan`` through ``run_in_thread`` and answer its first state at once.
+        """Execute ``plan`` in a thread of this registry and answer its first state at once.
 
         Args:
             service: The service executing it.
             plan: A prepared promotion or alias move.
             user: Who asked.
-            run_in_thread: Runs a callable off the event loop (the blocking pool's submit).
 
         Returns:
             The promotion as it starts: state ``running``, every gate ``pending``.
@@ -62,8 +68,12 @@ class Promotions:
                 log.exception("Promotion %s failed", first.promotion_id)
                 self._fail(first, f"{type(exc).__name__}: {exc}")
 
-        run_in_thread(execute)
+        self._threads.submit(execute)
         return first
+
+    def close(self) -> None:
+        """Let the promotions executing end; the ones still waiting never start."""
+        self._threads.shutdown(wait=True, cancel_futures=True)
 
     def get(self, promotion_id: str) -> Promotion:
         """One promotion as it is now.
