@@ -141,7 +141,7 @@ def measure_smoke(services: Services, run_id: str, repeat: int) -> dict[str, Any
     model_uri = models.run_models(run_id).models[0].model_uri
 
     def ours() -> None:
-        request = MoveAliasRequest(version=version, gates=[], smoke=True)
+        request = MoveAliasRequest(version=str(version), gates=[], smoke=True)
         promotion = models.move_alias(NAME, "smoke", request, user="bench")
         assert promotion.state == "promoted", promotion.error
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import InvalidInput
 from ..tracking import links
 from ..tracking.client import TrackingConnection, load_mlflow
+from ..tracking.service import local_artifact_folder
 from .schemas import RunModel
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ def run_models(connection: TrackingConnection, run: Run) -> list[RunModel]:
             _described(
                 connection,
                 f"runs:/{run_id}/{path}",
-                f"runs:/{run_id}/{path}",
+                f"{run.info.artifact_uri.rstrip('/')}/{path}",
                 artifact_path=path,
                 source="artifact",
             )
@@ -111,11 +112,15 @@ def read_mlmodel(
     ``location`` (an artifact URI or ``runs:/...``), read from its MLmodel file alone.
 
     The URI is resolved against this connection's store, never MLflow's process-global one.
+    A local artifact store's file is read where it lies.
     """
     load_mlflow()
     from mlflow.artifacts import download_artifacts
     from mlflow.models import Model
 
+    local_folder = local_artifact_folder(location)
+    if local_folder is not None and (local_folder / MLMODEL).is_file():
+        return _summary(Model.load(local_folder / MLMODEL))
     with tempfile.TemporaryDirectory(prefix="mlx-mlmodel-") as folder:
         with connection.errors(field="artifact_path"):
             local = download_artifacts(
@@ -124,7 +129,11 @@ def read_mlmodel(
                 tracking_uri=connection.tracking_uri,
                 registry_uri=connection.tracking_uri,
             )
-        mlmodel = Model.load(local)
+        return _summary(Model.load(local))
+
+
+def _summary(mlmodel: Any) -> tuple[list[str], dict[str, str] | None, bool]:
+    """The flavours, signature and whether an input example was saved, of an MLmodel."""
     signature = None
     if mlmodel.signature is not None:
         parts = mlmodel.signature.to_dict()
