@@ -35,7 +35,7 @@ export function IconButton(props: {
     <Button
       minimal
       small
-      className={props.className}
+      className={`jp-mlx-IconButton ${props.className}`}
       onClick={props.onClick}
       disabled={props.enabled === false}
       title={props.title ?? props.label}
