@@ -70,6 +70,7 @@ def mlflow_state() -> Iterator[None]:
         mlflow.end_run()
     mlflow.set_tracking_uri(None)
     fluent._active_experiment_id = None
+    fluent._last_active_run_id.set(None)
     for name, value in saved.items():
         if value is None:
             os.environ.pop(name, None)

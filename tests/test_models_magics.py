@@ -26,6 +26,7 @@ def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mlflow_state: None) ->
     """A root no server serves, its workspace's tracking store, a notebook in it."""
     from jupyter_mlx.tracking.session import kernel_session
 
+    kernel_session().last_stopped = None
     folder = tmp_path / "root"
     (folder / ".mlx").mkdir(parents=True)
     nbformat.write(nbformat.v4.new_notebook(), folder / "train.ipynb")
@@ -94,14 +95,18 @@ def test_promote_says_each_gate_then_shows_the_version(
 def test_the_run_defaults_to_the_last_one_this_kernel_tracked(
     shell: InteractiveShell, root: Path
 ) -> None:
-    # Once a run was tracked (and ended), it is the one promoted: here it holds no model.
+    from jupyter_mlx.tracking.session import kernel_session
+
+    # Before any run was tracked, a RUN_ID is asked for;
+    with pytest.raises(UsageError, match="This kernel has tracked no run: give a RUN_ID"):
+        shell.run_line_magic("mlx_promote", "--name m --alias a")
+
+    # once a run was tracked (and ended), it is the one promoted: here it holds no model.
     shell.run_line_magic("mlx_track", f"--notebook {root / 'train.ipynb'}")
     shell.run_line_magic("mlx_track", "--stop")
-    import mlflow
-
-    tracked = mlflow.last_active_run()
+    tracked = kernel_session().last_stopped
     assert tracked is not None
-    with pytest.raises(UsageError, match=f"Run {tracked.info.run_id} has no model"):
+    with pytest.raises(UsageError, match=f"Run {tracked.run_id} has no model"):
         shell.run_line_magic("mlx_promote", "--name m --alias a")
 
 

@@ -221,7 +221,8 @@ def local_user() -> str:
 
 def kernel_run_id() -> str:
     """The MLflow run this kernel tracked last: the one it tracks now (``%mlx_track``), else
-    the last run it ended, else the run of the job it executes.
+    the last one it ended, else the run of the job it executes, else the last run MLflow's
+    own API ended in this process (``mlflow.start_run`` without ``%mlx_track``).
 
     Raises:
         InvalidInput: This kernel has tracked no run (``field`` run_id).
@@ -229,9 +230,13 @@ def kernel_run_id() -> str:
     from ..tracking import links
     from ..tracking.session import kernel_session
 
-    tracked = kernel_session().run
+    session = kernel_session()
+    tracked = session.run or session.last_stopped
     if tracked is not None:
         return tracked.run_id
+    job_run = os.environ.get(links.JOB_MLFLOW_RUN_ENV)
+    if job_run:
+        return job_run
     # MLflow's fluent API remembers the last run it ended; it is loaded only if a run was.
     mlflow = sys.modules.get("mlflow")
     if mlflow is not None:
@@ -242,9 +247,6 @@ def kernel_run_id() -> str:
             last = mlflow.last_active_run()
         if last is not None:
             return last.info.run_id
-    job_run = os.environ.get(links.JOB_MLFLOW_RUN_ENV)
-    if job_run:
-        return job_run
     raise InvalidInput(
         "This kernel has tracked no run: give a RUN_ID, or track one with `%mlx_track`.",
         field="run_id",

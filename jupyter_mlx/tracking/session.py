@@ -166,6 +166,8 @@ class TrackingSession:
         self._environ = environ
         self._runs: list[TrackedRun] = []
         self._lock = threading.RLock()
+        #: The run this session ended last (``%mlx_track --stop``), or None.
+        self.last_stopped: TrackedRun | None = None
 
     @property
     def run(self) -> TrackedRun | None:
@@ -417,7 +419,7 @@ class TrackingSession:
                     client.set_terminated(run.run_id, status)
                 if run.autolog:
                     mlflow.autolog(disable=True)
-            self._runs.pop()
+            self.last_stopped = self._runs.pop()
             return StopResult(
                 run=run,
                 status=status,
