@@ -1,9 +1,10 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { UseSignal } from '@jupyterlab/ui-components';
-import React, { useId } from 'react';
+import React from 'react';
 
 import type { EnvironmentFlavour } from '../../api/types';
 import { ErrorNote } from '../../shared/components/error-note';
+import { FormField } from '../../shared/components/form-field';
 import {
   DEFAULT_CHANNEL,
   DEFAULT_CONDA_DEPENDENCIES,
@@ -72,6 +73,7 @@ export function EnvironmentForm(props: IEnvironmentFormProps): JSX.Element {
         className="jp-mlx-EnvironmentForm-message"
       />
       <FormField
+        block="jp-mlx-EnvironmentForm"
         field="name"
         label={trans.__('Name')}
         hint={trans.__(
@@ -95,6 +97,7 @@ export function EnvironmentForm(props: IEnvironmentFormProps): JSX.Element {
         )}
       </FormField>
       <FormField
+        block="jp-mlx-EnvironmentForm"
         field="flavour"
         label={trans.__('Flavour')}
         hint={
@@ -195,41 +198,6 @@ export function LiveEnvironmentForm(props: {
 }
 
 /**
- * A labelled field with its hint and its error; `children` renders the
- * input with the id the label points to and the ids describing it.
- */
-function FormField(props: {
-  field: EnvironmentFormField;
-  label: string;
-  hint: string;
-  error: string | undefined;
-  children: (id: string, describedBy: string) => JSX.Element;
-}): JSX.Element {
-  const id = useId();
-  const describedBy = props.error ? `${id}-hint ${id}-error` : `${id}-hint`;
-  return (
-    <div className="jp-mlx-EnvironmentForm-field" data-field={props.field}>
-      <label htmlFor={id} className="jp-mlx-EnvironmentForm-label">
-        {props.label}
-      </label>
-      {props.children(id, describedBy)}
-      <div id={`${id}-hint`} className="jp-mlx-EnvironmentForm-hint">
-        {props.hint}
-      </div>
-      {props.error && (
-        <div
-          id={`${id}-error`}
-          className="jp-mlx-EnvironmentForm-error"
-          role="alert"
-        >
-          {props.error}
-        </div>
-      )}
-    </div>
-  );
-}
-
-/**
  * A field taking one item a line.
  */
 function ListField(
@@ -243,6 +211,7 @@ function ListField(
   const { field, errors } = props;
   return (
     <FormField
+      block="jp-mlx-EnvironmentForm"
       field={field}
       label={props.label}
       hint={props.hint}

@@ -4,6 +4,7 @@ import React, { useId } from 'react';
 
 import type { IModelVersion, IPromotion, IRunModel } from '../../api/types';
 import { ErrorNote } from '../../shared/components/error-note';
+import { FormField } from '../../shared/components/form-field';
 import type {
   IPromoteDraft,
   PromoteFormErrors,
@@ -102,7 +103,8 @@ export function PromoteForm(props: IPromoteFormProps): JSX.Element {
         ) : (
           <VersionField {...props} />
         )}
-        <Field
+        <FormField
+          block="jp-mlx-PromoteForm"
           field="name"
           label={trans.__('Registered model')}
           hint={
@@ -137,8 +139,9 @@ export function PromoteForm(props: IPromoteFormProps): JSX.Element {
               </datalist>
             </>
           )}
-        </Field>
-        <Field
+        </FormField>
+        <FormField
+          block="jp-mlx-PromoteForm"
           field="alias"
           label={trans.__('Alias')}
           hint={trans.__('Moved to the new version, e.g. champion or staging.')}
@@ -157,8 +160,9 @@ export function PromoteForm(props: IPromoteFormProps): JSX.Element {
               onChange={event => props.onChange('alias', event.target.value)}
             />
           )}
-        </Field>
-        <Field
+        </FormField>
+        <FormField
+          block="jp-mlx-PromoteForm"
           field="gates"
           label={trans.__('Gates')}
           hint={trans.__(
@@ -178,9 +182,10 @@ export function PromoteForm(props: IPromoteFormProps): JSX.Element {
               onChange={event => props.onChange('gates', event.target.value)}
             />
           )}
-        </Field>
+        </FormField>
         <SmokeField {...props} />
-        <Field
+        <FormField
+          block="jp-mlx-PromoteForm"
           field="note"
           label={trans.__('Note')}
           hint={trans.__('Why, for the alias history.')}
@@ -197,7 +202,7 @@ export function PromoteForm(props: IPromoteFormProps): JSX.Element {
               onChange={event => props.onChange('note', event.target.value)}
             />
           )}
-        </Field>
+        </FormField>
       </fieldset>
       {props.promotion && (
         <GateResults promotion={props.promotion} trans={trans} />
@@ -245,7 +250,8 @@ function RunModelField(props: IPromoteFormProps): JSX.Element {
     candidate => candidate.artifact_path === draft.artifact_path
   );
   return (
-    <Field
+    <FormField
+      block="jp-mlx-PromoteForm"
       field="artifact_path"
       label={trans.__('Model')}
       hint={model ? describeModel(model, trans) : ''}
@@ -274,7 +280,7 @@ function RunModelField(props: IPromoteFormProps): JSX.Element {
           ))}
         </select>
       )}
-    </Field>
+    </FormField>
   );
 }
 
@@ -299,7 +305,8 @@ export function describeModel(
 function VersionField(props: IPromoteFormProps): JSX.Element {
   const { draft, errors, trans } = props;
   return (
-    <Field
+    <FormField
+      block="jp-mlx-PromoteForm"
       field="version"
       label={trans.__('Version')}
       hint=""
@@ -321,7 +328,7 @@ function VersionField(props: IPromoteFormProps): JSX.Element {
           ))}
         </select>
       )}
-    </Field>
+    </FormField>
   );
 }
 
@@ -366,41 +373,6 @@ function SmokeField(props: IPromoteFormProps): JSX.Element {
       {errors.smoke && (
         <div className="jp-mlx-PromoteForm-error" role="alert">
           {errors.smoke}
-        </div>
-      )}
-    </div>
-  );
-}
-
-/**
- * A labelled field with its hint and its error; `children` renders the
- * input with the id the label points to and the ids describing it.
- */
-function Field(props: {
-  field: PromoteFormField;
-  label: string;
-  hint: string;
-  error: string | undefined;
-  children: (id: string, describedBy: string) => JSX.Element;
-}): JSX.Element {
-  const id = useId();
-  const describedBy = props.error ? `${id}-hint ${id}-error` : `${id}-hint`;
-  return (
-    <div className="jp-mlx-PromoteForm-field" data-field={props.field}>
-      <label htmlFor={id} className="jp-mlx-PromoteForm-label">
-        {props.label}
-      </label>
-      {props.children(id, describedBy)}
-      <div id={`${id}-hint`} className="jp-mlx-PromoteForm-hint">
-        {props.hint}
-      </div>
-      {props.error && (
-        <div
-          id={`${id}-error`}
-          className="jp-mlx-PromoteForm-error"
-          role="alert"
-        >
-          {props.error}
         </div>
       )}
     </div>
