@@ -28,8 +28,8 @@ if TYPE_CHECKING:
     from .status import DescribeServer
 
 API_PREFIX = "mlx/api/"
-REQUEST_TIMEOUT_S = 10.0
-PROBE_TIMEOUT_S = 2.0
+REQUEST_TIMEOUT_S = 30.0
+PROBE_TIMEOUT_S = 5.0
 
 
 @dataclass(frozen=True, slots=True)
