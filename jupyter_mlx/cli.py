@@ -29,6 +29,12 @@ from traitlets.config.loader import KVArgParseConfigLoader
 from . import __version__
 from .config import Settings
 from .errors import InvalidInput, MLXError, NotFound, invalid_input
+from .serving.options import (
+    DEFAULT_BATCH_WINDOW_MS,
+    DEFAULT_MAX_BATCH_ROWS,
+    DEFAULT_MAX_REQUEST_BYTES,
+    ServeOptions,
+)
 
 if TYPE_CHECKING:
     from .environments.schemas import Environment
@@ -1110,6 +1116,71 @@ class SchedulerCommand(MLXCommandBase):
             )
 
         run_scheduler(settings, self.job_sizes(), self.limits(), announce)
+        return 0
+
+
+class ServeCommand(MLXCommandBase):
+    """Serve one model over MLflow's scoring protocol on 127.0.0.1, in the foreground."""
+
+    name = "jupyter-mlx-serve"
+    command = "serve"
+    description = (
+        f"{__doc__}\n\nUsage: jupyter mlx serve --model URI [--port P] [--batch-window-ms N] "
+        "[--max-batch-rows N] [--max-request-bytes N] [--root-dir DIR]\n\n"
+        "URI is models:/NAME@ALIAS, models:/NAME/VERSION (in the workspace's registry), "
+        "runs:/RUN_ID/PATH or a folder holding an MLmodel. The server answers GET /ping, "
+        "/health, /version and POST /invocations as `mlflow models serve` does, batching "
+        "concurrent requests (--batch-window-ms 0 turns batching off). It prints one JSON line "
+        "with its port when ready; SIGINT or SIGTERM stops it.\n\n"
+        "Exit status: 0 when stopped by a signal; 2 when the input is refused (a URI that does "
+        "not resolve, a port in use, a bad value)."
+    )
+    aliases = {
+        **MLXCommandBase.aliases,
+        "model": "ServeCommand.model",
+        "port": "ServeCommand.port",
+        "batch-window-ms": "ServeCommand.batch_window_ms",
+        "max-batch-rows": "ServeCommand.max_batch_rows",
+        "max-request-bytes": "ServeCommand.max_request_bytes",
+    }
+    field_options = {
+        "model": "--model",
+        "port": "--port",
+        "batch_window_ms": "--batch-window-ms",
+        "max_batch_rows": "--max-batch-rows",
+        "max_request_bytes": "--max-request-bytes",
+    }
+    model = Unicode("", config=True, help="The model URI to serve.")
+    port = Integer(0, config=True, help="The port on 127.0.0.1 (default: a free one).")
+    batch_window_ms = Float(
+        DEFAULT_BATCH_WINDOW_MS,
+        config=True,
+        help="How long a batch stays open for more requests while the model is busy "
+        "(0: no batching).",
+    )
+    max_batch_rows = Integer(
+        DEFAULT_MAX_BATCH_ROWS, config=True, help="The most rows one batched predict takes."
+    )
+    max_request_bytes = Integer(
+        DEFAULT_MAX_REQUEST_BYTES, config=True, help="Larger request bodies are answered 413."
+    )
+
+    def run(self) -> int:
+        import os
+
+        from .serving.server import serve
+
+        if not self.model:
+            raise InvalidInput("Give the model to serve: --model URI.", field="model")
+        options = ServeOptions(
+            port=self.port,
+            batch_window_ms=self.batch_window_ms,
+            max_batch_rows=self.max_batch_rows,
+            max_request_bytes=self.max_request_bytes,
+        )
+        # models:/ and runs:/ URIs resolve in the workspace's store; this process serves only.
+        os.environ["MLFLOW_TRACKING_URI"] = self.workspace_settings().tracking_uri
+        serve(self.model, options)
         return 0
 
 
@@ -2312,6 +2383,7 @@ class MLXCommand(CommandGroup):
         "scheduler": (SchedulerCommand, SchedulerCommand.__doc__),
         "env": (EnvCommand, EnvCommand.__doc__),
         "models": (ModelsCommand, ModelsCommand.__doc__),
+        "serve": (ServeCommand, ServeCommand.__doc__),
     }
 
 

@@ -11,12 +11,15 @@ import tempfile
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from jupyter_mlx.tracking import links
 
 EXPERIMENT = "models.ipynb"
 #: What the run's model is logged with; given, MLflow infers none (seconds).
 PIP_REQUIREMENTS = ["scikit-learn"]
+#: The columns of a ``frame_example`` model.
+FRAME_COLUMNS = ("a", "b", "c")
 #: Pickled: loading MLflow's default (skops) imports every scikit-learn estimator (seconds).
 SERIALIZATION = "cloudpickle"
 
@@ -30,6 +33,7 @@ def log_model_run(
     nan: bool = False,
     legacy_artifact: bool = False,
     input_example: bool = True,
+    frame_example: bool = False,
     with_model: bool = True,
 ) -> str:
     """A finished run of notebook ``train.ipynb`` with a model, its metrics and params.
@@ -43,6 +47,8 @@ def log_model_run(
         legacy_artifact: Log the model as an artifact folder ``model`` with its MLmodel (as
             runs before MLflow 3 hold it) instead of a LoggedModel named ``model``.
         input_example: Save its first five rows as the input example.
+        frame_example: Save them as a DataFrame with columns ``a``, ``b``, ``c`` (a column
+            signature, which CSV and ``dataframe_*`` requests fit) instead of an array.
         with_model: Log a model at all (else a text artifact only).
 
     Returns:
@@ -73,7 +79,7 @@ def log_model_run(
     for key, value in (params or {}).items():
         client.log_param(run_id, key, value)
     if with_model:
-        model, features = _model(nan)
+        model, features = _model(nan, frame_example)
         example = features[:5] if input_example else None
         if legacy_artifact:
             with tempfile.TemporaryDirectory() as folder:
@@ -97,12 +103,14 @@ def log_model_run(
     return run_id
 
 
-def _model(nan: bool) -> tuple[object, object]:
+def _model(nan: bool, frame: bool = False) -> tuple[object, Any]:
     import numpy as np
+    import pandas as pd
     from sklearn.linear_model import LinearRegression, LogisticRegression
 
-    features = np.random.RandomState(0).rand(20, 3)
-    labels = (features[:, 0] > 0.5).astype(int)
+    array = np.random.RandomState(0).rand(20, 3)
+    labels = (array[:, 0] > 0.5).astype(int)
+    features = pd.DataFrame(array, columns=list(FRAME_COLUMNS)) if frame else array
     if nan:
         model = LinearRegression().fit(features, labels)
         model.coef_ = np.full(3, np.nan)
@@ -121,6 +129,8 @@ def _log_model(tracking_uri: str, run_id: str, model: object, example: object) -
         with warnings.catch_warnings(), mlflow.start_run(run_id=run_id):
             # MLflow warns about its own type hints the first time a flavour is logged.
             warnings.filterwarnings("ignore", ".*Any type hint is inferred as AnyType", UserWarning)
+            # MLflow writes a DataFrame example with an operation pandas 3 deprecates.
+            warnings.filterwarnings("ignore", "Operation with range is deprecated", Warning)
             mlflow.sklearn.log_model(
                 model,
                 name="model",

@@ -96,16 +96,18 @@ def test_without_a_subcommand_the_help_lists_them(tmp_path: Path) -> None:
     top, runs = jupyter_mlx_each("", "runs", cwd=tmp_path)
 
     assert (top.returncode, runs.returncode) == (1, 1)
-    subcommands = "env, jobs, models, reproduce, run, runs, scheduler, status, sweep"
-    assert f"Subcommands: {subcommands}" in top.stderr
+    assert (
+        "Subcommands: env, jobs, models, reproduce, run, runs, scheduler, serve, status, sweep"
+        in top.stderr
+    )
     assert "Subcommands: list, show" in runs.stderr
 
 
 #: Command lines refused before any work, and the one line each prints on stderr.
 REFUSED = {
     "foo": (
-        "unknown command 'foo'; commands: "
-        "env, jobs, models, reproduce, run, runs, scheduler, status, sweep"
+        "unknown command 'foo'; commands: env, jobs, models, reproduce, run, runs, scheduler, "
+        "serve, status, sweep"
     ),
     "runs lst": "unknown command 'runs lst'; commands: runs list, runs show",
     "--log-level=ERROR status": "the command comes first: `jupyter mlx status [options]`",

@@ -1,0 +1,59 @@
+"""``python -m jupyter_mlx.serving --model URI [--port P] [--batch-window-ms N]
+[--max-batch-rows N] [--max-request-bytes N]``: serve one model in the foreground.
+
+Prints one JSON line when it answers requests; SIGINT or SIGTERM stops it. Refused input (a
+URI that does not resolve, a port in use, a bad value) is one ``error:`` line on stderr and
+exit status 2. ``models:/`` URIs resolve in the registry of ``MLFLOW_TRACKING_URI``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import NoReturn
+
+from ..errors import InvalidInput
+from .options import (
+    DEFAULT_BATCH_WINDOW_MS,
+    DEFAULT_MAX_BATCH_ROWS,
+    DEFAULT_MAX_REQUEST_BYTES,
+    ServeOptions,
+)
+from .server import serve
+
+EXIT_REFUSED = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        print(f"error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_REFUSED)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the options and serve; the exit status."""
+    parser = _Parser(prog="python -m jupyter_mlx.serving", description=__doc__)
+    parser.add_argument(
+        "--model", required=True, help="models:/NAME@ALIAS, runs:/ID/PATH or a path"
+    )
+    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: free)")
+    parser.add_argument("--batch-window-ms", type=float, default=DEFAULT_BATCH_WINDOW_MS)
+    parser.add_argument("--max-batch-rows", type=int, default=DEFAULT_MAX_BATCH_ROWS)
+    parser.add_argument("--max-request-bytes", type=int, default=DEFAULT_MAX_REQUEST_BYTES)
+    args = parser.parse_args(argv)
+    try:
+        options = ServeOptions(
+            port=args.port,
+            batch_window_ms=args.batch_window_ms,
+            max_batch_rows=args.max_batch_rows,
+            max_request_bytes=args.max_request_bytes,
+        )
+        serve(args.model, options)
+    except InvalidInput as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return EXIT_REFUSED
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

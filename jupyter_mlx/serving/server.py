@@ -1,0 +1,142 @@
+"""Run the scoring server of one model on uvicorn (uvloop event loop, httptools parser).
+
+:func:`serve` binds 127.0.0.1 on the given port (or a free one) before the model loads, so
+a port in use is refused at once, then loads the model once, and prints one JSON line when it
+answers requests::
+
+    {"event": "ready", "url": "http://127.0.0.1:8123", "port": 8123, "model_uri": "...",
+     "pid": 4242}
+
+SIGINT and SIGTERM stop it: requests in flight are answered first.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import socket
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import uvicorn
+
+from ..errors import InvalidInput
+from .options import HOST, ServeOptions
+
+if TYPE_CHECKING:
+    from mlflow.pyfunc import PyFuncModel
+
+
+def bind(port: int) -> socket.socket:
+    """A listening socket on 127.0.0.1:``port`` (0: a free port).
+
+    Raises:
+        InvalidInput: The port is in use.
+    """
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((HOST, port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise InvalidInput(f"Port {port} on {HOST} is in use.", field="port") from exc
+        raise InvalidInput(
+            f"Cannot listen on {HOST}:{port}: {exc.strerror}.", field="port"
+        ) from exc
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def load_model(model_uri: str) -> PyFuncModel:
+    """Load ``model_uri`` (``models:/name@alias``, ``models:/name/3``, ``runs:/...``, a path)
+    with MLflow's pyfunc loader; the registry is the one of ``MLFLOW_TRACKING_URI``.
+
+    Raises:
+        InvalidInput: The URI does not resolve to a model.
+    """
+    import mlflow.pyfunc
+    from mlflow.exceptions import MlflowException
+
+    try:
+        return mlflow.pyfunc.load_model(model_uri)
+    except (MlflowException, OSError) as exc:
+        lines = str(exc).strip().splitlines()
+        reason = lines[0] if lines else type(exc).__name__
+        raise InvalidInput(
+            f"Model URI {model_uri!r} does not resolve: {reason}", field="model"
+        ) from exc
+
+
+def announce_ready(port: int, model_uri: str) -> None:
+    """Print the one JSON line saying the server answers requests."""
+    line = {
+        "event": "ready",
+        "url": f"http://{HOST}:{port}",
+        "port": port,
+        "model_uri": model_uri,
+        "pid": os.getpid(),
+    }
+    print(json.dumps(line), file=sys.stdout, flush=True)
+
+
+def serve(
+    model_uri: str,
+    options: ServeOptions,
+    *,
+    on_ready: Callable[[int, str], None] = announce_ready,
+) -> None:
+    """Serve ``model_uri`` in the foreground until SIGINT or SIGTERM.
+
+    Args:
+        model_uri: The model to load.
+        options: Port, batching and request limits.
+        on_ready: Called with the port and the URI once requests are answered.
+
+    Raises:
+        InvalidInput: The port is in use, or the URI does not resolve.
+    """
+    sock = bind(options.port)
+    try:
+        from mlflow.environment_variables import _MLFLOW_IS_IN_SERVING_ENVIRONMENT
+
+        from .app import ScoringApp
+
+        # Flavours read it to behave as they do under `mlflow models serve`.
+        os.environ[_MLFLOW_IS_IN_SERVING_ENVIRONMENT.name] = "true"
+        app = ScoringApp(
+            load_model(model_uri),
+            model_uri=model_uri,
+            batch_window_ms=options.batch_window_ms,
+            max_batch_rows=options.max_batch_rows,
+            max_request_bytes=options.max_request_bytes,
+        )
+        config = uvicorn.Config(
+            app,
+            loop="uvloop",
+            http="httptools",
+            lifespan="on",
+            log_level="warning",
+            access_log=False,
+            server_header=False,
+        )
+        port = sock.getsockname()[1]
+        _ReadyServer(config, lambda: on_ready(port, model_uri)).run(sockets=[sock])
+    finally:
+        sock.close()
+
+
+class _ReadyServer(uvicorn.Server):
+    """A uvicorn server that calls ``ready`` once it accepts connections."""
+
+    def __init__(self, config: uvicorn.Config, ready: Callable[[], None]) -> None:
+        super().__init__(config)
+        self._ready = ready
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            self._ready()
