@@ -12,6 +12,7 @@ SIGINT and SIGTERM stop it: requests in flight are answered first.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -124,7 +125,9 @@ def serve(
             server_header=False,
         )
         port = sock.getsockname()[1]
-        _ReadyServer(config, lambda: on_ready(port, model_uri)).run(sockets=[sock])
+        # uvicorn shuts down gracefully, then raises the SIGINT it caught once more.
+        with contextlib.suppress(KeyboardInterrupt):
+            _ReadyServer(config, lambda: on_ready(port, model_uri)).run(sockets=[sock])
     finally:
         sock.close()
 
