@@ -8,19 +8,17 @@ milliseconds each). Authentication of every route is covered by test_routes_auth
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+import restapi
 import yaml
 from condachannel import build_channel
-from jsonschema import Draft202012Validator
+from restapi import conforms, refused
 from servers import free_port
-from tornado.httpclient import HTTPClientError
 
-OPENAPI = yaml.safe_load((Path(__file__).parents[1] / "jupyter_mlx" / "openapi.yaml").read_text())
 #: Seconds an install from the local channel may take.
 INSTALL_WITHIN_S = 30.0
 
@@ -36,36 +34,7 @@ def channel(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 async def call(jp_fetch, method: str, *parts: str, body: Any = None, **kwargs):
     """(status, headers, JSON body) of a request to /mlx/api/environments/..., errors included."""
-    if body is not None:
-        kwargs["body"] = body if isinstance(body, str) else json.dumps(body)
-    elif method == "POST":
-        kwargs["body"] = ""
-    try:
-        response = await jp_fetch("mlx", "api", "environments", *parts, method=method, **kwargs)
-    except HTTPClientError as exc:
-        assert exc.response is not None
-        code, headers, raw = exc.code, exc.response.headers, exc.response.body
-    else:
-        code, headers, raw = response.code, response.headers, response.body
-    return code, headers, json.loads(raw) if raw else None
-
-
-def conforms(body: Any, schema: str) -> Any:
-    """Assert ``body`` fits the component ``schema`` of openapi.yaml; return it."""
-    document = {"$ref": f"#/components/schemas/{schema}", "components": OPENAPI["components"]}
-    errors = sorted(Draft202012Validator(document).iter_errors(body), key=str)
-    assert not errors, f"{schema}: {errors[0].message} at {list(errors[0].absolute_path)}"
-    return body
-
-
-def refused(answer: tuple, status: int, field: str | None) -> str:
-    """Assert an error answer of ``status`` naming ``field``; return its message."""
-    code, _, error = answer
-    assert (code, error.get("field")) == (status, field), error
-    conforms(error, "Error")
-    codes = {400: "invalid_input", 404: "not_found", 409: "conflict", 503: "unavailable"}
-    assert error["code"] == codes[status]
-    return error["message"]
+    return await restapi.call(jp_fetch, method, "environments", *parts, body=body, **kwargs)
 
 
 async def create(jp_fetch, **body: Any) -> dict:

@@ -15,12 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
-from jsonschema import Draft202012Validator
 from modelruns import log_model_run
-from tornado.httpclient import HTTPClientError
+from restapi import call, conforms, refused
 
-OPENAPI = yaml.safe_load((Path(__file__).parents[1] / "jupyter_mlx" / "openapi.yaml").read_text())
 #: Seconds a promotion with metric gates may take.
 PROMOTE_WITHIN_S = 60.0
 
@@ -30,38 +27,6 @@ def tracking_uri(mlx_workspace: Path) -> str:
     """The server's tracking store: the workspace's own."""
     mlx_workspace.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{mlx_workspace / 'mlflow.db'}"
-
-
-async def call(jp_fetch, method: str, *parts: str, body: Any = None, **kwargs):
-    """(status, headers, JSON body) of a request to /mlx/api/..., errors included."""
-    if body is not None:
-        kwargs["body"] = body if isinstance(body, str) else json.dumps(body)
-    elif method in ("POST", "PUT"):
-        kwargs["body"] = ""
-    try:
-        response = await jp_fetch("mlx", "api", *parts, method=method, **kwargs)
-    except HTTPClientError as exc:
-        assert exc.response is not None
-        code, headers, raw = exc.code, exc.response.headers, exc.response.body
-    else:
-        code, headers, raw = response.code, response.headers, response.body
-    return code, headers, json.loads(raw) if raw else None
-
-
-def conforms(body: Any, schema: str) -> Any:
-    """Assert ``body`` fits the component ``schema`` of openapi.yaml; return it."""
-    document = {"$ref": f"#/components/schemas/{schema}", "components": OPENAPI["components"]}
-    errors = sorted(Draft202012Validator(document).iter_errors(body), key=str)
-    assert not errors, f"{schema}: {errors[0].message} at {list(errors[0].absolute_path)}"
-    return body
-
-
-def refused(answer: tuple, status: int, field: str | None) -> str:
-    """Assert an error answer of ``status`` naming ``field``; return its message."""
-    code, _, error = answer
-    assert (code, error.get("field")) == (status, field), error
-    conforms(error, "Error")
-    return error["message"]
 
 
 async def get(jp_fetch, *parts: str, schema: str) -> dict:
