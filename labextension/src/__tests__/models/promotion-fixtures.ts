@@ -6,6 +6,13 @@ import type {
   IRunModel
 } from '../../api/types';
 import { makeClient } from '../fixtures';
+import { makeModelVersion } from './registry-fixtures';
+
+/** What the versions of `makeModel` share: an old version with one metric. */
+const SETTLED: Partial<IModelVersion> = {
+  created: 1_700_000_000_000,
+  metrics: { accuracy: 0.9 }
+};
 
 /**
  * A model of a run as `GET /mlx/api/runs/{run_id}/models` lists it, with
@@ -61,31 +68,6 @@ export function makePromotion(overrides: Partial<IPromotion> = {}): IPromotion {
 }
 
 /**
- * A version of a registered model, with `overrides` applied.
- */
-export function makeVersion(
-  overrides: Partial<IModelVersion> = {}
-): IModelVersion {
-  return {
-    version: '1',
-    status: 'READY',
-    source: 'models:/m-1',
-    run_id: 'run-1',
-    run_name: 'brave-owl-1',
-    notebook: 'work/train.ipynb',
-    job_id: null,
-    environment: null,
-    environment_lock_sha256: null,
-    aliases: [],
-    created: 1_700_000_000_000,
-    user: 'ada',
-    description: null,
-    metrics: { accuracy: 0.9 },
-    ...overrides
-  };
-}
-
-/**
  * A registered model as `GET /mlx/api/models/{name}` answers it, with
  * `overrides` applied: versions 2 (@champion) and 1, one default gate.
  */
@@ -101,8 +83,13 @@ export function makeModel(
     updated: 1_700_000_000_000,
     tags: {},
     versions: [
-      makeVersion({ version: '2', aliases: ['champion'], run_id: 'run-2' }),
-      makeVersion()
+      makeModelVersion({
+        ...SETTLED,
+        version: '2',
+        aliases: ['champion'],
+        run_id: 'run-2'
+      }),
+      makeModelVersion(SETTLED)
     ],
     gates: { metrics: ['accuracy >= 0.9'], smoke: false },
     ...overrides
