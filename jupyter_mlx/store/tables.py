@@ -235,3 +235,25 @@ class AliasMoveRecord(Base):
     gates: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     note: Mapped[str] = mapped_column(Text)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class EndpointRecord(Base):
+    """An endpoint: the model it serves, how, and whether it should run.
+
+    See :class:`jupyter_mlx.serving.service.EndpointService`, its only writer. ``port`` is the
+    port asked for (0: a free one at each start); ``wanted_running`` says whether the next
+    server start starts it again.
+    """
+
+    __tablename__ = "mlx_endpoints"
+
+    name: Mapped[str] = mapped_column(String(63), primary_key=True)
+    model_uri: Mapped[str] = mapped_column(Text)
+    port: Mapped[int] = mapped_column(Integer)
+    batch_window_ms: Mapped[float] = mapped_column(Float)
+    max_batch_rows: Mapped[int] = mapped_column(Integer)
+    canary_model_uri: Mapped[str | None] = mapped_column(Text, nullable=True)
+    canary_percent: Mapped[int] = mapped_column(Integer)
+    wanted_running: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str | None] = mapped_column(String(255), nullable=True)
