@@ -136,7 +136,7 @@ def _mlflow_at(tracking_uri: str) -> Iterator[None]:
     try:
         yield
     finally:
-        mlflow.set_tracking_uri(before)
+        mlflow.set_tracking_uri(before)  # type: ignore[arg-type]  # None: back to unset
 
 
 def resolve(model_uri: str, tracking_uri: str) -> ResolvedModel:
