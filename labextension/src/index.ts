@@ -3,6 +3,7 @@ import { environmentsPlugin } from './environments/plugin';
 import { experimentsPlugin } from './experiments/plugin';
 import { jobsPlugin } from './jobs/plugin';
 import { modelsPlugin } from './models/plugin';
+import { servingPlugin } from './serving/plugin';
 import { statusPlugin } from './status/plugin';
 
 export default [
@@ -12,5 +13,6 @@ export default [
   environmentsPlugin,
   experimentsPlugin,
   jobsPlugin,
-  modelsPlugin
+  modelsPlugin,
+  servingPlugin
 ];

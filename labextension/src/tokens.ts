@@ -13,6 +13,15 @@ import type {
   IPromotion,
   IRollbackRequest,
   IRunModels,
+  ICreateEndpointRequest,
+  IEndpoint,
+  IEndpointDrift,
+  IEndpointLog,
+  IEndpointMetrics,
+  IEndpointMetricsQuery,
+  IInvocation,
+  IListEndpointsResponse,
+  IUpdateEndpointRequest,
   ICompareRunsRequest,
   ICompareRunsResponse,
   ICreateJobRequest,
@@ -596,6 +605,132 @@ export interface IMLXClient {
    * @throws {MLXResponseError} 404 for an unknown run.
    */
   listRunModels(runId: string): Promise<IRunModels>;
+
+  /**
+   * Fetch every endpoint, with the versions each has loaded.
+   *
+   * @throws {MLXResponseError} 503 when the store is unreachable.
+   */
+  listEndpoints(): Promise<IListEndpointsResponse>;
+
+  /**
+   * Serve a model at a new endpoint; its process starts in the background.
+   *
+   * @param request - The name, model URI, port and batching.
+   * @returns The endpoint, `starting`.
+   * @throws {MLXResponseError} 400 naming the field (`name`, `model_uri`
+   * that does not resolve, `port` in use), 409 for a name taken.
+   */
+  createEndpoint(request: ICreateEndpointRequest): Promise<IEndpoint>;
+
+  /**
+   * Fetch an endpoint: its state, versions, reload and example request.
+   *
+   * @param name - The endpoint.
+   * @throws {MLXResponseError} 404 for an unknown endpoint.
+   */
+  getEndpoint(name: string): Promise<IEndpoint>;
+
+  /**
+   * Split an endpoint's traffic with a canary, promote or drop the canary,
+   * or tune its batching.
+   *
+   * @param name - The endpoint.
+   * @param request - What changes.
+   * @returns The endpoint as it serves now.
+   * @throws {MLXResponseError} 400 naming the field (a canary URI that does
+   * not resolve), 404 for an unknown endpoint, 409 when it is not running.
+   */
+  updateEndpoint(
+    name: string,
+    request: IUpdateEndpointRequest
+  ): Promise<IEndpoint>;
+
+  /**
+   * Stop an endpoint's process; the endpoint is kept and can be restarted.
+   *
+   * @param name - The endpoint.
+   * @returns The endpoint, `stopped`.
+   * @throws {MLXResponseError} 404 for an unknown endpoint.
+   */
+  stopEndpoint(name: string): Promise<IEndpoint>;
+
+  /**
+   * Start an endpoint's process again (stopped, crashed or failed ones too).
+   *
+   * @param name - The endpoint.
+   * @returns The endpoint, `starting`.
+   * @throws {MLXResponseError} 404 for an unknown endpoint.
+   */
+  restartEndpoint(name: string): Promise<IEndpoint>;
+
+  /**
+   * Stop and remove an endpoint.
+   *
+   * @param name - The endpoint.
+   * @throws {MLXResponseError} 404 for an unknown endpoint.
+   */
+  deleteEndpoint(name: string): Promise<void>;
+
+  /**
+   * Fetch an endpoint's traffic per second over the last 15 minutes.
+   *
+   * @param name - The endpoint.
+   * @param query - `since`: only the seconds from then on.
+   * @throws {MLXResponseError} 404 for an unknown endpoint, 409 when it is
+   * not running.
+   */
+  getEndpointMetrics(
+    name: string,
+    query?: IEndpointMetricsQuery
+  ): Promise<IEndpointMetrics>;
+
+  /**
+   * Fetch the input drift of an endpoint per feature (PSI against the
+   * training sample).
+   *
+   * @param name - The endpoint.
+   * @throws {MLXResponseError} 404 for an unknown endpoint, 409 when it is
+   * not running.
+   */
+  getEndpointDrift(name: string): Promise<IEndpointDrift>;
+
+  /**
+   * Fetch an endpoint's latest requests, newest first.
+   *
+   * @param name - The endpoint.
+   * @param limit - Most records (default 100, at most 1000).
+   * @throws {MLXResponseError} 404 for an unknown endpoint, 409 when it is
+   * not running.
+   */
+  getEndpointLog(name: string, limit?: number): Promise<IEndpointLog>;
+
+  /**
+   * Send a scoring request to an endpoint through Jupyter's proxy
+   * (`mlx/endpoints/NAME/invocations`) and time it. Error statuses are
+   * answers too: the endpoint's 400 on a bad payload, Jupyter's 404 for an
+   * unknown endpoint or 503 for one not running.
+   *
+   * @param name - The endpoint.
+   * @param body - The request: JSON text (or an object) in MLflow's scoring
+   * protocol, or CSV with `contentType` `text/csv`.
+   * @param contentType - The body's media type; default JSON.
+   * @throws {ServerConnection.NetworkError} when the server cannot be reached.
+   */
+  invokeEndpoint(
+    name: string,
+    body: string | Record<string, unknown>,
+    contentType?: string
+  ): Promise<IInvocation>;
+
+  /**
+   * The absolute URL of an endpoint's scoring route through Jupyter's proxy
+   * (for `curl` and other clients).
+   *
+   * @param name - The endpoint.
+   * @param route - `invocations` (default), `ping`, `health` or `version`.
+   */
+  endpointUrl(name: string, route?: string): string;
 }
 
 /**
@@ -609,7 +744,7 @@ export const IMLXClient = new Token<IMLXClient>(
 /**
  * The MLX sidebar: one left-area panel whose accordion sections are added by
  * the jupyter-mlx features (server status, environments, experiments, jobs,
- * models).
+ * models, endpoints).
  */
 export interface IMLXSidebar {
   /**

@@ -162,6 +162,21 @@ export function makeClient(): jest.Mocked<IMLXClient> {
     promoteModel: unexpected('promoteModel'),
     getPromotion: unexpected('getPromotion'),
     listRunModels: unexpected('listRunModels'),
+    listEndpoints: unexpected('listEndpoints'),
+    createEndpoint: unexpected('createEndpoint'),
+    getEndpoint: unexpected('getEndpoint'),
+    updateEndpoint: unexpected('updateEndpoint'),
+    stopEndpoint: unexpected('stopEndpoint'),
+    restartEndpoint: unexpected('restartEndpoint'),
+    deleteEndpoint: unexpected('deleteEndpoint'),
+    getEndpointMetrics: unexpected('getEndpointMetrics'),
+    getEndpointDrift: unexpected('getEndpointDrift'),
+    getEndpointLog: unexpected('getEndpointLog'),
+    invokeEndpoint: unexpected('invokeEndpoint'),
+    endpointUrl: jest.fn(
+      (name: string, route = 'invocations') =>
+        `http://localhost:8888/mlx/endpoints/${name}/${route}`
+    ),
     jobRunOutputUrl: jest.fn(
       (runId: string, format = 'ipynb') =>
         `http://localhost/mlx/api/job-runs/${runId}/output?format=${format}`

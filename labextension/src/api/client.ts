@@ -16,6 +16,15 @@ import type {
   IRollbackRequest,
   IRunModels,
   ICompareRunsRequest,
+  ICreateEndpointRequest,
+  IEndpoint,
+  IEndpointDrift,
+  IEndpointLog,
+  IEndpointMetrics,
+  IEndpointMetricsQuery,
+  IInvocation,
+  IListEndpointsResponse,
+  IUpdateEndpointRequest,
   ICompareRunsResponse,
   ICreateJobRequest,
   ICreateJobRunRequest,
@@ -735,6 +744,172 @@ export class MLXClient implements IMLXClient {
   }
 
   /**
+   * `GET /mlx/api/endpoints`: every endpoint.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  listEndpoints(): Promise<IListEndpointsResponse> {
+    return requestAPI('endpoints', {}, this.serverSettings);
+  }
+
+  /**
+   * `POST /mlx/api/endpoints`: serve a model.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  createEndpoint(request: ICreateEndpointRequest): Promise<IEndpoint> {
+    return requestAPI(
+      'endpoints',
+      { method: 'POST', body: JSON.stringify(request) },
+      this.serverSettings
+    );
+  }
+
+  /**
+   * `GET /mlx/api/endpoints/{name}`: one endpoint.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  getEndpoint(name: string): Promise<IEndpoint> {
+    return requestAPI(endpointPath(name), {}, this.serverSettings);
+  }
+
+  /**
+   * `PATCH /mlx/api/endpoints/{name}`: split traffic, promote or drop the
+   * canary, tune batching.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  updateEndpoint(
+    name: string,
+    request: IUpdateEndpointRequest
+  ): Promise<IEndpoint> {
+    return requestAPI(
+      endpointPath(name),
+      { method: 'PATCH', body: JSON.stringify(request) },
+      this.serverSettings
+    );
+  }
+
+  /**
+   * `POST /mlx/api/endpoints/{name}/stop`: stop its process, keep it.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  stopEndpoint(name: string): Promise<IEndpoint> {
+    return requestAPI(
+      `${endpointPath(name)}/stop`,
+      { method: 'POST' },
+      this.serverSettings
+    );
+  }
+
+  /**
+   * `POST /mlx/api/endpoints/{name}/restart`: start its process again.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  restartEndpoint(name: string): Promise<IEndpoint> {
+    return requestAPI(
+      `${endpointPath(name)}/restart`,
+      { method: 'POST' },
+      this.serverSettings
+    );
+  }
+
+  /**
+   * `DELETE /mlx/api/endpoints/{name}`: stop and remove it.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  deleteEndpoint(name: string): Promise<void> {
+    return requestAPI(
+      endpointPath(name),
+      { method: 'DELETE' },
+      this.serverSettings
+    );
+  }
+
+  /**
+   * `GET /mlx/api/endpoints/{name}/metrics`: its traffic per second.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  getEndpointMetrics(
+    name: string,
+    query: IEndpointMetricsQuery = {}
+  ): Promise<IEndpointMetrics> {
+    return requestAPI(
+      withQuery(`${endpointPath(name)}/metrics`, { ...query }),
+      {},
+      this.serverSettings
+    );
+  }
+
+  /**
+   * `GET /mlx/api/endpoints/{name}/drift`: input drift per feature.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  getEndpointDrift(name: string): Promise<IEndpointDrift> {
+    return requestAPI(`${endpointPath(name)}/drift`, {}, this.serverSettings);
+  }
+
+  /**
+   * `GET /mlx/api/endpoints/{name}/log`: its latest requests.
+   *
+   * @throws {MLXResponseError} see `IMLXClient`.
+   */
+  getEndpointLog(name: string, limit?: number): Promise<IEndpointLog> {
+    return requestAPI(
+      withQuery(`${endpointPath(name)}/log`, { limit }),
+      {},
+      this.serverSettings
+    );
+  }
+
+  /**
+   * `POST /mlx/endpoints/{name}/invocations`: score through Jupyter's proxy.
+   *
+   * @throws {ServerConnection.NetworkError} see `IMLXClient`.
+   */
+  async invokeEndpoint(
+    name: string,
+    body: string | Record<string, unknown>,
+    contentType = 'application/json'
+  ): Promise<IInvocation> {
+    // The proxy is not below `mlx/api/`, and an error status is an answer
+    // to show here (the scoring protocol's `{error_code, message}`), not a
+    // failure of the API: hence its own request.
+    const started = performance.now();
+    const response = await ServerConnection.makeRequest(
+      this.endpointUrl(name),
+      {
+        method: 'POST',
+        cache: 'no-cache',
+        headers: { 'Content-Type': contentType },
+        body: typeof body === 'string' ? body : JSON.stringify(body)
+      },
+      this.serverSettings
+    );
+    const text = await response.text();
+    const latency = performance.now() - started;
+    return describeInvocation(response, text, latency);
+  }
+
+  /**
+   * The URL of an endpoint's route through Jupyter's proxy.
+   */
+  endpointUrl(name: string, route = 'invocations'): string {
+    return URLExt.join(
+      this.serverSettings.baseUrl,
+      ENDPOINTS_NAMESPACE,
+      encodeURIComponent(name),
+      route
+    );
+  }
+
+  /**
    * `POST /mlx/api/jobs/{job_id}/<action>`: an action answering the
    * definition.
    */
@@ -776,6 +951,55 @@ function jobRunPath(runId: string): string {
  */
 function environmentPath(name: string): string {
   return `environments/${encodeURIComponent(name)}`;
+}
+
+/**
+ * URL segment under the server's base URL where Jupyter proxies the
+ * endpoints' scoring routes.
+ */
+const ENDPOINTS_NAMESPACE = 'mlx/endpoints';
+
+/**
+ * The route of one endpoint.
+ */
+function endpointPath(name: string): string {
+  return `endpoints/${encodeURIComponent(name)}`;
+}
+
+/**
+ * An endpoint's answer: its JSON (or text), and for an error status the
+ * message and code of the scoring server (`error_code`) or of Jupyter
+ * (`code`).
+ */
+export function describeInvocation(
+  response: Response,
+  text: string,
+  latency: number
+): IInvocation {
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    // Not JSON (e.g. an HTML error page): shown as text.
+  }
+  const fields =
+    typeof body === 'object' && body !== null
+      ? (body as Record<string, unknown>)
+      : {};
+  const message = typeof fields.message === 'string' ? fields.message : null;
+  const code = fields.error_code ?? fields.code;
+  return {
+    status: response.status,
+    ok: response.ok,
+    latency_ms: latency,
+    body,
+    error: response.ok
+      ? null
+      : (message ??
+        (`${response.status} ${response.statusText}`.trim() ||
+          String(response.status))),
+    code: response.ok ? null : typeof code === 'string' ? code : null
+  };
 }
 
 /**

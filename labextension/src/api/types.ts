@@ -1677,3 +1677,270 @@ export interface IListModelsResponse {
   /** Token of the next page; `null` on the last. */
   next_page_token: string | null;
 }
+
+/**
+ * Where an endpoint is: its process starting, serving, restarting after a
+ * crash, stopped by the user, or given up on after repeated crashes.
+ */
+export type EndpointState =
+  | 'starting'
+  | 'running'
+  | 'crashed'
+  | 'stopped'
+  | 'failed';
+
+/** Which traffic a loaded version of an endpoint takes. */
+export type EndpointRole = 'primary' | 'canary';
+
+/**
+ * A model version an endpoint has loaded, with its traffic so far.
+ */
+export interface IEndpointVersion {
+  /** The primary, or the canary taking a share of the requests. */
+  role: EndpointRole;
+  /** The URI it was resolved from, e.g. `models:/churn/3`. */
+  model_uri: string;
+  /** The registered version; `null` when the URI is not a registry URI. */
+  version: string | null;
+  /** The MLflow run that produced it. */
+  run_id: string | null;
+  /** ISO time it was loaded. */
+  loaded_at: string | null;
+  /** Requests it answered. */
+  requests: number;
+  /** Requests it answered with an error. */
+  errors: number;
+  /** Median latency in milliseconds; `null` before any request. */
+  p50_ms: number | null;
+  /** 99th percentile latency in milliseconds; `null` before any request. */
+  p99_ms: number | null;
+}
+
+/**
+ * The canary of an endpoint: a second model taking a share of the requests.
+ */
+export interface IEndpointCanary {
+  /** The canary's model URI. */
+  model_uri: string;
+  /** Percent of the requests it takes (0-100). */
+  percent: number;
+}
+
+/**
+ * Hot reload of an endpoint serving an alias: the last check of the alias,
+ * a version loading, the last failure.
+ */
+export interface IEndpointReload {
+  /** Seconds between two checks of the alias (0: off). */
+  interval_s: number;
+  /** ISO time of the last check. */
+  checked_at: string | null;
+  /** The version being loaded beside the serving one. */
+  loading: string | null;
+  /** Why the last reload failed (the old version keeps serving). */
+  error: string | null;
+  /** ISO time of the last reload. */
+  reloaded_at: string | null;
+}
+
+/**
+ * An endpoint: a model served in its own process on 127.0.0.1, reached
+ * through Jupyter at `proxy_path`.
+ */
+export interface IEndpoint {
+  /** Its name: letters, digits, `.`, `_` and `-`. */
+  name: string;
+  /** The model served: `models:/NAME@ALIAS`, `models:/NAME/V`, `runs:/...`. */
+  model_uri: string;
+  /** Where it is. */
+  state: EndpointState;
+  /** The local port; `null` while stopped. */
+  port: number | null;
+  /** `http://127.0.0.1:PORT`; `null` while stopped. */
+  url: string | null;
+  /** `mlx/endpoints/NAME/`, below the server's base URL. */
+  proxy_path: string;
+  /** Milliseconds concurrent requests are collected into one predict call. */
+  batch_window_ms: number;
+  /** Most rows of one predict call. */
+  max_batch_rows: number;
+  /** The canary, when traffic is split. */
+  canary: IEndpointCanary | null;
+  /** Its process id while it runs. */
+  pid: number | null;
+  /** Times the supervisor restarted it. */
+  restarts: number;
+  /** Why it last stopped or failed. */
+  last_error: string | null;
+  /** The last lines of its process log once crashed or failed. */
+  log_tail: string[];
+  /** The versions loaded, while it runs. */
+  versions: IEndpointVersion[];
+  /** Hot reload, for an alias served; `null` otherwise. */
+  reload: IEndpointReload | null;
+  /** A request built from the model's input example, or `null`. */
+  example_request: Record<string, unknown> | null;
+  /** ISO time it was created. */
+  created_at: string;
+  /** Who created it. */
+  created_by: string | null;
+}
+
+/**
+ * `GET /mlx/api/endpoints`: every endpoint.
+ */
+export interface IListEndpointsResponse {
+  /** The endpoints, by name. */
+  endpoints: IEndpoint[];
+}
+
+/**
+ * `POST /mlx/api/endpoints`: serve a model.
+ */
+export interface ICreateEndpointRequest {
+  /** The endpoint's name. */
+  name: string;
+  /** The model to serve. */
+  model_uri: string;
+  /** The local port; absent or 0: a free one. */
+  port?: number;
+  /** Milliseconds requests are collected into one predict call. */
+  batch_window_ms?: number;
+  /** Most rows of one predict call. */
+  max_batch_rows?: number;
+}
+
+/**
+ * `PATCH /mlx/api/endpoints/{name}`: split traffic, promote or drop the
+ * canary, tune batching.
+ */
+export interface IUpdateEndpointRequest {
+  /** The canary's model URI; `null` drops the canary. */
+  canary_model_uri?: string | null;
+  /** Percent of the requests the canary takes (0-100). */
+  canary_percent?: number;
+  /** Make the canary's version the primary. */
+  promote_canary?: boolean;
+  /** Milliseconds requests are collected into one predict call. */
+  batch_window_ms?: number;
+  /** Most rows of one predict call. */
+  max_batch_rows?: number;
+}
+
+/**
+ * One second of an endpoint's traffic.
+ */
+export interface IEndpointBucket {
+  /** The second, in seconds since the epoch. */
+  t: number;
+  /** Requests answered in it. */
+  requests: number;
+  /** Requests answered with an error. */
+  errors: number;
+  /** Latency percentiles in milliseconds. */
+  p50_ms: number | null;
+  p95_ms: number | null;
+  p99_ms: number | null;
+  /** Requests per version. */
+  versions: Record<string, number>;
+}
+
+/**
+ * `GET /mlx/api/endpoints/{name}/metrics`: the seconds with requests of the
+ * last 15 minutes.
+ */
+export interface IEndpointMetrics {
+  /** Seconds per bucket. */
+  interval_s: number;
+  /** The buckets, oldest first. */
+  buckets: IEndpointBucket[];
+}
+
+/**
+ * Query of `GET /mlx/api/endpoints/{name}/metrics`.
+ */
+export interface IEndpointMetricsQuery {
+  /** Only the buckets from this second on (seconds since the epoch). */
+  since?: number;
+}
+
+/**
+ * Input drift of one feature.
+ */
+export interface IFeatureDrift {
+  /** The feature (column) name. */
+  name: string;
+  /** Its population stability index; `null` when it cannot be computed. */
+  psi: number | null;
+  /** Whether its PSI is above the threshold. */
+  drifted: boolean;
+}
+
+/**
+ * `GET /mlx/api/endpoints/{name}/drift`: the recent inputs against the
+ * training sample.
+ */
+export interface IEndpointDrift {
+  /** PSI above which a feature is flagged. */
+  threshold: number;
+  /** What the inputs are compared to, e.g. `input_example`. */
+  reference: string | null;
+  /** Rows of the reference. */
+  reference_rows: number;
+  /** Recent input rows compared. */
+  live_rows: number;
+  /** Each numeric feature. */
+  features: IFeatureDrift[];
+  /** Whether any feature drifted. */
+  drifted: boolean;
+  /** Why PSI is not computed (e.g. too few live rows), or `null`. */
+  message: string | null;
+}
+
+/**
+ * One logged request of an endpoint.
+ */
+export interface IEndpointRequestRecord {
+  /** ISO time. */
+  t: string;
+  /** Milliseconds to answer. */
+  latency_ms: number;
+  /** HTTP status answered. */
+  status: number;
+  /** The version that answered. */
+  version: string | null;
+  /** A sample of the input (truncated to about 2 KB). */
+  input?: unknown;
+  /** A sample of the output. */
+  output?: unknown;
+}
+
+/**
+ * `GET /mlx/api/endpoints/{name}/log`: the latest requests, newest first.
+ */
+export interface IEndpointLog {
+  /** The records, newest first. */
+  records: IEndpointRequestRecord[];
+}
+
+/**
+ * What an endpoint answered a request sent through Jupyter's proxy
+ * (`POST mlx/endpoints/{name}/invocations`), error statuses included.
+ */
+export interface IInvocation {
+  /** HTTP status. */
+  status: number;
+  /** Whether the status is 2xx. */
+  ok: boolean;
+  /** Milliseconds from sending the request to the end of the answer. */
+  latency_ms: number;
+  /** The answer: parsed JSON (`{"predictions": ...}`), else its text. */
+  body: unknown;
+  /**
+   * The error's message: the model server's `{error_code, message}` or
+   * Jupyter's `{message}`; `null` for a 2xx answer.
+   */
+  error: string | null;
+  /** The error's code (`error_code` or `code`), when given. */
+  code: string | null;
+}

@@ -26,4 +26,9 @@ export interface IModelActions {
    * Open the view of an MLflow run.
    */
   onOpenRun: (runId: string) => void;
+  /**
+   * Serve a model URI (`models:/NAME@ALIAS` or `models:/NAME/V`) at an
+   * endpoint, after asking its name; without it, no Serve button shows.
+   */
+  onServe?: (modelUri: string, name: string) => void;
 }

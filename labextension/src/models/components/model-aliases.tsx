@@ -3,6 +3,7 @@ import {
   copyIcon,
   deleteIcon,
   moveUpIcon,
+  runIcon,
   undoIcon
 } from '@jupyterlab/ui-components';
 import React from 'react';
@@ -21,7 +22,7 @@ import type { IModelActions } from './model-actions';
 export function ModelAliases(
   props: Pick<
     IModelActions,
-    'onMoveAlias' | 'onRollback' | 'onRemoveAlias' | 'onCopyUri'
+    'onMoveAlias' | 'onRollback' | 'onRemoveAlias' | 'onCopyUri' | 'onServe'
   > & {
     /**
      * The registered model.
@@ -112,6 +113,18 @@ export function ModelAliases(
                 )}
                 onClick={() => props.onRemoveAlias(name, alias)}
               />
+              {props.onServe && (
+                <IconButton
+                  icon={runIcon}
+                  className="jp-mlx-ModelAlias-serve"
+                  label={trans.__('Serve @%1…', alias)}
+                  title={trans.__(
+                    'Serve %1 at an endpoint that follows the alias',
+                    uri
+                  )}
+                  onClick={() => props.onServe?.(uri, name)}
+                />
+              )}
               <IconButton
                 icon={copyIcon}
                 className="jp-mlx-ModelAlias-copyUri"

@@ -1,5 +1,10 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { copyIcon, launchIcon, moveUpIcon } from '@jupyterlab/ui-components';
+import {
+  copyIcon,
+  launchIcon,
+  moveUpIcon,
+  runIcon
+} from '@jupyterlab/ui-components';
 import React from 'react';
 
 import type { IModelVersion } from '../../api/types';
@@ -17,7 +22,10 @@ import { NotebookPath } from './notebook-path';
  * actions: promote it to an alias, open its run, copy its URI.
  */
 export function ModelVersions(
-  props: Pick<IModelActions, 'onMoveAlias' | 'onCopyUri' | 'onOpenRun'> & {
+  props: Pick<
+    IModelActions,
+    'onMoveAlias' | 'onCopyUri' | 'onOpenRun' | 'onServe'
+  > & {
     /**
      * The registered model.
      */
@@ -65,7 +73,10 @@ export function ModelVersions(
  * One version.
  */
 function VersionRow(
-  props: Pick<IModelActions, 'onMoveAlias' | 'onCopyUri' | 'onOpenRun'> & {
+  props: Pick<
+    IModelActions,
+    'onMoveAlias' | 'onCopyUri' | 'onOpenRun' | 'onServe'
+  > & {
     name: string;
     version: IModelVersion;
     metricKeys: ReadonlyArray<string>;
@@ -115,6 +126,15 @@ function VersionRow(
             enabled={runId !== null}
             onClick={() => runId !== null && props.onOpenRun(runId)}
           />
+          {props.onServe && (
+            <IconButton
+              icon={runIcon}
+              className="jp-mlx-ModelVersion-serve"
+              label={trans.__('Serve version %1…', v)}
+              title={trans.__('Serve %1 at an endpoint', uri)}
+              onClick={() => props.onServe?.(uri, name)}
+            />
+          )}
           <IconButton
             icon={copyIcon}
             className="jp-mlx-ModelVersion-copyUri"

@@ -6,6 +6,7 @@ import React from 'react';
 import { commandExecutor } from '../../core/commands';
 import { StateWidget } from '../../shared/widgets/state-widget';
 import { CommandIDs as ExperimentsCommandIDs } from '../../experiments/commands';
+import { CommandIDs as ServingCommandIDs } from '../../serving/commands';
 import { CommandIDs } from '../commands';
 import { ModelsList } from '../components/models-list';
 import type { ModelsState } from '../state/models';
@@ -82,6 +83,13 @@ export class ModelsPanel extends StateWidget<ModelsState> {
         }
         onCopyUri={uri =>
           run(CommandIDs.copyModelUri, { uri }, 'cannot copy the model URI')
+        }
+        onServe={(uri, name) =>
+          run(
+            ServingCommandIDs.serveModel,
+            { model_uri: uri, name },
+            'cannot serve the model'
+          )
         }
         onOpenRun={runId =>
           run(
