@@ -27,7 +27,7 @@ from ..errors import InvalidInput
 from .options import HOST, ServeOptions
 
 if TYPE_CHECKING:
-    from mlflow.pyfunc import PyFuncModel
+    from .app import ScoringApp
 
 
 def bind(port: int) -> socket.socket:
@@ -52,26 +52,6 @@ def bind(port: int) -> socket.socket:
     return sock
 
 
-def load_model(model_uri: str) -> PyFuncModel:
-    """Load ``model_uri`` (``models:/name@alias``, ``models:/name/3``, ``runs:/...``, a path)
-    with MLflow's pyfunc loader; the registry is the one of ``MLFLOW_TRACKING_URI``.
-
-    Raises:
-        InvalidInput: The URI does not resolve to a model.
-    """
-    import mlflow.pyfunc
-    from mlflow.exceptions import MlflowException
-
-    try:
-        return mlflow.pyfunc.load_model(model_uri)
-    except (MlflowException, OSError) as exc:
-        lines = str(exc).strip().splitlines()
-        reason = lines[0] if lines else type(exc).__name__
-        raise InvalidInput(
-            f"Model URI {model_uri!r} does not resolve: {reason}", field="model"
-        ) from exc
-
-
 def announce_ready(port: int, model_uri: str) -> None:
     """Print the one JSON line saying the server answers requests."""
     line = {
@@ -84,6 +64,36 @@ def announce_ready(port: int, model_uri: str) -> None:
     print(json.dumps(line), file=sys.stdout, flush=True)
 
 
+def build_app(model_uri: str, options: ServeOptions) -> ScoringApp:
+    """Load the model (and the canary) and build the app serving them.
+
+    Raises:
+        InvalidInput: A URI does not resolve.
+    """
+    from .app import ScoringApp
+    from .deployment import Deployments, load
+    from .monitor import Monitor
+
+    primary = load(model_uri, field="model")
+    canary = load(options.canary_uri, field="canary") if options.canary_uri else None
+    deployments = Deployments(
+        model_uri,
+        primary,
+        canary_uri=options.canary_uri,
+        canary=canary,
+        canary_percent=options.canary_percent,
+        batch_window_ms=options.batch_window_ms,
+        max_batch_rows=options.max_batch_rows,
+    )
+    return ScoringApp(
+        deployments,
+        name=options.name or model_uri,
+        max_request_bytes=options.max_request_bytes,
+        monitor=Monitor(options.state_dir),
+        reload_interval_s=options.reload_interval_s,
+    )
+
+
 def serve(
     model_uri: str,
     options: ServeOptions,
@@ -94,7 +104,7 @@ def serve(
 
     Args:
         model_uri: The model to load.
-        options: Port, batching and request limits.
+        options: Port, batching, request limits, the canary, reload and the request log.
         on_ready: Called with the port and the URI once requests are answered.
 
     Raises:
@@ -104,17 +114,9 @@ def serve(
     try:
         from mlflow.environment_variables import _MLFLOW_IS_IN_SERVING_ENVIRONMENT
 
-        from .app import ScoringApp
-
         # Flavours read it to behave as they do under `mlflow models serve`.
         os.environ[_MLFLOW_IS_IN_SERVING_ENVIRONMENT.name] = "true"
-        app = ScoringApp(
-            load_model(model_uri),
-            model_uri=model_uri,
-            batch_window_ms=options.batch_window_ms,
-            max_batch_rows=options.max_batch_rows,
-            max_request_bytes=options.max_request_bytes,
-        )
+        app = build_app(model_uri, options)
         config = uvicorn.Config(
             app,
             loop="uvloop",
