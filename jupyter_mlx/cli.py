@@ -2365,7 +2365,7 @@ def format_history(moves: Sequence[AliasMove]) -> str:
 
 
 class MLXCommand(CommandGroup):
-    """jupyter mlx: environments, experiments, jobs and models from the command line."""
+    """jupyter mlx: environments, experiments, jobs, models and endpoints from the command line."""
 
     name = "jupyter-mlx"
     description = (
@@ -2384,6 +2384,11 @@ class MLXCommand(CommandGroup):
         "env": (EnvCommand, EnvCommand.__doc__),
         "models": (ModelsCommand, ModelsCommand.__doc__),
         "serve": (ServeCommand, ServeCommand.__doc__),
+        # Imported when used: the endpoints commands live with the rest of serving.
+        "endpoints": (
+            "jupyter_mlx.serving.cli.EndpointsCommand",
+            "Endpoints: models served over MLflow's scoring protocol, supervised by the server.",
+        ),
     }
 
 
