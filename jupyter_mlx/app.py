@@ -6,7 +6,7 @@ import os
 from typing import Any, cast
 
 from jupyter_server.extension.application import ExtensionApp
-from traitlets import Enum, Integer, List, Unicode, default
+from traitlets import Bool, Enum, Integer, List, Unicode, default
 
 from . import __version__
 from .blocking import default_workers
@@ -15,7 +15,8 @@ from .environments.schemas import SolverName
 from .environments.service import EnvironmentConfig
 from .handlers import ROUTES
 from .jobs.definitions import ScheduleLimits
-from .services import JobSizes, PoolSizes, Services
+from .services import EndpointSizes, JobSizes, PoolSizes, Services
+from .serving.options import DEFAULT_MAX_REQUEST_BYTES
 from .status import DescribeRunningServer
 
 
@@ -149,6 +150,25 @@ class MLXApp(ExtensionApp):
         ),
     )
 
+    restart_endpoints = Bool(
+        True,
+        config=True,
+        help=(
+            "Start the endpoints that were running when the server stopped again at its next "
+            "start (they are stopped with the server either way). Default: True. "
+            "Example: c.MLXApp.restart_endpoints = False"
+        ),
+    )
+    max_request_bytes = Integer(
+        DEFAULT_MAX_REQUEST_BYTES,
+        config=True,
+        help=(
+            "Largest request body an endpoint takes, through the server's proxy or on its own "
+            "port; a larger one is answered 413. Default: 67108864 (64 MiB). "
+            "Example: 268435456"
+        ),
+    )
+
     @default("max_concurrent_runs")
     def _default_max_concurrent_runs(self) -> int:
         return os.cpu_count() or 1
@@ -190,6 +210,10 @@ class MLXApp(ExtensionApp):
                 max_catchup_runs=self.max_catchup_runs, max_sweep_runs=self.max_sweep_runs
             ),
             environments=self.environment_config(),
+            endpoints=EndpointSizes(
+                restart_endpoints=self.restart_endpoints,
+                max_request_bytes=self.max_request_bytes,
+            ),
         )
         self.settings["mlx"] = self.services
         self._record_address()

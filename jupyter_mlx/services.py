@@ -23,6 +23,8 @@ from .jobs.service import JobService
 from .jobs.sweeps import SweepService
 from .models.promotions import Promotions
 from .models.service import ModelService
+from .serving.options import DEFAULT_MAX_REQUEST_BYTES
+from .serving.service import EndpointService
 from .status import DescribeRunningServer, DescribeServer, describe_server
 from .store import Store
 from .supervisor import Supervisor
@@ -115,6 +117,20 @@ class JobSizes:
     warm_kernels: int = 1
 
 
+@dataclass(frozen=True, slots=True)
+class EndpointSizes:
+    """How the server runs endpoints.
+
+    Attributes:
+        restart_endpoints: Start the endpoints left wanted running at the server's start.
+        max_request_bytes: Larger request bodies are refused (413), by the proxy and by each
+            endpoint's process.
+    """
+
+    restart_endpoints: bool = True
+    max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
+
+
 @dataclass
 class Services:
     """Every service of a workspace, and what they share.
@@ -135,6 +151,7 @@ class Services:
         reproducer: Runs recorded MLflow runs again, on their recorded environment lock.
         models: Registered models: promotion behind gates, aliases and their history.
         promotions: The promotions running in the server, polled by clients.
+        endpoints: Endpoints: registered models served by supervised scoring processes.
         server: The Jupyter server these services run in, when they do.
         kernel_env: Returns the variables a kernel started for this workspace gets (the
             server sets one that adds its address and token).
@@ -160,6 +177,8 @@ class Services:
     reproducer: Reproducer
     models: ModelService
     promotions: Promotions
+    endpoints: EndpointService
+    restart_endpoints: bool = True
     server: DescribeRunningServer | None = None
     kernel_env: Callable[[], dict[str, str]] | None = None
 
@@ -173,6 +192,7 @@ class Services:
         job_sizes: JobSizes | None = None,
         limits: ScheduleLimits | None = None,
         environments: EnvironmentConfig | None = None,
+        endpoints: EndpointSizes | None = None,
     ) -> Services:
         """Build the services of ``settings``.
 
@@ -188,6 +208,8 @@ class Services:
             limits: Bounds of catch-up and sweeps; default: 10 missed fires, 100 trials.
             environments: Where environment specs are found and how they are locked;
                 default: the root and envs/, this machine's platform, the rattler solver.
+            endpoints: Whether endpoints start again with the server, and the largest
+                request body; default: they do, 64 MiB.
 
         Raises:
             Unavailable: ``migrate`` is set and the store cannot be migrated, or the MLflow
@@ -234,6 +256,20 @@ class Services:
         )
         definitions = JobDefinitionService(settings, store, job_service, sweeps, job_pool, bounds)
         environment_service.in_use = definitions.names_using
+        serving = endpoints or EndpointSizes()
+        processes = Supervisor(store, blocking=quick.run)
+        models = ModelService(settings, store, tracking.connection, environment_service)
+        endpoint_service = EndpointService(
+            settings,
+            store,
+            processes,
+            tracking.connection,
+            models,
+            max_request_bytes=serving.max_request_bytes,
+        )
+        # An alias move (made in a thread of the Models service) reloads the endpoints
+        # serving that alias at once.
+        models.on_alias_moved = endpoint_service.notify_alias_moved
         services = cls(
             settings=settings,
             store=store,
@@ -241,15 +277,17 @@ class Services:
             blocking=BlockingPool("blocking", workers=sizes.workers, queue=sizes.queue),
             quick=quick,
             tasks=TaskGroup(),
-            processes=Supervisor(store, blocking=quick.run),
+            processes=processes,
             jobs=job_service,
             sweeps=sweeps,
             definitions=definitions,
             scheduler=Scheduler(definitions),
             environments=environment_service,
             reproducer=Reproducer(settings, tracking.connection, job_service, environment_service),
-            models=ModelService(settings, store, tracking.connection, environment_service),
+            models=models,
             promotions=Promotions(),
+            endpoints=endpoint_service,
+            restart_endpoints=serving.restart_endpoints,
         )
         return services
 
@@ -295,7 +333,8 @@ class Services:
         a killed server left running are stopped: no capability adopts any yet. Job runs it
         left running are settled (interrupted, or queued again for a retry), then the job
         dispatcher starts, the scheduler (whose first look handles the fires missed while no
-        scheduler ran) and the watch over running sweeps.
+        scheduler ran) and the watch over running sweeps. Last, the endpoints recorded as
+        wanted running start again (when ``restart_endpoints`` is set).
         """
         self.tracking.connection.after_first_call = settle_heap
         await self.jobs.start(self.tasks)
@@ -309,12 +348,14 @@ class Services:
                 orphan.name,
                 orphan.pid,
             )
+        await self.endpoints.start(restart=self.restart_endpoints)
 
     async def stop(self) -> None:
         """Stop background loops first (they may start children), then the children, then
         release every resource."""
         await self.tasks.stop()
         await self.jobs.close()
+        await self.endpoints.stop()
         await self.processes.stop()
         self.close()
 

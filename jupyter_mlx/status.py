@@ -10,7 +10,14 @@ from .schemas import MLXSchema
 from .store import Store
 
 #: Capabilities this server offers; the front-end shows a section for each.
-FEATURES: tuple[str, ...] = ("status", "experiments", "jobs", "environments", "models")
+FEATURES: tuple[str, ...] = (
+    "status",
+    "experiments",
+    "jobs",
+    "environments",
+    "models",
+    "endpoints",
+)
 
 
 class DescribeStore(MLXSchema):

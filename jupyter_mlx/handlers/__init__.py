@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import environments, experiments, jobs, models, schedules
+from . import endpoints, environments, experiments, jobs, models, schedules
 from .config import ConfigHandler
 
 #: Route patterns (relative to the server's base URL) and their handlers.
@@ -13,4 +13,5 @@ ROUTES: list[tuple[str, type]] = [
     *schedules.ROUTES,
     *environments.ROUTES,
     *models.ROUTES,
+    *endpoints.ROUTES,
 ]

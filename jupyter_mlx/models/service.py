@@ -140,6 +140,9 @@ class ModelService:
         # Held while an alias moves and its entry is written, and while outside moves are
         # looked for, so that a read never takes our own move for an outside one.
         self._alias_lock = threading.RLock()
+        #: Called with (model, alias) after each alias move, from the thread that moved it
+        #: (the server reloads the endpoints serving that alias).
+        self.on_alias_moved: Callable[[str, str], None] | None = None
 
     # --- reads ------------------------------------------------------------------------
 
@@ -363,6 +366,7 @@ class ModelService:
         except _Undone as undone:
             show(state="failed", error=undone.message, finished_at=_now())
             return promotion
+        self._moved(name, alias)
         show(state="promoted", version=version, finished_at=_now())
         return promotion
 
@@ -398,7 +402,7 @@ class ModelService:
                 raise _no_alias(name, alias)
             with self.connection.errors(field="alias"):
                 self.connection.client.delete_registered_model_alias(name, alias)
-            return self.history_store.record(
+            move = self.history_store.record(
                 name,
                 alias,
                 action="remove",
@@ -407,6 +411,8 @@ class ModelService:
                 to_version=None,
                 user=user,
             )
+        self._moved(name, alias)
+        return move
 
     def rollback(
         self, name: str, alias: str, request: RollbackRequest, *, user: str | None
@@ -441,7 +447,7 @@ class ModelService:
                 ) from exc
             with self.connection.errors(field="alias"):
                 self.connection.client.set_registered_model_alias(name, alias, target)
-            return self.history_store.record(
+            move = self.history_store.record(
                 name,
                 alias,
                 action="rollback",
@@ -451,6 +457,8 @@ class ModelService:
                 user=user,
                 note=request.note,
             )
+        self._moved(name, alias)
+        return move
 
     def set_gates(self, name: str, gates: Gates) -> Gates:
         """Store the default gates of a registered model (its tag ``mlx.gates``).
@@ -466,6 +474,15 @@ class ModelService:
                 name, GATES_TAG, gates.model_dump_json()
             )
         return gates
+
+    def _moved(self, name: str, alias: str) -> None:
+        """Tell :attr:`on_alias_moved` (a failure to tell never undoes the move)."""
+        if self.on_alias_moved is None:
+            return
+        try:
+            self.on_alias_moved(name, alias)
+        except Exception:
+            log.exception("Could not tell that alias %r of %s moved", alias, name)
 
     # --- gates --------------------------------------------------------------------------
 
