@@ -5,3 +5,4 @@ import './jobs.css';
 import './models.css';
 import './models-panel.css';
 import './schedules.css';
+import './serving.css';

@@ -162,7 +162,7 @@ export function registerServingCommands(
         ? trans.__('Open Endpoint %1', stringIn(args, 'name'))
         : trans.__('Open Endpoint'),
     caption: trans.__(
-      "Show an endpoint: its versions, traffic, latency, drift and requests"
+      'Show an endpoint: its versions, traffic, latency, drift and requests'
     ),
     icon: mlxIcon,
     isEnabled: hasName,

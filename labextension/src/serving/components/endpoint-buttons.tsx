@@ -38,7 +38,10 @@ export function EndpointButtons(
           icon={launchIcon}
           className="jp-mlx-EndpointButtons-open"
           label={trans.__('Open endpoint %1', name)}
-          title={trans.__('Show %1: its traffic, latency, drift and requests', name)}
+          title={trans.__(
+            'Show %1: its traffic, latency, drift and requests',
+            name
+          )}
           onClick={() => props.onOpen(name)}
         />
       )}
@@ -55,7 +58,10 @@ export function EndpointButtons(
             icon={stopIcon}
             className="jp-mlx-EndpointButtons-stop"
             label={trans.__('Stop endpoint %1', name)}
-            title={trans.__('Stop serving %1 (it is kept: start it again later)', name)}
+            title={trans.__(
+              'Stop serving %1 (it is kept: start it again later)',
+              name
+            )}
             onClick={() => props.onStop(name)}
           />
         </>

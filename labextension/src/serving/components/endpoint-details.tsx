@@ -126,8 +126,8 @@ export function EndpointDetails(props: IEndpointDetailsProps): JSX.Element {
       className="jp-mlx-Details jp-mlx-EndpointDetails"
       aria-busy={props.refreshing}
     >
-      <header className="jp-mlx-EndpointDetails-header">
-        <h2 className="jp-mlx-EndpointDetails-title">
+      <header className="jp-mlx-Details-header jp-mlx-EndpointDetails-header">
+        <h2 className="jp-mlx-Details-title jp-mlx-EndpointDetails-title">
           {trans.__('Endpoint %1', endpoint.name)}
         </h2>
         <EndpointStateBadge state={endpoint.state} trans={trans} />
@@ -224,12 +224,12 @@ function EndpointFacts(props: {
       <dd className="jp-mlx-EndpointFacts-model">{endpoint.model_uri}</dd>
       <dt>{trans.__('Through Jupyter')}</dt>
       <dd>
-        <code>/{endpoint.proxy_path}invocations</code>
+        <code>{`/${endpoint.proxy_path}invocations`}</code>
       </dd>
       <dt>{trans.__('Direct')}</dt>
       <dd>
         {endpoint.url ? (
-          <code>{endpoint.url}/invocations</code>
+          <code>{`${endpoint.url}/invocations`}</code>
         ) : (
           trans.__('not running')
         )}

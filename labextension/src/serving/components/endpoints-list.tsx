@@ -77,11 +77,7 @@ export function EndpointsList(props: IEndpointsListProps): JSX.Element {
           aria-label={trans.__('Endpoints')}
         >
           {endpoints.map(endpoint => (
-            <EndpointRow
-              key={endpoint.name}
-              {...props}
-              endpoint={endpoint}
-            />
+            <EndpointRow key={endpoint.name} {...props} endpoint={endpoint} />
           ))}
         </ul>
       )}
@@ -167,11 +163,7 @@ export function versionLabel(
       ? version.model_uri
       : trans.__('v%1', version.version);
   if (version.role === 'canary') {
-    return trans.__(
-      'canary %1 · %2%',
-      name,
-      endpoint.canary?.percent ?? 0
-    );
+    return trans.__('canary %1 · %2%', name, endpoint.canary?.percent ?? 0);
   }
   return name;
 }

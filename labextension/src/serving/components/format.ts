@@ -23,6 +23,8 @@ export function formatJSON(value: unknown): string {
  */
 export function briefJSON(value: unknown, max = 120): string {
   const text =
-    typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+    typeof value === 'string'
+      ? value
+      : (JSON.stringify(value) ?? String(value));
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

@@ -78,7 +78,9 @@ export function TrafficSplit(props: ITrafficSplitProps): JSX.Element {
     fieldError('canary_percent') ??
     (validShare ? undefined : trans.__('A whole percent from 0 to 100.'));
   const otherError =
-    props.error && uriError === undefined && fieldError('canary_percent') === undefined
+    props.error &&
+    uriError === undefined &&
+    fieldError('canary_percent') === undefined
       ? props.error.message
       : null;
   return (
@@ -160,7 +162,9 @@ export function TrafficSplit(props: ITrafficSplitProps): JSX.Element {
           disabled={!running || busy || !validShare || !modelUri.trim()}
           title={trans.__('Send this share of the requests to the canary')}
         >
-          {props.splitting === 'apply' ? trans.__('Applying…') : trans.__('Apply')}
+          {props.splitting === 'apply'
+            ? trans.__('Applying…')
+            : trans.__('Apply')}
         </Button>
         <Button
           type="button"

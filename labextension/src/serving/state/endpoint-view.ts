@@ -221,8 +221,7 @@ export class EndpointViewState extends PolledState {
   private _endpoint: IEndpoint | null = null;
   private _log: IEndpointRequestRecord[] = [];
   private _monitorError: string | null = null;
-  private _splitError: { message: string; field: string | null } | null =
-    null;
+  private _splitError: { message: string; field: string | null } | null = null;
   private _splitting: SplitAction | null = null;
   private _ticks = 0;
 }

@@ -200,7 +200,10 @@ export class ServeFormState implements IDisposable {
     if (!name) {
       errors.name = trans.__('Name the endpoint.');
     } else if (name.length > MAX_ENDPOINT_NAME_LENGTH) {
-      errors.name = trans.__('At most %1 characters.', MAX_ENDPOINT_NAME_LENGTH);
+      errors.name = trans.__(
+        'At most %1 characters.',
+        MAX_ENDPOINT_NAME_LENGTH
+      );
     } else if (!ENDPOINT_NAME_PATTERN.test(name)) {
       errors.name = trans.__(
         'Letters, digits, ".", "_" and "-" only, starting with a letter or a digit.'
