@@ -3,8 +3,13 @@ registered model, aliases moved between them."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
+from conftest import MLFLOW_PROCESS_ENV
 from modelruns import log_model_run
 
 NAME = "churn"
@@ -39,3 +44,37 @@ def move_alias(tracking_uri: str, alias: str, version: str) -> None:
     from mlflow.tracking import MlflowClient
 
     MlflowClient(tracking_uri=tracking_uri).set_registered_model_alias(NAME, alias, version)
+
+
+@dataclass(frozen=True)
+class Registry:
+    """A store holding versions of :data:`NAME`.
+
+    Attributes:
+        tracking_uri: The store.
+        plain: Two versions of the same array model (an array input example).
+        broken: A version predicting NaN.
+        frame: A version whose input example is a DataFrame.
+    """
+
+    tracking_uri: str
+    plain: tuple[str, str]
+    broken: str
+    frame: str
+
+
+@contextmanager
+def registry(folder: Path) -> Iterator[Registry]:
+    """A :class:`Registry` in ``folder``; MLflow's process-wide state is put back after it."""
+    saved = {name: os.environ.get(name) for name in MLFLOW_PROCESS_ENV}
+    try:
+        tracking_uri = tracking_store(folder)
+        plain = (add_version(tracking_uri), add_version(tracking_uri))
+        broken = add_version(tracking_uri, nan=True)
+        yield Registry(tracking_uri, plain, broken, add_version(tracking_uri, frame=True))
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

@@ -4,11 +4,12 @@ inputs against the model's logged input example.
 For each feature, values are put in bins, and ``PSI = sum((live% - ref%) * ln(live% / ref%))``
 over the bins; above :data:`THRESHOLD` (0.2, the usual reading of "a significant shift") the
 feature is flagged. With at least :data:`QUANTILE_ROWS` reference rows, the bins are the
-reference's deciles; an input example is often a handful of rows, so with fewer the bins split
-the reference's range evenly, as many as half its rows (at least 2), plus one open bin below
-and one above it, and every bin's count is smoothed by half a row, so a bin the few reference
-rows missed does not weigh as if it were impossible. Few reference rows make a coarse
-comparison: log a larger input example for a sharper one.
+reference's deciles. An input example is often a handful of rows, so with fewer the bins split
+the reference's range (widened by half a bin on each side) evenly, as many as half its rows (at
+least 2), plus one open bin below and one above it; the shares of both sides are smoothed as
+half a row added to each bin of the reference would smooth it, so a bin the few reference rows
+missed does not weigh as if it were impossible, and equal inputs still compare equal. Few
+reference rows make a coarse comparison: log a larger input example for a sharper one.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ MIN_LIVE_ROWS = 50
 QUANTILE_ROWS = 20
 #: Bins of a large reference.
 BINS = 10
-#: Added to each bin's count of a small reference (and of the live rows compared with it).
+#: Rows added to each bin of a small reference (the live shares are smoothed alike).
 SMOOTHING = 0.5
 #: The smallest share of a bin, so a bin empty on one side stays finite.
 EPSILON = 1e-4
@@ -65,24 +66,29 @@ def psi(reference: Any, live: Any) -> float | None:
         return None
     if len(reference) >= QUANTILE_ROWS:
         quantiles = np.quantile(reference, np.linspace(0, 1, BINS + 1)[1:-1])
-        edges, smoothing = np.unique(quantiles), 0.0
+        edges = np.unique(quantiles)
+        weight = 0.0
     else:
         low, high = float(reference.min()), float(reference.max())
         count = max(2, len(reference) // 2)
-        edges = np.linspace(low, high, count + 1) if high > low else np.array([low, low])
-        # The reference's largest value belongs to the last bin inside its range.
-        edges[-1] = np.nextafter(edges[-1], np.inf)
-        smoothing = SMOOTHING
-    expected = _shares(reference, edges, smoothing)
-    actual = _shares(live, edges, smoothing)
+        # Half a bin of margin on each side: the reference's own extremes do not sit on the
+        # edges, where live values a hair away would fall out of its range.
+        margin = (high - low) / count / 2 if high > low else max(abs(low) * 0.01, 1e-9)
+        edges = np.linspace(low - margin, high + margin, count + 1)
+        # Both sides are pulled toward even shares as much as SMOOTHING rows per bin would pull
+        # the reference, so equal inputs still compare equal.
+        bins = len(edges) + 1
+        weight = SMOOTHING * bins / (len(reference) + SMOOTHING * bins)
+    expected = _shares(reference, edges, weight)
+    actual = _shares(live, edges, weight)
     return float(np.sum((actual - expected) * np.log(actual / expected)))
 
 
-def _shares(values: Any, edges: Any, smoothing: float) -> Any:
+def _shares(values: Any, edges: Any, weight: float) -> Any:
     import numpy as np
 
     counts = np.bincount(np.searchsorted(edges, values, side="right"), minlength=len(edges) + 1)
-    shares = (counts + smoothing) / (counts.sum() + smoothing * len(counts))
+    shares = (1 - weight) * counts / counts.sum() + weight / len(counts)
     return np.clip(shares, EPSILON, None)
 
 
