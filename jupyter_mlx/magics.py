@@ -1057,24 +1057,27 @@ def _say_gates() -> Any:
 
 def register_magics(ipython: Any) -> None:
     """Register the jupyter-mlx magics with an IPython shell and record what its cells run."""
+    from .serving.magics import EndpointMagics
     from .tracking.recorder import CellRecorder
 
     ipython.register_magics(MLXMagics)
     ipython.register_magics(JobMagics)
     ipython.register_magics(EnvironmentMagics)
     ipython.register_magics(ModelMagics)
+    ipython.register_magics(EndpointMagics)
     CellRecorder.install(ipython)
 
 
 def unregister_magics(ipython: Any) -> None:
     """Remove the jupyter-mlx magics from an IPython shell and stop recording its cells."""
+    from .serving.magics import EndpointMagics
     from .tracking.recorder import CellRecorder
 
     recorder = CellRecorder.of(ipython)
     if recorder is not None:
         recorder.uninstall()
     for kind in ("line", "cell"):
-        for magics in (MLXMagics, JobMagics, EnvironmentMagics, ModelMagics):
+        for magics in (MLXMagics, JobMagics, EnvironmentMagics, ModelMagics, EndpointMagics):
             for name in magics.magics[kind]:
                 ipython.magics_manager.magics[kind].pop(name, None)
 

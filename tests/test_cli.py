@@ -97,8 +97,8 @@ def test_without_a_subcommand_the_help_lists_them(tmp_path: Path) -> None:
 
     assert (top.returncode, runs.returncode) == (1, 1)
     assert (
-        "Subcommands: env, jobs, models, reproduce, run, runs, scheduler, serve, status, sweep"
-        in top.stderr
+        "Subcommands: endpoints, env, jobs, models, reproduce, run, runs, scheduler, serve, "
+        "status, sweep" in top.stderr
     )
     assert "Subcommands: list, show" in runs.stderr
 
@@ -106,8 +106,8 @@ def test_without_a_subcommand_the_help_lists_them(tmp_path: Path) -> None:
 #: Command lines refused before any work, and the one line each prints on stderr.
 REFUSED = {
     "foo": (
-        "unknown command 'foo'; commands: env, jobs, models, reproduce, run, runs, scheduler, "
-        "serve, status, sweep"
+        "unknown command 'foo'; commands: endpoints, env, jobs, models, reproduce, run, runs, "
+        "scheduler, serve, status, sweep"
     ),
     "runs lst": "unknown command 'runs lst'; commands: runs list, runs show",
     "--log-level=ERROR status": "the command comes first: `jupyter mlx status [options]`",

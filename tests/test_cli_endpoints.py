@@ -1,0 +1,190 @@
+"""`jupyter mlx endpoints ...` as a user types it: through a real Jupyter server that starts real
+endpoint processes serving a registered scikit-learn model, and without a server, where the
+commands that start or stop a process are refused and the records are read from the store.
+
+Exit status: 0 when done, 1 when the endpoint failed, 2 for refused input with one ``error:``
+line.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+import servers
+import yaml
+from commands import clean_env, finish, launch, ok
+from modelruns import log_model_run
+
+
+def tracking_uri(root: Path) -> str:
+    (root / ".mlx").mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{root / '.mlx' / 'mlflow.db'}"
+
+
+def register(root: Path, name: str, *, versions: int = 1, alias: str = "champion") -> None:
+    """``versions`` versions of model ``name`` (each a run's model), ``alias`` on the last."""
+    import mlflow
+
+    uri = tracking_uri(root)
+    runs = [log_model_run(uri) for _ in range(versions)]
+    before = mlflow.get_tracking_uri() if mlflow.tracking.is_tracking_uri_set() else None
+    mlflow.set_tracking_uri(uri)
+    try:
+        for run_id in runs:
+            version = mlflow.register_model(f"runs:/{run_id}/model", name)
+        mlflow.MlflowClient().set_registered_model_alias(name, alias, version.version)
+    finally:
+        mlflow.set_tracking_uri(before)  # type: ignore[arg-type]
+
+
+def each(
+    root: Path, env: dict[str, str], *commands: tuple[str, ...]
+) -> list[subprocess.CompletedProcess[str]]:
+    """Several ``jupyter mlx endpoints VERB --root-dir=ROOT ARGS...`` at once, each a process."""
+    children = [
+        launch(root, ["endpoints", args[0], f"--root-dir={root}", *args[1:]], env)
+        for args in commands
+    ]
+    return [finish(child) for child in children]
+
+
+def endpoints(root: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    [result] = each(root, env, args)
+    return result
+
+
+def error_line(result: subprocess.CompletedProcess[str], status: int) -> str:
+    """The one ``error:`` line of a command that exited ``status``, without its prefix."""
+    assert result.returncode == status, (result.stdout, result.stderr)
+    lines = result.stderr.splitlines()
+    assert lines and lines[-1].startswith("error: "), result.stderr
+    assert [line for line in lines if line.startswith("error: ")] == [lines[-1]]
+    return lines[-1].removeprefix("error: ")
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict[str, str]]]:
+    """A server serving a root whose registry holds churn (versions 1 and 2, champion -> 2)."""
+    home = tmp_path_factory.mktemp("served")
+    root = home / "root"
+    root.mkdir()
+    register(root, "churn", versions=2)
+    server = servers.start_server(home, root, f"--MLXApp.workspace_dir={root / '.mlx'}")
+    yield root, servers.home_env(home)
+    server.stop()
+
+
+@pytest.mark.slow
+def test_create_predict_split_stop_restart_export_delete(
+    served: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    root, env = served
+
+    # Given an endpoint created from the command line, waited for until it runs,
+    created = endpoints(root, env, "create", "cli", "--model", "models:/churn@champion", "--json")
+    endpoint = ok(created)
+    assert endpoint["state"] == "running", created.stderr
+    assert "endpoint cli running" in created.stderr
+    assert endpoint["url"].startswith("http://127.0.0.1:")
+
+    # then it answers on its direct port,
+    answer = requests.post(
+        endpoint["url"] + "/invocations", json={"inputs": [[0.9, 0.1, 0.1]]}, timeout=30
+    )
+    assert answer.json() == {"predictions": [1]}
+
+    # it is listed and shown as text and as JSON,
+    table, listed, shown = each(root, env, ("list",), ("list", "--json"), ("show", "cli"))
+    assert table.stdout.splitlines()[0].split() == [
+        "NAME",
+        "STATE",
+        "MODEL",
+        "SERVES",
+        "CANARY",
+        "URL",
+    ]
+    assert table.stdout.splitlines()[1].split()[:3] == ["cli", "running", "models:/churn@champion"]
+    assert [e["name"] for e in ok(listed)] == ["cli"]
+    assert shown.stdout.startswith("endpoint     cli\nstate        running (pid ")
+    assert "mlx/endpoints/cli/" in shown.stdout and "primary" in shown.stdout
+
+    # a canary takes a share and is dropped again;
+    split = ok(
+        endpoints(
+            root, env, "split", "cli", "--canary", "models:/churn/1", "--percent", "50", "--json"
+        )
+    )
+    assert split["canary"] == {"model_uri": "models:/churn/1", "percent": 50}
+    assert ok(endpoints(root, env, "split", "cli", "--drop", "--json"))["canary"] is None
+
+    # it is stopped (kept), restarted, exported for KServe and deleted.
+    assert ok(endpoints(root, env, "stop", "cli", "--json"))["state"] == "stopped"
+    assert ok(endpoints(root, env, "restart", "cli", "--json"))["state"] == "running"
+    exported = endpoints(root, env, "export", "cli", "--to", "kserve", str(tmp_path / "k"))
+    assert exported.returncode == 0, exported.stderr
+    manifest = yaml.safe_load((tmp_path / "k" / "inferenceservice.yaml").read_text())
+    assert manifest["kind"] == "InferenceService"
+    assert manifest["metadata"]["annotations"]["jupyter-mlx/model-uri"] == "models:/churn/2"
+    assert "warning: KServe cannot download" in exported.stderr
+    assert ok(endpoints(root, env, "delete", "cli", "--json")) == {"deleted": "cli"}
+    assert "cli" not in [e["name"] for e in ok(endpoints(root, env, "list", "--json"))]
+
+
+@pytest.mark.slow
+def test_refusals_through_the_server(served: tuple[Path, dict[str, str]]) -> None:
+    root, env = served
+    unknown_model, bad_name, unknown, no_change = each(
+        root,
+        env,
+        ("create", "x", "--model", "models:/nope@champion"),
+        ("create", "a/b", "--model", "models:/churn@champion"),
+        ("show", "nope"),
+        ("split", "nope"),
+    )
+    assert error_line(unknown_model, 2).startswith("--model: ")
+    assert "nope" in error_line(unknown_model, 2)
+    assert "'a/b' is not an endpoint name" in error_line(bad_name, 2)
+    assert "nope" in error_line(unknown, 2)
+    assert error_line(no_change, 2).startswith("Give one change")
+    assert ok(endpoints(root, env, "list", "--json")) == []
+
+
+@pytest.mark.slow
+def test_without_a_server(tmp_path: Path) -> None:
+    # Given a root with a workspace that no server serves,
+    root = tmp_path / "root"
+    log_model_run(tracking_uri(root))
+    env = clean_env(
+        JUPYTER_CONFIG_DIR=str(tmp_path / "config"),
+        JUPYTER_RUNTIME_DIR=str(tmp_path / "no-servers"),
+    )
+    assert ok(migrated(root, env)) == []  # the store, made before they run at once
+
+    # starting or stopping is refused, naming what to do; reads answer from the store.
+    create, stop, listed, table, show = each(
+        root,
+        env,
+        ("create", "x", "--model", "models:/churn@champion"),
+        ("stop", "x"),
+        ("list", "--json"),
+        ("list",),
+        ("show", "x"),
+    )
+    refusal = (
+        f"No Jupyter server with jupyter-mlx serves {root.resolve()}: start JupyterLab there, or "
+        "serve in the foreground with `jupyter mlx serve`."
+    )
+    assert error_line(create, 2) == refusal
+    assert error_line(stop, 2) == refusal
+    assert ok(listed) == []
+    assert table.stdout.startswith("No endpoints: serve a model with")
+    assert "x" in error_line(show, 2)
+
+
+def migrated(root: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """``jupyter mlx models list --json`` on a fresh workspace: creates its store."""
+    return finish(launch(root, ["models", "list", f"--root-dir={root}", "--json"], env))
