@@ -1,5 +1,6 @@
 """`jupyter mlx serve` as a user types it: a model of the workspace's registry served by alias
-until Ctrl-C, and refused input (a URI that does not resolve, a port in use) as one line."""
+until Ctrl-C, and refused input (a URI that does not resolve, a port in use) as one line; the
+endpoint options of `python -m jupyter_mlx.serving` refused the same way."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ import json
 import select
 import signal
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 import requests
 from commands import clean_env, finish, launch
 from modelruns import log_model_run
@@ -82,3 +86,41 @@ def test_a_port_in_use_is_refused(tmp_path: Path) -> None:
 
     assert done.returncode == 2
     assert error_line(done.stderr) == f"--port: Port {port} on 127.0.0.1 is in use."
+
+
+def serving_module(tmp_path: Path, args: list[str]) -> subprocess.CompletedProcess[str]:
+    """``python -m jupyter_mlx.serving ARGS`` run to its end."""
+    return subprocess.run(
+        [sys.executable, "-m", "jupyter_mlx.serving", *args],
+        cwd=tmp_path,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--canary", "models:/x/2", "--canary-percent", "150"],
+            "The canary percent is 150: it must be within 0-100.",
+        ),
+        (["--canary-percent", "10"], "A canary percent needs a --canary model."),
+        (["--reload-interval", "-1"], "The reload interval cannot be negative."),
+        (
+            ["--name", "bad name"],
+            "'bad name' is not an endpoint name: letters, digits, '_', '.' and '-', starting "
+            "with a letter or digit, at most 63 characters.",
+        ),
+        (["--canary-percent", "ten"], "argument --canary-percent: invalid int value: 'ten'"),
+    ],
+)
+def test_the_module_refuses_bad_endpoint_options(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
+    done = serving_module(tmp_path, ["--model", "models:/x@y", *args])
+
+    assert done.returncode == 2
+    assert error_line(done.stderr) == message
