@@ -7,7 +7,12 @@ model's input schema, so a client sees the same answers as from ``mlflow models 
 Errors are MLflow's wire shape, ``{"error_code": "BAD_REQUEST", "message": ...}``.
 
 What this module adds is what micro-batching needs: each parsed request says how many rows it
-holds and which other requests it can be concatenated with (:class:`Invocation`).
+holds and which other requests it can be concatenated with (:class:`Invocation`); and a fast
+path for models whose signature is one unnamed tensor (:class:`TensorInput`): a single-row
+``inputs``, ``instances`` or ``dataframe_split`` request becomes the numpy array MLflow's
+parsers would build, without pandas or MLflow's generic parser (about 30 times less work a
+request). Only well-formed requests take it: any other body, and any array whose shape does not
+fit the signature, goes through MLflow's path, so errors keep MLflow's words.
 """
 
 from __future__ import annotations
@@ -91,6 +96,43 @@ class Invocation:
 
 
 @dataclass(frozen=True, slots=True)
+class TensorInput:
+    """The input of a model whose signature is one unnamed numeric tensor.
+
+    Attributes:
+        dtype: Its numpy dtype.
+        shape: Its shape, -1 where any size fits.
+    """
+
+    dtype: Any
+    shape: tuple[int, ...]
+
+    @classmethod
+    def of(cls, metadata: Any, input_schema: Any) -> TensorInput | None:
+        """The tensor a signature takes; None when it takes anything else (named inputs,
+        columns, strings or objects) or was inferred from ``predict``'s type hints (whose
+        requests MLflow does not parse)."""
+        if input_schema is None or not input_schema.is_tensor_spec():
+            return None
+        if input_schema.has_input_names() or len(input_schema.inputs) != 1:
+            return None
+        from_type_hint = getattr(metadata, "_is_signature_from_type_hint", None)
+        if from_type_hint is not None and from_type_hint():
+            return None
+        spec = input_schema.inputs[0]
+        if spec.type.kind not in "biuf" or not spec.shape:
+            return None
+        return cls(spec.type, tuple(spec.shape))
+
+    def fits(self, shape: tuple[int, ...]) -> bool:
+        """Whether MLflow's schema enforcement takes an array of this shape and this dtype
+        (its check ``_enforce_tensor_spec``)."""
+        if len(shape) != len(self.shape):
+            return False
+        return all(want in (-1, got) for want, got in zip(self.shape, shape, strict=True))
+
+
+@dataclass(frozen=True, slots=True)
 class ModelSignature:
     """What parsing needs from the loaded model, read once.
 
@@ -98,19 +140,24 @@ class ModelSignature:
         metadata: The model's MLmodel metadata.
         input_schema: Its input schema, or None without a signature.
         takes_params: Whether its ``predict`` takes ``params``.
+        tensor: The tensor it takes when its signature is one unnamed numeric tensor (the fast
+            path), else None.
     """
 
     metadata: Any
     input_schema: Any
     takes_params: bool
+    tensor: TensorInput | None = None
 
     @classmethod
     def of(cls, model: PyFuncModel) -> ModelSignature:
         """Read the signature of a loaded pyfunc model."""
+        input_schema = model.metadata.get_input_schema()
         return cls(
             metadata=model.metadata,
-            input_schema=model.metadata.get_input_schema(),
+            input_schema=input_schema,
             takes_params="params" in inspect.signature(model.predict).parameters,
+            tensor=TensorInput.of(model.metadata, input_schema),
         )
 
 
@@ -137,14 +184,17 @@ def parse(body: bytes, content_type: str | None, signature: ModelSignature) -> I
     unwrapped = False
     try:
         if mime_type == CONTENT_TYPE_JSON:
+            decoded = _decode_json(body)
+            if signature.tensor is not None:
+                fast = _tensor_invocation(decoded, signature.tensor)
+                if fast is not None:
+                    return fast
             parsed = scoring_server._parse_json_data(
-                _decode_json(body), signature.metadata, signature.input_schema
+                decoded, signature.metadata, signature.input_schema
             )
             data, params, unwrapped = parsed.data, parsed.params, parsed.is_unified_llm_input
         elif mime_type == CONTENT_TYPE_CSV:
-            data = scoring_server.parse_csv_input(
-                StringIO(_utf8(body)), schema=signature.input_schema
-            )
+            data = _parse_csv(_utf8(body), signature.input_schema)
             params = None
         else:
             data = scoring_server.parse_parquet_input(BytesIO(body))
@@ -215,6 +265,74 @@ def predictions_body(predictions: Any, *, unwrapped: bool = False) -> bytes:
     return out.getvalue().encode()
 
 
+_TENSOR_KEYS = (frozenset({"inputs"}), frozenset({"instances"}), frozenset({"dataframe_split"}))
+_SPLIT_KEYS = frozenset({"columns", "data"})
+
+
+def _tensor_invocation(decoded: dict[str, Any], tensor: TensorInput) -> Invocation | None:
+    """The request as MLflow would parse it for a one-tensor signature, built with numpy
+    alone; None when it is not a plain ``inputs``, ``instances`` or ``dataframe_split`` array
+    of numbers, or does not fit the tensor's shape (MLflow's path then parses it and words
+    its error).
+
+    What MLflow builds: for ``inputs`` and ``instances`` holding a list (not of objects),
+    ``np.array(value, dtype=spec.type)`` (``_cast_schema_type``); for ``dataframe_split`` of
+    a ``(-1, n)`` tensor with n columns, a DataFrame whose columns are cast to the tensor's
+    dtype, turned into ``frame.to_numpy()`` by schema enforcement (``_enforce_tensor_schema``).
+    Either way the model gets that array after the dtype and shape check done here.
+    """
+    import numpy as np
+
+    params = decoded.get("params")
+    keys = decoded.keys() - {"params"}
+    if keys not in _TENSOR_KEYS or (params is not None and not isinstance(params, dict)):
+        return None
+    (key,) = keys
+    value = decoded[key]
+    try:
+        if key != "dataframe_split":
+            if not isinstance(value, list) or not value or isinstance(value[0], dict):
+                return None
+            array = np.array(value, dtype=tensor.dtype)
+        else:
+            array = _split_array(value, tensor)
+            if array is None:
+                return None
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if array.dtype.kind == "O" or not tensor.fits(array.shape):
+        return None
+    batch_key: Hashable = ("array", array.shape[1:], array.dtype.str)
+    if params:
+        batch_key = (batch_key, _params_key(params))
+    return Invocation(array, params, False, len(array), batch_key)
+
+
+def _split_array(split: Any, tensor: TensorInput) -> Any:
+    """A ``dataframe_split`` value of numbers as the array MLflow's path ends with; None when
+    pandas could read it otherwise (an index, other columns, strings, nested lists)."""
+    import numpy as np
+
+    if len(tensor.shape) != 2 or tensor.shape[1] < 2 or tensor.dtype.kind != "f":
+        return None
+    if not isinstance(split, dict) or not split.keys() <= _SPLIT_KEYS:
+        return None
+    data, columns = split.get("data"), split.get("columns")
+    if not isinstance(data, list) or not data:
+        return None
+    width = tensor.shape[1]
+    if columns is not None and (
+        not isinstance(columns, list) or len(columns) != width or len(set(columns)) != width
+    ):
+        return None
+    array = np.array(data)
+    # Numbers only (pandas reads the same float64 or int64 columns and casts each to the
+    # tensor's float dtype); anything else is left to pandas.
+    if array.ndim != 2 or array.shape[1] != width or array.dtype.kind not in "biuf":
+        return None
+    return array.astype(tensor.dtype)
+
+
 def _mime_type(content_type: str | None) -> str:
     from mlflow.pyfunc import scoring_server
 
@@ -246,6 +364,26 @@ def _decode_json(body: bytes) -> Any:
         decoded = None
     # Anything but an object goes to MLflow's decoder, which refuses it in its own words.
     return scoring_server._decode_json_input(decoded if isinstance(decoded, dict) else body)
+
+
+def _parse_csv(text: str, schema: Any) -> Any:
+    """A CSV body as a DataFrame, as MLflow's ``parse_csv_input`` reads it.
+
+    For a tensor signature MLflow's reader fails on every body (it asks the schema for pandas
+    column types, which tensors have not); the frame is read without them here and cast to
+    the tensor's type as a ``dataframe_split`` body is (``cast_df_types_according_to_schema``),
+    so CSV reaches the model as the same rows in JSON do.
+    """
+    from mlflow.pyfunc import scoring_server
+    from mlflow.utils.proto_json_utils import cast_df_types_according_to_schema
+
+    if schema is None or not schema.is_tensor_spec():
+        return scoring_server.parse_csv_input(StringIO(text), schema=schema)
+    # Its failures are MLflow's own (400, "Data is not compatible with model signature").
+    return cast_df_types_according_to_schema(
+        scoring_server.parse_csv_input(StringIO(text), schema=None),  # type: ignore[arg-type]
+        schema,
+    )
 
 
 def _utf8(body: bytes) -> str:
