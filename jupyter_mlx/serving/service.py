@@ -183,6 +183,8 @@ class EndpointService:
         blocking: Runs database, file and MLflow work off the event loop.
         restart: The restart policy of the processes.
         health_interval_s: Seconds between pings of a process.
+        reload_interval_s: Seconds between a process's looks at the alias it serves (0: only
+            when told of a move); None: the process's default.
         python: The interpreter the processes run.
     """
 
@@ -198,6 +200,7 @@ class EndpointService:
         blocking: Callable[..., Awaitable[Any]] | None = None,
         restart: RestartPolicy = RESTART_POLICY,
         health_interval_s: float = HEALTH_INTERVAL_S,
+        reload_interval_s: float | None = None,
         python: str = sys.executable,
     ) -> None:
         self.settings = settings
@@ -208,6 +211,7 @@ class EndpointService:
         self.max_request_bytes = max_request_bytes
         self.restart_policy = restart
         self.health_interval_s = health_interval_s
+        self.reload_interval_s = reload_interval_s
         self.python = python
         self._blocking = blocking or asyncio.to_thread
         self._entries: dict[str, _Entry] | None = None
@@ -569,6 +573,8 @@ class EndpointService:
             "--state-dir",
             str(self.folder(config.name)),
         ]
+        if self.reload_interval_s is not None:
+            argv += ["--reload-interval", f"{self.reload_interval_s:g}"]
         if config.canary_model_uri is not None:
             argv += [
                 "--canary",
@@ -819,8 +825,9 @@ def registry_alias(uri: str) -> tuple[str, str] | None:
 
 def resolve_model_uri(connection: TrackingConnection, uri: str, field: str = "model_uri") -> None:
     """Check that ``uri`` names a model in the workspace's registry or tracking store
-    (blocking): a registered version or alias, a LoggedModel, a run's artifact folder, or a
-    local folder with an MLmodel file. Other URIs (``s3://``...) are left to the process.
+    (blocking): a registered version or alias, a LoggedModel, a run's model (a LoggedModel of
+    that name, or an artifact folder with an MLmodel file), or a local folder with an MLmodel
+    file. Other URIs (``s3://``...) are left to the process.
 
     Raises:
         InvalidInput: (``field``) the URI names nothing; the message names it.
@@ -829,21 +836,19 @@ def resolve_model_uri(connection: TrackingConnection, uri: str, field: str = "mo
     from urllib.parse import urlsplit
 
     try:
-        with connection.errors(field=field):
-            client = connection.client
+        with connection.errors():
             scheme = urlsplit(uri).scheme
             if scheme == "models":
-                _resolve_registry_uri(client, uri)
+                _resolve_registry_uri(connection.client, uri)
             elif scheme == "runs":
-                _resolve_run_uri(client, uri)
+                _resolve_run_uri(connection, uri)
             elif scheme in ("", "file"):
                 _resolve_path(uri)
     except Unavailable:
         raise
     except MLXError as exc:
-        raise InvalidInput(
-            f"Model URI {uri!r} does not resolve: {exc.message}", field=field
-        ) from exc
+        message = f"Model URI {uri!r} does not resolve: {exc.message}"
+        raise InvalidInput(message, field=field) from exc
 
 
 def _resolve_registry_uri(client: Any, uri: str) -> None:
@@ -852,15 +857,18 @@ def _resolve_registry_uri(client: Any, uri: str) -> None:
     parsed = _parse_model_uri(uri)
     if parsed.model_id is not None:
         client.get_logged_model(parsed.model_id)
-    else:
-        get_model_name_and_version(client, uri)
+        return
+    name, version = get_model_name_and_version(client, uri)
+    client.get_model_version(name, version)
 
 
-def _resolve_run_uri(client: Any, uri: str) -> None:
+def _resolve_run_uri(connection: TrackingConnection, uri: str) -> None:
+    from ..models.sources import run_models
+
     run_id, _, path = uri.removeprefix("runs:/").lstrip("/").partition("/")
-    client.get_run(run_id)
-    names = {entry.path.rsplit("/", 1)[-1] for entry in client.list_artifacts(run_id, path or None)}
-    if "MLmodel" not in names:
+    run = connection.client.get_run(run_id)
+    path = path.strip("/")
+    if not any(model.artifact_path == path for model in run_models(connection, run)):
         raise MLXError(f"run {run_id} has no model at {path or 'its artifact root'!r}")
 
 
