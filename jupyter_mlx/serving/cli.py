@@ -93,6 +93,8 @@ class _EndpointCommand(MLXCommandBase):
 
     def endpoint_name(self) -> str:
         """The one positional argument, NAME."""
+        from .client import checked_name
+
         if len(self.extra_args) != 1:
             raise InvalidInput("Give exactly one endpoint NAME.", field="name")
         return checked_name(str(self.extra_args[0]))
@@ -144,21 +146,6 @@ class _WaitingCommand(_EndpointCommand):
         if self.wait:
             endpoint = endpoints.wait(endpoint, timeout=self.timeout, on_change=_say_state)
         return self.report(endpoint, endpoints.proxy_url(endpoint.name))
-
-
-def checked_name(name: str) -> str:
-    """An endpoint name as given, refused in one line unless it is one."""
-    import re
-
-    from .schemas import ENDPOINT_NAME_PATTERN
-
-    if not re.match(ENDPOINT_NAME_PATTERN, name):
-        raise InvalidInput(
-            f"{name!r} is not an endpoint name: a letter or digit, then up to 62 letters, "
-            "digits, '_', '.' or '-'.",
-            field="name",
-        )
-    return name
 
 
 def _say_state(endpoint: Endpoint) -> None:
@@ -435,7 +422,7 @@ class EndpointsExportCommand(_EndpointCommand):
     storage_uri = Unicode("", config=True, help="KServe's storageUri (s3://, gs://, pvc://...).")
 
     def run(self) -> int:
-        from .client import endpoints_for
+        from .client import checked_name, endpoints_for
         from .export import TARGETS, export
 
         if len(self.extra_args) != 2:

@@ -11,6 +11,7 @@ stopped. Predictions go through the server's authenticated proxy,
 from __future__ import annotations
 
 import json
+import re
 import time
 import urllib.error
 import urllib.request
@@ -22,8 +23,9 @@ from urllib.parse import quote, urlencode
 
 from ..client import RunningServer, ServerClient, find_server, servers_may_run
 from ..config import Settings
-from ..errors import NotFound, Unavailable, from_json
+from ..errors import InvalidInput, NotFound, Unavailable, from_json
 from .schemas import (
+    ENDPOINT_NAME_PATTERN,
     CreateEndpoint,
     Endpoint,
     EndpointCanary,
@@ -114,8 +116,6 @@ class ServerEndpoints:
         Raises:
             InvalidInput: No server serves it (:data:`NO_SERVER`, field ``server``).
         """
-        from ..errors import InvalidInput
-
         found = cls.find(settings)
         if found is None:
             raise InvalidInput(NO_SERVER.format(root=settings.root_dir), field="server")
@@ -314,6 +314,17 @@ def endpoints_for(settings: Settings) -> Iterator[EndpointReader]:
     yield StoreEndpoints(configs)
 
 
+def checked_name(name: str) -> str:
+    """An endpoint name as given, refused in one line unless it is one."""
+    if not re.match(ENDPOINT_NAME_PATTERN, name):
+        raise InvalidInput(
+            f"{name!r} is not an endpoint name: a letter or digit, then up to 62 letters, "
+            "digits, '_', '.' or '-'.",
+            field="name",
+        )
+    return name
+
+
 def request_body(value: Any) -> dict[str, Any]:
     """A scoring request for a Python value: a pandas DataFrame as ``dataframe_split``, a
     numpy array, a list or a tuple as ``inputs``, a dict of columns as ``inputs``, a dict
@@ -323,8 +334,6 @@ def request_body(value: Any) -> dict[str, Any]:
         InvalidInput: Another kind of value (field ``variable``).
     """
     import sys
-
-    from ..errors import InvalidInput
 
     pandas = sys.modules.get("pandas")
     numpy = sys.modules.get("numpy")

@@ -52,13 +52,16 @@ class EndpointMagics(Magics):
         from pydantic import ValidationError
 
         from ..errors import invalid_input
+        from .client import checked_name
         from .schemas import CreateEndpoint
 
         args = parse_argstring(self.mlx_serve, line)
-        options = {"model_uri": "--model", "port": "--port", "name": "NAME"}
+        options = {"model_uri": "--model", "port": "--port"}
         try:
             request = CreateEndpoint(
-                name=_unquote(args.name), model_uri=_unquote(args.model), port=args.port
+                name=checked_name(_unquote(args.name)),
+                model_uri=_unquote(args.model),
+                port=args.port,
             )
             endpoints = _server()
             endpoint = endpoints.create(request)
@@ -100,7 +103,8 @@ class EndpointMagics(Magics):
             body = request_body(namespace[args.variable])
             answer = _server().predict(_unquote(args.name), body)
         except MLXError as exc:
-            raise UsageError(exc.message) from None
+            # The scoring server's messages (MLflow's own) may span lines: one line here.
+            raise UsageError(" ".join(exc.message.split())) from None
         shown = json.dumps(answer.predictions)
         if len(shown) > SHOWN_CHARS:
             shown = shown[:SHOWN_CHARS] + " ..."
