@@ -20,6 +20,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from .deployment import iso, percentile
 
 log = logging.getLogger("jupyter_mlx.serving")
@@ -222,22 +224,19 @@ def describe(record: Record) -> dict[str, Any]:
 def sample(raw: bytes) -> Any:
     """A body as JSON when it is whole JSON, else its text, cut at :data:`SAMPLE_BYTES` with
     ``…`` marking the cut; None for no body."""
-    import orjson
-
     if not raw:
         return None
     if len(raw) <= SAMPLE_BYTES:
-        with contextlib.suppress(orjson.JSONDecodeError):
+        try:
             return orjson.loads(raw)
-        return raw.decode("utf-8", "replace")
+        except orjson.JSONDecodeError:
+            return raw.decode("utf-8", "replace")
     return raw[:SAMPLE_BYTES].decode("utf-8", "replace") + "…"
 
 
 def append(path: Path, records: list[Record]) -> None:
     """Append records as JSON lines to ``path``, rotating it at :data:`LOG_FILE_BYTES`
     (blocking)."""
-    import orjson
-
     lines = b"".join(orjson.dumps(describe(record)) + b"\n" for record in records)
     path.parent.mkdir(parents=True, exist_ok=True)
     with contextlib.suppress(FileNotFoundError):
