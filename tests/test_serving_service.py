@@ -40,7 +40,9 @@ from jupyter_mlx.tracking.client import TrackingConnection
 RUNNING_WITHIN_S = 90.0
 #: Three rows of the model's three features.
 ROWS = [[0.9, 0.1, 0.1], [0.1, 0.5, 0.5], [0.7, 0.2, 0.9]]
-FAST_RESTARTS = RestartPolicy(backoff_initial=0.2, backoff_max=1.0, max_quick_failures=3)
+FAST_RESTARTS = RestartPolicy(
+    backoff_initial=0.2, backoff_max=1.0, quick_failure_s=120.0, max_quick_failures=3
+)
 
 pytestmark = pytest.mark.timeout(240)
 

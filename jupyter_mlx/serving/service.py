@@ -94,8 +94,12 @@ HEALTH_INTERVAL_S = 2.0
 HEALTH_TIMEOUT_S = 5.0
 #: Seconds a new process may take to load its model and answer its first ping.
 HEALTH_STARTUP_S = 300.0
+#: Seconds after its start within which a crash counts as quick: loading MLflow and a model
+#: takes a while on a busy machine, and a process that crashes while loading must not be
+#: restarted for ever.
+QUICK_FAILURE_S = 120.0
 #: Restart with backoff; after five quick crashes in a row, ``failed``.
-RESTART_POLICY = RestartPolicy(max_quick_failures=5)
+RESTART_POLICY = RestartPolicy(quick_failure_s=QUICK_FAILURE_S, max_quick_failures=5)
 #: Variables of the server's environment an endpoint's process does not inherit.
 DROPPED_ENV = ("MLFLOW_RUN_ID", "MLFLOW_EXPERIMENT_ID", "MLFLOW_EXPERIMENT_NAME")
 
