@@ -75,7 +75,7 @@ class Reloader:
 
     async def _loop(self) -> None:
         while True:
-            with contextlib.suppress(TimeoutError):
+            with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.interval_s or None)
             self._wake.clear()
             forced, self._forced = self._forced, False
