@@ -124,8 +124,9 @@ class Reloader:
                 loaded = await asyncio.to_thread(load, ref)
                 passed, detail = await asyncio.to_thread(smoke_test, loaded)
             except InvalidInput as exc:
-                passed, detail, loaded = False, exc.message, None
-                failure = f"Version {ref.version} failed to load: {detail}"
+                passed, loaded = False, None
+                reason = exc.message.partition(" does not resolve: ")[2] or exc.message
+                failure = f"Version {ref.version} failed to load: {reason}"
             else:
                 failure = f"Version {ref.version} failed its smoke test: {detail}"
             finally:
