@@ -19,6 +19,10 @@ import yaml
 from commands import clean_env, finish, launch, ok
 from modelruns import log_model_run
 
+#: Seconds an endpoint whose process always crashes may take to be given up (five starts of a
+#: process importing MLflow, with backoff between them, on a loaded machine).
+FAILING_WITHIN_S = 300
+
 
 def tracking_uri(root: Path) -> str:
     (root / ".mlx").mkdir(parents=True, exist_ok=True)
@@ -188,3 +192,34 @@ def test_without_a_server(tmp_path: Path) -> None:
 def migrated(root: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """``jupyter mlx models list --json`` on a fresh workspace: creates its store."""
     return finish(launch(root, ["models", "list", f"--root-dir={root}", "--json"], env))
+
+
+@pytest.mark.slow
+def test_an_endpoint_that_keeps_crashing_fails_with_its_log_tail(
+    served: tuple[Path, dict[str, str]],
+) -> None:
+    root, env = served
+    broken = root / "broken"
+    broken.mkdir()
+    (broken / "MLmodel").write_text(
+        "flavors:\n  python_function:\n    loader_module: no_such_mod\n"
+    )
+
+    # Given a model whose every load fails, served: the command waits through the supervisor's
+    # restarts (five quick crashes, about a minute),
+    child = launch(
+        root, ["endpoints", "create", "broken", f"--root-dir={root}", f"--model={broken}"], env
+    )
+    try:
+        out, err = child.communicate(timeout=FAILING_WITHIN_S)
+    finally:
+        child.kill()
+        child.wait()
+    waited = subprocess.CompletedProcess(child.args, child.returncode, out, err)
+
+    # then its supervisor gave it up: exit 1, the reason and its last log lines on stderr.
+    assert "endpoint broken failed: " in error_line(waited, 1)
+    assert "endpoint broken crashed" in waited.stderr
+    assert "No module named 'no_such_mod'" in waited.stderr
+    assert "state        failed" in waited.stdout
+    assert ok(endpoints(root, env, "delete", "broken", "--json")) == {"deleted": "broken"}
