@@ -34,6 +34,27 @@ export function seconds(
 }
 
 /**
+ * Shortest time the charts show, in seconds: a few points do not spread
+ * over days.
+ */
+export const MIN_SPAN_S = 60;
+
+/**
+ * The times the charts show, in milliseconds: from the first second read
+ * (at least `MIN_SPAN_S` before the last) to the last.
+ */
+export function timeRange(
+  buckets: ReadonlyArray<IEndpointBucket>
+): [number, number] | undefined {
+  if (buckets.length === 0) {
+    return undefined;
+  }
+  const last = buckets[buckets.length - 1].t;
+  const first = Math.min(buckets[0].t, last - MIN_SPAN_S);
+  return [first * 1000, last * 1000];
+}
+
+/**
  * Requests and errors per second (a second without requests counts 0).
  *
  * @param names - The lines' names (translated): requests, errors.
@@ -108,12 +129,18 @@ export function versionSeries(
  * @param options.unit - Unit of the values, after them in the tooltip.
  * @param options.stack - Stack the lines as areas (shares of a whole).
  * @param options.connect - Draw a line across seconds without a value.
+ * @param options.range - The first and last time shown (milliseconds).
  */
 export function timeChartOption(
   title: string,
   series: ReadonlyArray<ITimeSeries>,
   colors: IChartColors,
-  options: { unit?: string; stack?: boolean; connect?: boolean } = {}
+  options: {
+    unit?: string;
+    stack?: boolean;
+    connect?: boolean;
+    range?: [number, number];
+  } = {}
 ): ChartOption {
   const text = { color: colors.text, fontFamily: colors.fontFamily };
   const muted = { color: colors.textMuted, fontFamily: colors.fontFamily };
@@ -157,6 +184,8 @@ export function timeChartOption(
     },
     xAxis: {
       type: 'time',
+      min: options.range?.[0],
+      max: options.range?.[1],
       axisLabel: { ...muted, hideOverlap: true },
       axisLine: { lineStyle: { color: colors.axis } },
       splitLine: { show: false }

@@ -64,7 +64,7 @@ describe('EndpointViewState', () => {
     await state.refresh();
 
     expect(client.getEndpointMetrics).toHaveBeenLastCalledWith('churn', {
-      since: now - 1
+      since: now - 2
     });
     expect(state.buckets.map(bucket => bucket.requests)).toEqual([9, 30]);
   });

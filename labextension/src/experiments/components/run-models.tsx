@@ -22,11 +22,22 @@ export interface IRunModelsProps {
    * Promote a model, by its artifact path.
    */
   onPromote: (artifactPath: string) => void;
+  /**
+   * The URI of a registered version made from a model
+   * (`models:/NAME/V`), or `null` when it has none; without it, no model
+   * shows a Serve… button.
+   */
+  registeredUri?: (model: IRunModel) => string | null;
+  /**
+   * Serve a registered version at an endpoint, by its URI.
+   */
+  onServe?: (modelUri: string) => void;
 }
 
 /**
  * The models a run holds: name, where it lives, flavours, signature and input
- * example, each with a Promote… button.
+ * example, each with a Promote… button, and a Serve… button once a
+ * registered version was made from it.
  */
 export function RunModels(
   props: IRunModelsProps & { trans: TranslationBundle }
@@ -58,6 +69,7 @@ export function RunModels(
               >
                 {trans.__('Promote…')}
               </Button>
+              <ServeButton {...props} model={model} trans={trans} />
               <span className="jp-mlx-RunModels-facts">
                 {describeModel(model, trans)}
               </span>
@@ -66,5 +78,29 @@ export function RunModels(
         </ul>
       )}
     </section>
+  );
+}
+
+/**
+ * Serve… for a model with a registered version, else nothing.
+ */
+function ServeButton(
+  props: IRunModelsProps & { model: IRunModel; trans: TranslationBundle }
+): JSX.Element | null {
+  const { model, trans } = props;
+  const uri = props.registeredUri?.(model) ?? null;
+  const serve = props.onServe;
+  if (uri === null || serve === undefined) {
+    return null;
+  }
+  return (
+    <Button
+      small
+      aria-label={trans.__('Serve model %1', model.artifact_path)}
+      title={trans.__('Serve %1 at an endpoint', uri)}
+      onClick={() => serve(uri)}
+    >
+      {trans.__('Serve…')}
+    </Button>
   );
 }

@@ -1,4 +1,5 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
+import { runIcon } from '@jupyterlab/ui-components';
 import React, { useMemo } from 'react';
 
 import type { IDescribeModel, IModelVersion } from '../../api/types';
@@ -9,7 +10,9 @@ import { ErrorNote } from '../../shared/components/error-note';
 import { LoadingOrError } from '../../shared/components/loading-or-error';
 import { RefreshButton } from '../../shared/components/refresh-button';
 import { versionMetricsOption } from '../chart';
+import { versionUri } from '../uri';
 import { AliasChips } from './alias-chips';
+import { IconButton } from './icon-button';
 
 /**
  * Most versions the chart draws: the newest ones (the table lists them all).
@@ -56,6 +59,11 @@ export interface IVersionMetricsProps {
    * Open the view of a version's run.
    */
   onOpenRun: (runId: string) => void;
+  /**
+   * Serve a version (`models:/NAME/V`) at an endpoint, after asking its
+   * name; without it, no Serve button shows.
+   */
+  onServe?: (modelUri: string, name: string) => void;
   /**
    * Refresh now.
    */
@@ -218,7 +226,26 @@ function VersionTable(
                 version.aliases.length > 0 ? 'jp-mod-aliased' : undefined
               }
             >
-              <th scope="row">{versionLabel(version, trans)}</th>
+              <th scope="row">
+                {versionLabel(version, trans)}
+                {props.onServe && (
+                  <IconButton
+                    icon={runIcon}
+                    className="jp-mlx-VersionMetrics-serve"
+                    label={trans.__('Serve version %1…', version.version)}
+                    title={trans.__(
+                      'Serve %1 at an endpoint',
+                      versionUri(model.name, version.version)
+                    )}
+                    onClick={() =>
+                      props.onServe?.(
+                        versionUri(model.name, version.version),
+                        model.name
+                      )
+                    }
+                  />
+                )}
+              </th>
               <td>
                 {version.run_id === null ? (
                   '–'

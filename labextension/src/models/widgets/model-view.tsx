@@ -4,6 +4,7 @@ import React from 'react';
 
 import { commandExecutor } from '../../core/commands';
 import { CommandIDs as ExperimentsCommandIDs } from '../../experiments/commands';
+import { CommandIDs as ServingCommandIDs } from '../../serving/commands';
 import { ChartTheme } from '../../shared/charts/theme';
 import { ChartStateWidget } from '../../shared/widgets/state-widget';
 import type { IMLXClient } from '../../tokens';
@@ -76,6 +77,13 @@ export class ModelView extends ChartStateWidget<ModelViewState> {
             ExperimentsCommandIDs.openRun,
             { run_id: runId },
             'cannot open the run'
+          )
+        }
+        onServe={(uri, name) =>
+          this._execute(
+            ServingCommandIDs.serveModel,
+            { model_uri: uri, name },
+            'cannot serve the model'
           )
         }
         onRefresh={() => void state.refresh()}

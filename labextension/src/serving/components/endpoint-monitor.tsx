@@ -12,6 +12,7 @@ import {
   driftOption,
   latencySeries,
   timeChartOption,
+  timeRange,
   trafficSeries,
   versionSeries
 } from '../charts';
@@ -28,31 +29,32 @@ export function EndpointCharts(props: {
   trans: TranslationBundle;
 }): JSX.Element {
   const { buckets, colors, trans } = props;
-  const options = useMemo(
-    () => ({
+  const options = useMemo(() => {
+    const range = timeRange(buckets);
+    return {
       traffic: timeChartOption(
         trans.__('Requests per second'),
         trafficSeries(buckets, {
           requests: trans.__('requests'),
           errors: trans.__('errors')
         }),
-        colors
+        colors,
+        { range }
       ),
       latency: timeChartOption(
         trans.__('Latency (ms)'),
         latencySeries(buckets),
         colors,
-        { unit: ' ms' }
+        { unit: ' ms', range }
       ),
       versions: timeChartOption(
         trans.__('Requests per version'),
         versionSeries(buckets),
         colors,
-        { stack: true }
+        { stack: true, range }
       )
-    }),
-    [buckets, colors, trans]
-  );
+    };
+  }, [buckets, colors, trans]);
   const requests = buckets.reduce((sum, bucket) => sum + bucket.requests, 0);
   const errors = buckets.reduce((sum, bucket) => sum + bucket.errors, 0);
   const last = buckets[buckets.length - 1];

@@ -111,6 +111,9 @@ function EndpointRow(
         >
           {name}
         </button>
+        <EndpointButtons {...props} endpoint={endpoint} trans={trans} />
+      </div>
+      <div className="jp-mlx-EndpointRow-meta">
         <EndpointStateBadge state={endpoint.state} trans={trans} />
         {rate !== null && (
           <span
@@ -120,7 +123,6 @@ function EndpointRow(
             {trans.__('%1 req/s', formatRate(rate))}
           </span>
         )}
-        <EndpointButtons {...props} endpoint={endpoint} trans={trans} />
       </div>
       <div className="jp-mlx-EndpointRow-model" title={endpoint.model_uri}>
         {endpoint.model_uri}

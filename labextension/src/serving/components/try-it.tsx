@@ -84,6 +84,7 @@ export function TryIt(props: ITryItProps): JSX.Element {
       <div className="jp-mlx-TryIt-actions">
         <Button
           small
+          className="jp-mod-styled jp-mod-accept"
           disabled={!props.running || props.sending || !props.request.trim()}
           title={trans.__('POST the request to the endpoint (Ctrl+Enter)')}
           onClick={props.onSend}

@@ -164,9 +164,11 @@ export class EndpointViewState extends PolledState {
     const last = this._buckets[this._buckets.length - 1];
     try {
       const [metrics, log, drift] = await Promise.all([
+        // From the second before the last one read: that one may have
+        // been read while it was still filling.
         this._client.getEndpointMetrics(
           this.name,
-          last ? { since: last.t } : {}
+          last ? { since: last.t - 1 } : {}
         ),
         this._client.getEndpointLog(this.name, LOG_LIMIT),
         readDrift ? this._client.getEndpointDrift(this.name) : null

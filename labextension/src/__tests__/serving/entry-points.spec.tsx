@@ -1,0 +1,95 @@
+import { nullTranslator } from '@jupyterlab/translation';
+import { fireEvent, render, screen } from '@testing-library/react';
+import React from 'react';
+
+import { RunModels } from '../../experiments/components/run-models';
+import { ModelAliases } from '../../models/components/model-aliases';
+import { ModelVersions } from '../../models/components/model-versions';
+import { makeRunModel } from '../models/promotion-fixtures';
+import { makeModelVersion } from '../models/registry-fixtures';
+
+const trans = nullTranslator.load('jupyter_mlx');
+
+describe('Serve buttons', () => {
+  it('serve an alias of the Models section by its alias URI', () => {
+    const onServe = jest.fn();
+    render(
+      <ModelAliases
+        name="wine"
+        aliases={{ champion: '3' }}
+        moves={[]}
+        onMoveAlias={jest.fn()}
+        onRollback={jest.fn()}
+        onRemoveAlias={jest.fn()}
+        onCopyUri={jest.fn()}
+        onServe={onServe}
+        trans={trans}
+      />
+    );
+
+    fireEvent.click(screen.getByRole('button', { name: 'Serve @champion…' }));
+
+    expect(onServe).toHaveBeenCalledWith('models:/wine@champion', 'wine');
+  });
+
+  it('serve a version of the Models section by its version URI', () => {
+    const onServe = jest.fn();
+    render(
+      <ModelVersions
+        name="wine"
+        versions={[makeModelVersion({ version: '2' })]}
+        metricKeys={[]}
+        onMoveAlias={jest.fn()}
+        onCopyUri={jest.fn()}
+        onOpenRun={jest.fn()}
+        onServe={onServe}
+        trans={trans}
+      />
+    );
+
+    fireEvent.click(screen.getByRole('button', { name: 'Serve version 2…' }));
+
+    expect(onServe).toHaveBeenCalledWith('models:/wine/2', 'wine');
+  });
+
+  it('are hidden without a serve action', () => {
+    render(
+      <ModelVersions
+        name="wine"
+        versions={[makeModelVersion({ version: '2' })]}
+        metricKeys={[]}
+        onMoveAlias={jest.fn()}
+        onCopyUri={jest.fn()}
+        onOpenRun={jest.fn()}
+        trans={trans}
+      />
+    );
+
+    expect(screen.queryByRole('button', { name: /^Serve/ })).toBeNull();
+  });
+
+  it("show in a run's models block only for a model with a registered version", () => {
+    const onServe = jest.fn();
+    render(
+      <RunModels
+        models={[
+          makeRunModel({ artifact_path: 'model' }),
+          makeRunModel({ artifact_path: 'draft' })
+        ]}
+        error={null}
+        onPromote={jest.fn()}
+        registeredUri={model =>
+          model.artifact_path === 'model' ? 'models:/wine/3' : null
+        }
+        onServe={onServe}
+        trans={trans}
+      />
+    );
+
+    expect(
+      screen.queryByRole('button', { name: 'Serve model draft' })
+    ).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Serve model model' }));
+    expect(onServe).toHaveBeenCalledWith('models:/wine/3');
+  });
+});
