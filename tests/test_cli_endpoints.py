@@ -125,6 +125,15 @@ def test_create_predict_split_stop_restart_export_delete(
     assert split["canary"] == {"model_uri": "models:/churn/1", "percent": 50}
     assert ok(endpoints(root, env, "split", "cli", "--drop", "--json"))["canary"] is None
 
+    # a canary promoted moves the alias the endpoint serves to its version;
+    endpoints(root, env, "split", "cli", "--canary", "models:/churn/1", "--percent", "10")
+    promoted = ok(endpoints(root, env, "split", "cli", "--promote", "--json"))
+    assert (promoted["model_uri"], promoted["canary"]) == ("models:/churn@champion", None)
+    history = finish(
+        launch(root, ["models", "history", "churn", f"--root-dir={root}", "--json"], env)
+    )
+    assert ok(history)["moves"][0]["to_version"] == "1"
+
     # it is stopped (kept), restarted, exported for KServe and deleted.
     assert ok(endpoints(root, env, "stop", "cli", "--json"))["state"] == "stopped"
     assert ok(endpoints(root, env, "restart", "cli", "--json"))["state"] == "running"
@@ -132,7 +141,7 @@ def test_create_predict_split_stop_restart_export_delete(
     assert exported.returncode == 0, exported.stderr
     manifest = yaml.safe_load((tmp_path / "k" / "inferenceservice.yaml").read_text())
     assert manifest["kind"] == "InferenceService"
-    assert manifest["metadata"]["annotations"]["jupyter-mlx/model-uri"] == "models:/churn/2"
+    assert manifest["metadata"]["annotations"]["jupyter-mlx/model-uri"] == "models:/churn/1"
     assert "warning: KServe cannot download" in exported.stderr
     assert ok(endpoints(root, env, "delete", "cli", "--json")) == {"deleted": "cli"}
     assert "cli" not in [e["name"] for e in ok(endpoints(root, env, "list", "--json"))]
