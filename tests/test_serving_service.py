@@ -10,9 +10,13 @@ Models service told them.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import socket
+import subprocess
+import sys
+import textwrap
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -157,6 +161,14 @@ def in_process(workspace: Workspace, uri: str) -> list:
     finally:
         mlflow.set_tracking_uri(None)
     return np.asarray(model.predict(np.asarray(ROWS))).tolist()
+
+
+def gone(pid: int) -> bool:
+    """Whether the process ``pid`` has ended (a zombie nobody reaped yet has)."""
+    try:
+        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
 
 
 def taken_port() -> socket.socket:
@@ -413,3 +425,63 @@ async def test_endpoints_running_at_a_server_stop_start_again_at_the_next(
         assert read_endpoints(third.store)[0].wanted_running is True
     finally:
         await third.stop()
+
+
+#: A server stand-in: starts the services of a root, serves churn version 1, prints the
+#: endpoint's pid once it runs, then waits to be killed.
+KILLED_SERVER = textwrap.dedent(
+    """
+    import asyncio, json, sys
+    from jupyter_mlx.config import Settings
+    from jupyter_mlx.services import JobSizes, Services
+    from jupyter_mlx.serving.schemas import CreateEndpoint
+
+    async def main():
+        settings = Settings.resolve(sys.argv[1], environ={})
+        services = Services.from_settings(settings, job_sizes=JobSizes(1, 0))
+        await services.start()
+        endpoints = services.endpoints
+        await endpoints.create(CreateEndpoint(name="churn", model_uri="models:/churn/1"), user=None)
+        while (endpoint := await endpoints.get("churn")).state != "running":
+            await asyncio.sleep(0.2)
+        print(json.dumps({"pid": endpoint.pid}), flush=True)
+        await asyncio.sleep(300)
+
+    asyncio.run(main())
+    """
+)
+
+
+@pytest.mark.slow
+async def test_a_killed_servers_endpoint_is_stopped_and_started_again(
+    workspace: Workspace,
+) -> None:
+    # Given a server that was killed while its endpoint ran (left in its own process group),
+    root = workspace.settings.root_dir
+    server = subprocess.Popen(
+        [sys.executable, "-c", KILLED_SERVER, str(root)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert server.stdout is not None
+        line = await asyncio.wait_for(asyncio.to_thread(server.stdout.readline), 180)
+        left = json.loads(line)["pid"]
+    finally:
+        server.kill()
+        server.wait()
+        if server.stdout is not None:
+            server.stdout.close()
+    assert not gone(left)
+
+    # when the next server starts, the process left behind is stopped and the endpoint
+    # started again.
+    services = Services.from_settings(
+        workspace.settings, job_sizes=JobSizes(max_concurrent_runs=1, warm_kernels=0)
+    )
+    await services.start()
+    try:
+        assert gone(left)
+        again = await running(services.endpoints, "churn")
+        assert again.pid != left
+        assert len(invoke(again)) == len(ROWS)
+    finally:
+        await services.stop()
