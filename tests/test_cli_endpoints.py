@@ -168,23 +168,26 @@ def test_refusals_through_the_server(served: tuple[Path, dict[str, str]]) -> Non
 
 @pytest.mark.slow
 def test_without_a_server(tmp_path: Path) -> None:
-    # Given a root with a workspace that no server serves,
+    # Given a root with a workspace that no server serves, its store holding an endpoint's
+    # record (as a server that stopped leaves it),
     root = tmp_path / "root"
-    log_model_run(tracking_uri(root))
+    run_id = log_model_run(tracking_uri(root))
     env = clean_env(
         JUPYTER_CONFIG_DIR=str(tmp_path / "config"),
         JUPYTER_RUNTIME_DIR=str(tmp_path / "no-servers"),
     )
-    assert ok(migrated(root, env)) == []  # the store, made before they run at once
+    assert ok(migrated(root, env)) == []
+    record(root, "kept", f"runs:/{run_id}/model")
 
-    # starting or stopping is refused, naming what to do; reads answer from the store.
-    create, stop, listed, table, show = each(
+    # starting or stopping is refused, naming what to do; reads answer from the store;
+    create, stop, listed, table, show, unknown = each(
         root,
         env,
         ("create", "x", "--model", "models:/churn@champion"),
-        ("stop", "x"),
+        ("stop", "kept"),
         ("list", "--json"),
         ("list",),
+        ("show", "kept"),
         ("show", "x"),
     )
     refusal = (
@@ -193,9 +196,46 @@ def test_without_a_server(tmp_path: Path) -> None:
     )
     assert error_line(create, 2) == refusal
     assert error_line(stop, 2) == refusal
-    assert ok(listed) == []
-    assert table.stdout.startswith("No endpoints: serve a model with")
-    assert "x" in error_line(show, 2)
+    assert [(e["name"], e["state"]) for e in ok(listed)] == [("kept", "stopped")]
+    assert table.stdout.splitlines()[1].split()[:2] == ["kept", "stopped"]
+    assert show.stdout.startswith("endpoint     kept\nstate        stopped (0 restarts)\n")
+    assert "x" in error_line(unknown, 2)
+
+    # and the endpoint is exported for Docker from its record.
+    exported = endpoints(
+        root, env, "export", "kept", "--to", "docker", str(tmp_path / "ctx"), "--json"
+    )
+    done = ok(exported)
+    assert (done["target"], done["environment"]) == ("docker", "the model's requirements.txt")
+    assert {"Dockerfile", "model/", "env/requirements.txt"} <= set(done["files"])
+    assert (tmp_path / "ctx" / "model" / "MLmodel").is_file()
+
+
+def record(root: Path, name: str, model_uri: str) -> None:
+    """An endpoint's record in the store of ``root``'s workspace, not wanted running."""
+    from datetime import datetime, timezone
+
+    from jupyter_mlx.config import Settings
+    from jupyter_mlx.store import Store
+    from jupyter_mlx.store.tables import EndpointRecord
+
+    store = Store(Settings.resolve(root, environ={}).db_url)
+    with store.session() as session:
+        session.add(
+            EndpointRecord(
+                name=name,
+                model_uri=model_uri,
+                port=0,
+                batch_window_ms=2.0,
+                max_batch_rows=256,
+                canary_model_uri=None,
+                canary_percent=0,
+                wanted_running=False,
+                created_at=datetime.now(timezone.utc),
+                created_by="ann",
+            )
+        )
+    store.dispose()
 
 
 def migrated(root: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
