@@ -148,3 +148,17 @@ def test_without_a_server_both_are_refused(
         shell.run_line_magic("mlx_predict", "arr X")
     with pytest.raises(UsageError, match="the following arguments are required: --model"):
         shell.run_line_magic("mlx_serve", "arr")
+
+
+def test_variables_become_scoring_requests() -> None:
+    from jupyter_mlx.serving.client import request_body
+
+    frame = pd.DataFrame({"a": [1.0, 2.0], "b": ["x", "y"]})
+    assert request_body(frame) == {
+        "dataframe_split": {"columns": ["a", "b"], "data": [[1.0, "x"], [2.0, "y"]]}
+    }
+    assert request_body(np.array([[1, 2]])) == {"inputs": [[1, 2]]}
+    assert request_body(pd.Series([1.5, 2.5])) == {"inputs": [1.5, 2.5]}
+    assert request_body(([1], [2])) == {"inputs": [[1], [2]]}
+    assert request_body({"instances": [1]}) == {"instances": [1]}
+    assert request_body({"x": [1, 2]}) == {"inputs": {"x": [1, 2]}}
