@@ -30,6 +30,8 @@ PROXIED_ROUTES = frozenset({"ping", "health", "version", "invocations"})
 #: Seconds the proxy waits for a connection to, and an answer of, an endpoint's process.
 PROXY_CONNECT_TIMEOUT_S = 5.0
 PROXY_REQUEST_TIMEOUT_S = 120.0
+#: Requests the proxy forwards at once (all endpoints together); more wait their turn.
+PROXY_CONCURRENCY = 256
 
 
 class RequestTooLarge(MLXError):
@@ -182,7 +184,7 @@ class EndpointProxyHandler(EndpointsHandler):
             follow_redirects=False,
             decompress_response=False,
         )
-        client = httpclient.AsyncHTTPClient()
+        client = self._client()
         try:
             response = await client.fetch(request, raise_error=False)
         except OSError as exc:
@@ -192,6 +194,15 @@ class EndpointProxyHandler(EndpointsHandler):
         self.set_status(response.code)
         content_type = response.headers.get("Content-Type", "application/json")
         self.finish(response.body or b"", set_content_type=content_type)
+
+    def _client(self) -> httpclient.AsyncHTTPClient:
+        """The server's own client for the proxy: tornado's shared one forwards ten requests
+        at once, which would queue a loaded endpoint's traffic behind the server's."""
+        client = self.settings.get("mlx_proxy_client")
+        if client is None:
+            client = httpclient.AsyncHTTPClient(force_instance=True, max_clients=PROXY_CONCURRENCY)
+            self.settings["mlx_proxy_client"] = client
+        return client
 
 
 ROUTES: list[tuple[str, type]] = [
