@@ -1683,11 +1683,7 @@ export interface IListModelsResponse {
  * crash, stopped by the user, or given up on after repeated crashes.
  */
 export type EndpointState =
-  | 'starting'
-  | 'running'
-  | 'crashed'
-  | 'stopped'
-  | 'failed';
+  'starting' | 'running' | 'crashed' | 'stopped' | 'failed';
 
 /** Which traffic a loaded version of an endpoint takes. */
 export type EndpointRole = 'primary' | 'canary';
