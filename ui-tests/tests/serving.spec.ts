@@ -128,6 +128,9 @@ test.describe('Serving', () => {
       { timeout: 20_000 }
     );
     await expect(
+      view.locator('.jp-mlx-EndpointChart[data-kind="latency"] figcaption')
+    ).toHaveText(/^Last second: p50 [\d.]+ ms, p95 [\d.]+ ms, p99 [\d.]+ ms$/);
+    await expect(
       view.getByRole('table', { name: 'Latest requests' }).getByRole('row')
     ).not.toHaveCount(0);
     // (a tall window, to see the whole view)

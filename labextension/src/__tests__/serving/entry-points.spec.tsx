@@ -5,8 +5,22 @@ import React from 'react';
 import { RunModels } from '../../experiments/components/run-models';
 import { ModelAliases } from '../../models/components/model-aliases';
 import { ModelVersions } from '../../models/components/model-versions';
+import { VersionMetrics } from '../../models/components/version-metrics';
+import { readChartColors } from '../../shared/charts/theme';
 import { makeRunModel } from '../models/promotion-fixtures';
-import { makeModelVersion } from '../models/registry-fixtures';
+import {
+  makeDescribeModel,
+  makeModelVersion
+} from '../models/registry-fixtures';
+
+// Canvas drawing is not available in jsdom.
+jest.mock('../../shared/charts/echarts', () => ({
+  createChart: () => ({
+    setOption: jest.fn(),
+    resize: jest.fn(),
+    dispose: jest.fn()
+  })
+}));
 
 const trans = nullTranslator.load('jupyter_mlx');
 
@@ -50,6 +64,34 @@ describe('Serve buttons', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Serve version 2…' }));
 
     expect(onServe).toHaveBeenCalledWith('models:/wine/2', 'wine');
+  });
+
+  it("serve the model view's aliases and versions", () => {
+    const onServe = jest.fn();
+    render(
+      <VersionMetrics
+        name="wine"
+        model={makeDescribeModel()}
+        metricKeys={['val_accuracy']}
+        picked={['val_accuracy']}
+        error={null}
+        refreshing={false}
+        colors={readChartColors()}
+        onPick={jest.fn()}
+        onOpenRun={jest.fn()}
+        onServe={onServe}
+        onRefresh={jest.fn()}
+        trans={trans}
+      />
+    );
+
+    fireEvent.click(screen.getByRole('button', { name: 'Serve @challenger…' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Serve version 3…' }));
+
+    expect(onServe.mock.calls).toEqual([
+      ['models:/wine@challenger', 'wine'],
+      ['models:/wine/3', 'wine']
+    ]);
   });
 
   it('are hidden without a serve action', () => {

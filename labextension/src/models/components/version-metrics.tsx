@@ -10,7 +10,7 @@ import { ErrorNote } from '../../shared/components/error-note';
 import { LoadingOrError } from '../../shared/components/loading-or-error';
 import { RefreshButton } from '../../shared/components/refresh-button';
 import { versionMetricsOption } from '../chart';
-import { versionUri } from '../uri';
+import { aliasUri, versionUri } from '../uri';
 import { AliasChips } from './alias-chips';
 import { IconButton } from './icon-button';
 
@@ -97,6 +97,24 @@ export function VersionMetrics(props: IVersionMetricsProps): JSX.Element {
           {trans.__('Model %1', model.name)}
         </h2>
         <AliasChips name={model.name} aliases={model.aliases} trans={trans} />
+        {props.onServe &&
+          Object.keys(model.aliases)
+            .sort()
+            .map(alias => (
+              <IconButton
+                key={alias}
+                icon={runIcon}
+                className="jp-mlx-VersionMetrics-serveAlias"
+                label={trans.__('Serve @%1…', alias)}
+                title={trans.__(
+                  'Serve %1 at an endpoint that follows the alias',
+                  aliasUri(model.name, alias)
+                )}
+                onClick={() =>
+                  props.onServe?.(aliasUri(model.name, alias), model.name)
+                }
+              />
+            ))}
         <RefreshButton
           label={trans.__('Refresh model %1', model.name)}
           refreshing={props.refreshing}
