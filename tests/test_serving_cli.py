@@ -114,6 +114,7 @@ def serving_module(tmp_path: Path, args: list[str]) -> subprocess.CompletedProce
             "'bad name' is not an endpoint name: letters, digits, '_', '.' and '-', starting "
             "with a letter or digit, at most 63 characters.",
         ),
+        (["--host", "192.0.2.1"], "Cannot listen on 192.0.2.1:0: Cannot assign requested address."),
         (["--canary-percent", "ten"], "argument --canary-percent: invalid int value: 'ten'"),
     ],
 )

@@ -1,4 +1,4 @@
-"""``python -m jupyter_mlx.serving --model URI [--port P] [--batch-window-ms N]
+"""``python -m jupyter_mlx.serving --model URI [--port P] [--host H] [--batch-window-ms N]
 [--max-batch-rows N] [--max-request-bytes N] [--name NAME] [--state-dir DIR]
 [--reload-interval S] [--canary URI --canary-percent N]``: serve one model in the foreground.
 
@@ -23,6 +23,7 @@ from .options import (
     DEFAULT_MAX_BATCH_ROWS,
     DEFAULT_MAX_REQUEST_BYTES,
     DEFAULT_RELOAD_INTERVAL_S,
+    HOST,
     ServeOptions,
 )
 from .server import serve
@@ -42,7 +43,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--model", required=True, help="models:/NAME@ALIAS, runs:/ID/PATH or a path"
     )
-    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: free)")
+    parser.add_argument("--port", type=int, default=0, help="the port (default: a free one)")
+    parser.add_argument(
+        "--host", default=HOST, help=f"the address to listen on (default: {HOST}, loopback only)"
+    )
     parser.add_argument("--batch-window-ms", type=float, default=DEFAULT_BATCH_WINDOW_MS)
     parser.add_argument("--max-batch-rows", type=int, default=DEFAULT_MAX_BATCH_ROWS)
     parser.add_argument("--max-request-bytes", type=int, default=DEFAULT_MAX_REQUEST_BYTES)
@@ -68,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         options = ServeOptions(
             port=args.port,
+            host=args.host,
             batch_window_ms=args.batch_window_ms,
             max_batch_rows=args.max_batch_rows,
             max_request_bytes=args.max_request_bytes,

@@ -31,7 +31,8 @@ class ServeOptions:
     """How an endpoint serves its model.
 
     Attributes:
-        port: The port on 127.0.0.1; 0 takes a free one.
+        port: The port; 0 takes a free one.
+        host: The address listened on: 127.0.0.1 (loopback only) unless a container serves it.
         batch_window_ms: How long a batch of concurrent requests stays open; 0: no batching.
         max_batch_rows: The most rows one batched predict call takes.
         max_request_bytes: Larger request bodies are answered 413.
@@ -44,6 +45,7 @@ class ServeOptions:
     """
 
     port: int = 0
+    host: str = HOST
     batch_window_ms: float = DEFAULT_BATCH_WINDOW_MS
     max_batch_rows: int = DEFAULT_MAX_BATCH_ROWS
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES

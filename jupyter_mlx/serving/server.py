@@ -30,8 +30,8 @@ if TYPE_CHECKING:
     from .app import ScoringApp
 
 
-def bind(port: int) -> socket.socket:
-    """A listening socket on 127.0.0.1:``port`` (0: a free port).
+def bind(port: int, host: str = HOST) -> socket.socket:
+    """A listening socket on ``host``:``port`` (0: a free port).
 
     Raises:
         InvalidInput: The port is in use.
@@ -39,13 +39,13 @@ def bind(port: int) -> socket.socket:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
-        sock.bind((HOST, port))
+        sock.bind((host, port))
     except OSError as exc:
         sock.close()
         if exc.errno == errno.EADDRINUSE:
-            raise InvalidInput(f"Port {port} on {HOST} is in use.", field="port") from exc
+            raise InvalidInput(f"Port {port} on {host} is in use.", field="port") from exc
         raise InvalidInput(
-            f"Cannot listen on {HOST}:{port}: {exc.strerror}.", field="port"
+            f"Cannot listen on {host}:{port}: {exc.strerror}.", field="port"
         ) from exc
     sock.listen(2048)
     sock.set_inheritable(True)
@@ -110,7 +110,7 @@ def serve(
     Raises:
         InvalidInput: The port is in use, or the URI does not resolve.
     """
-    sock = bind(options.port)
+    sock = bind(options.port, options.host)
     try:
         from mlflow.environment_variables import _MLFLOW_IS_IN_SERVING_ENVIRONMENT
 
