@@ -181,6 +181,7 @@ async def test_serve_reach_through_the_proxy_stop_restart_and_delete(
     refused(await call(jp_fetch, "GET", "endpoints", "churn"), 404, "name")
 
 
+@pytest.mark.slow
 async def test_bad_input_is_refused_and_starts_nothing(jp_fetch, tracking_uri: str) -> None:
     bad_names = ["", "-churn", "a/b", "é", "x" * 64]
     for name in bad_names:

@@ -87,6 +87,14 @@ def register(tracking_uri: str, name: str, runs: list[str], alias: str) -> None:
 
 
 @pytest.fixture
+def empty_workspace(tmp_path: Path) -> Workspace:
+    """A workspace with no registered model."""
+    root = tmp_path / "root"
+    (root / ".mlx").mkdir(parents=True)
+    return Workspace(Settings.resolve(root, environ={}), [])
+
+
+@pytest.fixture
 def workspace(tmp_path: Path, mlflow_state: None) -> Workspace:
     root = tmp_path / "root"
     (root / ".mlx").mkdir(parents=True)
@@ -233,6 +241,7 @@ async def test_create_serve_stop_restart_and_delete(workspace: Workspace) -> Non
         assert not folder.exists()
 
 
+@pytest.mark.slow
 async def test_refused_input_starts_nothing(workspace: Workspace) -> None:
     async with serving_of(workspace) as serving:
         service = serving.service
@@ -369,8 +378,8 @@ async def test_an_alias_move_reloads_the_endpoint_and_a_canary_is_promoted(
         assert (record.canary_model_uri, record.canary_percent) == (None, 0)
 
 
-async def test_an_unknown_endpoint_is_not_found(workspace: Workspace) -> None:
-    async with serving_of(workspace) as serving:
+async def test_an_unknown_endpoint_is_not_found(empty_workspace: Workspace) -> None:
+    async with serving_of(empty_workspace) as serving:
         service = serving.service
         with pytest.raises(NotFound) as caught:
             await service.update("nothing", UpdateEndpoint(canary_percent=5), user=None)
