@@ -398,6 +398,7 @@ async def test_endpoints_running_at_a_server_stop_start_again_at_the_next(
 
     # Given a server whose endpoint runs, and one stopped on request,
     first = Services.from_settings(settings, job_sizes=sizes)
+    assert first.models.on_alias_moved == first.endpoints.notify_alias_moved
     await first.start()
     try:
         await first.endpoints.create(
