@@ -1906,9 +1906,9 @@ export interface IEndpointRequestRecord {
   /** The version that answered. */
   version: string | null;
   /** A sample of the input (truncated to about 2 KB). */
-  input?: unknown;
+  input: unknown;
   /** A sample of the output. */
-  output?: unknown;
+  output: unknown;
 }
 
 /**
