@@ -769,13 +769,19 @@ class EndpointService:
         Raises:
             InvalidInput: (field ``promote_canary``) it names no version of ``model``.
         """
+        from mlflow.exceptions import MlflowException
         from mlflow.store.artifact.utils.models import get_model_name_and_version
 
-        with self.connection.errors(field="promote_canary"):
-            try:
-                name, version = get_model_name_and_version(self.connection.client, uri)
-            except Exception:
-                name, version = None, None
+        name: str | None = None
+        version: str | None = None
+        if uri.startswith("models:/"):
+            with self.connection.errors(field="promote_canary"):
+                try:
+                    found = get_model_name_and_version(self.connection.client, uri)
+                    if len(found) == 2:  # else a LoggedModel's id alone
+                        name, version = str(found[0]), str(found[1])
+                except MlflowException:
+                    log.info("Canary %s names no registered version", uri)
         if name != model or version is None:
             raise InvalidInput(
                 f"The canary {uri} is not a version of registered model {model}: the alias "
