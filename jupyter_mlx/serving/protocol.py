@@ -334,6 +334,8 @@ def _split_array(split: Any, tensor: TensorInput) -> Any:
 
 
 def _mime_type(content_type: str | None) -> str:
+    if content_type == CONTENT_TYPE_JSON:  # what nearly every client sends
+        return CONTENT_TYPE_JSON
     from mlflow.pyfunc import scoring_server
 
     parts = [part.strip() for part in (content_type or "").split(";")]
