@@ -20,7 +20,14 @@ async def test_config_describes_the_running_server(jp_fetch, mlx_workspace: Path
     assert response.headers["Content-Type"] == "application/json"
     body = json.loads(response.body)
     assert body["version"] == __version__
-    assert body["features"] == ["status", "experiments", "jobs", "environments", "models"]
+    assert body["features"] == [
+        "status",
+        "experiments",
+        "jobs",
+        "environments",
+        "models",
+        "endpoints",
+    ]
     assert body["workspace"] == str(mlx_workspace.resolve())
     assert body["tracking_uri"] == f"sqlite:///{mlx_workspace.resolve() / 'mlflow.db'}"
     assert body["store"] == {

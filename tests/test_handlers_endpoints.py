@@ -139,6 +139,10 @@ async def test_serve_reach_through_the_proxy_stop_restart_and_delete(
         code, _, report = await call(jp_fetch, "GET", "endpoints", "churn", route)
         assert code == 200, report
         conforms(report, schema)
+    since = {"since": int(time.time()) - 600}
+    code, _, recent = await call(jp_fetch, "GET", "endpoints", "churn", "metrics", params=since)
+    assert code == 200, recent
+    assert sum(bucket["requests"] for bucket in recent["buckets"]) >= 1
     code, _, drift = await call(jp_fetch, "GET", "endpoints", "churn", "drift")
     assert code == 200, drift
     conforms(drift, "EndpointDrift")

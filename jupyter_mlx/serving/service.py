@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import delete, select
@@ -314,7 +315,7 @@ class EndpointService:
         Raises:
             NotFound: no such endpoint. Conflict: it is not running.
         """
-        path = "/-/metrics" if since is None else f"/-/metrics?since={since:g}"
+        path = "/-/metrics" if since is None else f"/-/metrics?{urlencode({'since': since})}"
         return await self._read(name, path, EndpointMetrics)
 
     async def drift(self, name: str) -> EndpointDrift:
