@@ -6,11 +6,15 @@ nothing leaves the machine."""
 from __future__ import annotations
 
 import json
+import select
 import shlex
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import requests
 import yaml
 from jsonschema import Draft202012Validator
 from modelruns import log_model_run
@@ -142,6 +146,40 @@ def test_docker_context_with_the_models_requirements(settings: Settings, tmp_pat
     check_context(out, instructions)
     assert instructions[0][1].startswith("python:3.")
     assert ("RUN", "python -m pip install --no-cache-dir -r /env/requirements.txt") in instructions
+
+
+@pytest.mark.slow
+def test_the_dockerfiles_command_serves_the_contexts_model(
+    settings: Settings, tmp_path: Path
+) -> None:
+    # Given a context exported from a run's model,
+    run_id = log_model_run(settings.tracking_uri)
+    out = tmp_path / "context"
+    export(Record("plain", f"runs:/{run_id}/model"), "docker", out, settings=settings)
+
+    # when the Dockerfile's command runs here, the container's /model being the context's model
+    # and the port a free one,
+    argv = command(parse_dockerfile((out / "Dockerfile").read_text()))
+    argv[argv.index("/model")] = str(out / "model")
+    argv[argv.index("8080")] = "0"
+    argv[0] = sys.executable
+    child = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None
+        readable, _, _ = select.select([child.stdout], [], [], 60)
+        assert readable, "no ready line"
+        ready = json.loads(child.stdout.readline())
+        answer = requests.post(
+            f"http://127.0.0.1:{ready['port']}/invocations",
+            json={"inputs": [[0.9, 0.1, 0.1], [0.1, 0.5, 0.5]]},
+            timeout=30,
+        )
+    finally:
+        child.terminate()
+        child.communicate(timeout=30)
+
+    # then it serves the context's model.
+    assert answer.json() == {"predictions": [1, 0]}
 
 
 DNS_LABEL = "^[a-z]([-a-z0-9]*[a-z0-9])?$"
