@@ -2,7 +2,13 @@ import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
 import type { IMLXClient } from '../tokens';
-import { API_NAMESPACE, requestAPI, requestBlob, withQuery } from './request';
+import {
+  API_NAMESPACE,
+  requestAPI,
+  requestBlob,
+  requestEndpoint,
+  withQuery
+} from './request';
 import type {
   IAliasMove,
   IDescribeModel,
@@ -878,15 +884,11 @@ export class MLXClient implements IMLXClient {
     body: string | Record<string, unknown>,
     contentType = 'application/json'
   ): Promise<IInvocation> {
-    // The proxy is not below `mlx/api/`, and an error status is an answer
-    // to show here (the scoring protocol's `{error_code, message}`), not a
-    // failure of the API: hence its own request.
     const started = performance.now();
-    const response = await ServerConnection.makeRequest(
+    const response = await requestEndpoint(
       this.endpointUrl(name),
       {
         method: 'POST',
-        cache: 'no-cache',
         headers: { 'Content-Type': contentType },
         body: typeof body === 'string' ? body : JSON.stringify(body)
       },

@@ -61,7 +61,8 @@ export class MLXResponseError extends ServerConnection.ResponseError {
 /**
  * Call a route of the jupyter-mlx REST API and parse its JSON answer.
  *
- * With `requestBlob`, this is the only code of the front-end that talks HTTP.
+ * With `requestBlob` and `requestEndpoint`, this is the only code of the
+ * front-end that talks HTTP.
  *
  * @param path - Route below `mlx/api/`, e.g. `'config'`, with its query.
  * @param init - Fetch options (method, body, ...).
@@ -97,6 +98,29 @@ export async function requestBlob(
 ): Promise<Blob> {
   const response = await fetchAPI(path, init, serverSettings);
   return response.blob();
+}
+
+/**
+ * Send a request to an endpoint's model through the server's authenticated
+ * proxy (`mlx/endpoints/NAME/...`, not below `mlx/api/`). Its status, error
+ * or not, is the scoring protocol's answer to show, so none is thrown.
+ *
+ * @param url - The proxy's full URL.
+ * @param init - Fetch options (method, headers, body).
+ * @param serverSettings - Connection settings of the Jupyter server.
+ * @returns The response, whatever its status.
+ * @throws {ServerConnection.NetworkError} when the server cannot be reached.
+ */
+export function requestEndpoint(
+  url: string,
+  init: RequestInit,
+  serverSettings: ServerConnection.ISettings = ServerConnection.makeSettings()
+): Promise<Response> {
+  return ServerConnection.makeRequest(
+    url,
+    { cache: 'no-cache', ...init },
+    serverSettings
+  );
 }
 
 /**
