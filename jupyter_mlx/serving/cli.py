@@ -7,9 +7,6 @@ Registered in :class:`jupyter_mlx.cli.MLXCommand` by name, so ``jupyter mlx`` im
 module only when an endpoints command runs.
 """
 
-# traitlets reads aliases, flags and subcommands as class-level dicts (as in jupyter_mlx/cli.py).
-# ruff: noqa: RUF012
-
 from __future__ import annotations
 
 import json
