@@ -5,6 +5,7 @@ import type { IDisposable } from '@lumino/disposable';
 
 import { CommandIDs as JobsCommandIDs } from '../jobs/commands';
 import { CommandIDs as ModelsCommandIDs } from '../models/commands';
+import { CommandIDs as ServingCommandIDs } from '../serving/commands';
 import type { ChartTheme } from '../shared/charts/theme';
 import {
   DEFAULT_ACTIVE_INTERVAL,
@@ -132,6 +133,13 @@ export class ExperimentsViews implements IDisposable {
             })
             .catch(reason =>
               console.error('jupyter-mlx: cannot promote the model', reason)
+            );
+        },
+        serveModel: modelUri => {
+          this._app.commands
+            .execute(ServingCommandIDs.serveModel, { model_uri: modelUri })
+            .catch(reason =>
+              console.error('jupyter-mlx: cannot serve the model', reason)
             );
         }
       }

@@ -110,28 +110,22 @@ describe('Serve buttons', () => {
     expect(screen.queryByRole('button', { name: /^Serve/ })).toBeNull();
   });
 
-  it("show in a run's models block only for a model with a registered version", () => {
+  it("serve a run's model by its own URI from the run's models block", () => {
     const onServe = jest.fn();
     render(
       <RunModels
         models={[
-          makeRunModel({ artifact_path: 'model' }),
-          makeRunModel({ artifact_path: 'draft' })
+          makeRunModel({ artifact_path: 'model', model_uri: 'models:/m-1' }),
+          makeRunModel({ artifact_path: 'draft', model_uri: 'models:/m-2' })
         ]}
         error={null}
         onPromote={jest.fn()}
-        registeredUri={model =>
-          model.artifact_path === 'model' ? 'models:/wine/3' : null
-        }
         onServe={onServe}
         trans={trans}
       />
     );
 
-    expect(
-      screen.queryByRole('button', { name: 'Serve model draft' })
-    ).toBeNull();
-    fireEvent.click(screen.getByRole('button', { name: 'Serve model model' }));
-    expect(onServe).toHaveBeenCalledWith('models:/wine/3');
+    fireEvent.click(screen.getByRole('button', { name: 'Serve model draft' }));
+    expect(onServe).toHaveBeenCalledWith('models:/m-2');
   });
 });

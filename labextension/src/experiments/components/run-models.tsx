@@ -23,21 +23,15 @@ export interface IRunModelsProps {
    */
   onPromote: (artifactPath: string) => void;
   /**
-   * The URI of a registered version made from a model
-   * (`models:/NAME/V`), or `null` when it has none; without it, no model
-   * shows a Serve… button.
-   */
-  registeredUri?: (model: IRunModel) => string | null;
-  /**
-   * Serve a registered version at an endpoint, by its URI.
+   * Serve a model at an endpoint, by its URI (`models:/<model_id>` or
+   * `runs:/<run_id>/<path>`); without it, no model shows a Serve… button.
    */
   onServe?: (modelUri: string) => void;
 }
 
 /**
  * The models a run holds: name, where it lives, flavours, signature and input
- * example, each with a Promote… button, and a Serve… button once a
- * registered version was made from it.
+ * example, each with a Promote… button and a Serve… button.
  */
 export function RunModels(
   props: IRunModelsProps & { trans: TranslationBundle }
@@ -82,15 +76,15 @@ export function RunModels(
 }
 
 /**
- * Serve… for a model with a registered version, else nothing.
+ * Serve… for a model, when the view can serve.
  */
 function ServeButton(
   props: IRunModelsProps & { model: IRunModel; trans: TranslationBundle }
 ): JSX.Element | null {
   const { model, trans } = props;
-  const uri = props.registeredUri?.(model) ?? null;
+  const uri = model.model_uri;
   const serve = props.onServe;
-  if (uri === null || serve === undefined) {
+  if (serve === undefined) {
     return null;
   }
   return (

@@ -39,6 +39,10 @@ export interface IRunViewActions {
    * Promote one of the run's models, by its artifact path.
    */
   promoteModel?(artifactPath: string): void;
+  /**
+   * Serve one of the run's models at an endpoint, by its URI.
+   */
+  serveModel?(modelUri: string): void;
 }
 
 /**
@@ -143,7 +147,10 @@ export class RunView extends ChartStateWidget<RunState> {
     return {
       models: models.models,
       error: models.error,
-      onPromote: artifactPath => this._actions.promoteModel?.(artifactPath)
+      onPromote: artifactPath => this._actions.promoteModel?.(artifactPath),
+      onServe: this._actions.serveModel
+        ? modelUri => this._actions.serveModel?.(modelUri)
+        : undefined
     };
   }
 
