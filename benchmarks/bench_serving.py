@@ -236,26 +236,29 @@ def measure(
     env = {**os.environ, "MLFLOW_TRACKING_URI": tracking_uri}
     env["MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR"] = "false"
     env["PYTHONWARNINGS"] = "ignore"
-    servers: dict[str, list[str]] = {}
-    port = free_port()
-    servers[ANCHOR] = [
-        *("mlflow", "models", "serve", "-m", model_uri, "--env-manager", "local"),
-        *("--host", "127.0.0.1", "-p", str(port)),
-    ]
+    # Each server on a port of its own: a stopped server's children may still hold the last.
+    servers: dict[str, list[str]] = {
+        ANCHOR: [
+            *("mlflow", "models", "serve", "-m", model_uri, "--env-manager", "local"),
+            *("--host", "127.0.0.1", "-p", "{port}"),
+        ]
+    }
     for window in windows:
         servers[ours(window, threads)] = [
             *(sys.executable, "-m", "jupyter_mlx.serving", "--model", model_uri),
-            *("--port", str(port), "--batch-window-ms", str(window)),
+            *("--port", "{port}", "--batch-window-ms", str(window)),
         ]
     results: dict[str, Any] = {}
     for name, argv in servers.items():
         server_env = env
         if threads is not None and name != ANCHOR:
             server_env = env | {"OMP_NUM_THREADS": str(threads), "MKL_NUM_THREADS": str(threads)}
-        with running(argv, port, server_env) as server:
+        port = free_port()
+        with running([a.format(port=port) for a in argv], port, server_env) as server:
             load(wrk, server, "inputs", 8, min(duration, 2), folder)  # warm-up
             results[name] = [load(wrk, server, p, c, duration, folder) for p, c in POINTS]
         print(json.dumps({name: results[name]}), file=sys.stderr, flush=True)
+    port = free_port()
     bare = [sys.executable, __file__, "--bare-app", str(port)]
     with running(bare, port, env) as server:
         load(wrk, server, "inputs", 8, min(duration, 2), folder)  # warm-up
