@@ -18,11 +18,15 @@ answers, and ours / mlflow ratios. The second ceiling, the *in-process batched p
 rows/s of the server's predict path (MLflow's pyfunc ``predict``, schema enforcement included)
 on 32-row and 1-row arrays, in this process.
 
-It prints the table (markdown) and the JSON report on stdout, and writes the plot.
+Each point also reports the server's CPU time a request (its processes' CPU seconds over the
+requests wrk completed), which a busy machine changes less than requests/s. ``--threads N`` runs
+ours with ``OMP_NUM_THREADS=N`` (torch's intra-op threads; mlflow keeps its defaults). It prints
+the table (markdown) and the JSON report on stdout, and writes the plot.
 
 Usage::
 
-    python benchmarks/bench_serving.py [--duration 10] [--windows 0,2] [--plot FILE] [--json FILE]
+    python benchmarks/bench_serving.py [--duration 10] [--windows 0,2] [--threads N]
+        [--plot docs/img/bench-serving.png] [--json FILE]
 """
 
 from __future__ import annotations
