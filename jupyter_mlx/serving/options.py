@@ -15,7 +15,7 @@ from ..errors import InvalidInput
 HOST = "127.0.0.1"
 #: How long a batch stays open for more requests while the model is busy (see
 #: docs/serving.md, "Performance", for the measurement behind it).
-DEFAULT_BATCH_WINDOW_MS = 2.0
+DEFAULT_BATCH_WINDOW_MS = 5.0
 #: The most rows one batched predict call takes.
 DEFAULT_MAX_BATCH_ROWS = 256
 #: Larger request bodies are answered 413 (64 MiB).

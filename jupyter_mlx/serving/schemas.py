@@ -112,7 +112,7 @@ class CreateEndpoint(MLXSchema):
     )
     port: int = Field(0, ge=0, le=65535, description="Port on 127.0.0.1; 0: a free one.")
     batch_window_ms: float | None = Field(
-        None, ge=0, le=MAX_BATCH_WINDOW_MS, description="Default 2; 0 turns batching off."
+        None, ge=0, le=MAX_BATCH_WINDOW_MS, description="Default 5; 0 turns batching off."
     )
     max_batch_rows: int | None = Field(None, ge=1, le=MAX_BATCH_ROWS, description="Default 256.")
 

@@ -116,6 +116,11 @@ def serve(
 
         # Flavours read it to behave as they do under `mlflow models serve`.
         os.environ[_MLFLOW_IS_IN_SERVING_ENVIRONMENT.name] = "true"
+        # One predict thread runs beside the event loop: intra-op threads of torch, MKL or
+        # OpenBLAS would only spin against it and each other (docs/serving.md, Performance).
+        # Read when those libraries load, with the model; a user's own setting wins.
+        for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+            os.environ.setdefault(variable, "1")
         app = build_app(model_uri, options)
         config = uvicorn.Config(
             app,
@@ -125,6 +130,8 @@ def serve(
             log_level="warning",
             access_log=False,
             server_header=False,
+            # Loopback clients only, and no route reads the client's address.
+            proxy_headers=False,
         )
         port = sock.getsockname()[1]
         # uvicorn shuts down gracefully, then raises the SIGINT it caught once more.
