@@ -25,7 +25,7 @@ the table (markdown) and the JSON report on stdout, and writes the plot.
 
 Usage::
 
-    python benchmarks/bench_serving.py [--duration 10] [--windows 0,2] [--threads N]
+    python benchmarks/bench_serving.py [--duration 10] [--windows 0,5] [--threads N]
         [--plot docs/img/bench-serving.png] [--json FILE]
 """
 
@@ -402,7 +402,7 @@ def serve_bare(port: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=10, help="seconds of load per point")
-    parser.add_argument("--windows", default="0,2", help="batch windows of ours, ms (0,2)")
+    parser.add_argument("--windows", default="0,5", help="batch windows of ours, ms (0,5)")
     parser.add_argument(
         "--plot",
         type=Path,
