@@ -46,6 +46,35 @@ export class MLXSidebarPage {
   }
 
   /**
+   * Open the sidebar and make sure the section titled `title` is expanded;
+   * wait until its content (`section`) shows.
+   */
+  async expandSection(title: string, section: Locator): Promise<void> {
+    await this.open();
+    const heading = this.sectionHeading(title);
+    await heading.waitFor({ state: 'visible' });
+    if ((await heading.getAttribute('aria-expanded')) === 'false') {
+      await heading.click();
+    }
+    await section.waitFor({ state: 'visible' });
+  }
+
+  /**
+   * Collapse every section but the one titled `title` (expanded), so it takes
+   * the sidebar's whole height.
+   */
+  async onlySection(title: string): Promise<void> {
+    const headings = this.panel.locator('.lm-AccordionPanel-title');
+    for (const heading of await headings.all()) {
+      const expanded = (await heading.getAttribute('aria-expanded')) === 'true';
+      const wanted = (await heading.textContent())?.trim() === title;
+      if (expanded !== wanted) {
+        await heading.click();
+      }
+    }
+  }
+
+  /**
    * The value listed under `term` in the Server status section.
    */
   statusValue(term: string): Locator {

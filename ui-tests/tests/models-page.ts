@@ -28,28 +28,15 @@ export class ModelsPage {
    * Open the MLX sidebar and make sure the Models section is expanded.
    */
   async open(): Promise<void> {
-    await this.sidebar.open();
-    const heading = this.sidebar.sectionHeading('Models');
-    await heading.waitFor({ state: 'visible' });
-    if ((await heading.getAttribute('aria-expanded')) === 'false') {
-      await heading.click();
-    }
-    await this.section.waitFor({ state: 'visible' });
+    await this.sidebar.expandSection('Models', this.section);
   }
 
   /**
-   * Collapse every other section of the sidebar, so the Models section takes
-   * its whole height.
+   * Collapse every other section of the sidebar, so the Models section
+   * takes its whole height.
    */
   async only(): Promise<void> {
-    const headings = this.sidebar.panel.locator('.lm-AccordionPanel-title');
-    for (const heading of await headings.all()) {
-      const expanded = (await heading.getAttribute('aria-expanded')) === 'true';
-      const isModels = (await heading.textContent())?.trim() === 'Models';
-      if (expanded !== isModels) {
-        await heading.click();
-      }
-    }
+    await this.sidebar.onlySection('Models');
   }
 
   /**

@@ -28,13 +28,7 @@ export class ServingPage {
    * Open the MLX sidebar and make sure the Endpoints section is expanded.
    */
   async open(): Promise<void> {
-    await this.sidebar.open();
-    const heading = this.sidebar.sectionHeading('Endpoints');
-    await heading.waitFor({ state: 'visible' });
-    if ((await heading.getAttribute('aria-expanded')) === 'false') {
-      await heading.click();
-    }
-    await this.section.waitFor({ state: 'visible' });
+    await this.sidebar.expandSection('Endpoints', this.section);
   }
 
   /**
@@ -42,14 +36,7 @@ export class ServingPage {
    * takes its whole height.
    */
   async only(): Promise<void> {
-    const headings = this.sidebar.panel.locator('.lm-AccordionPanel-title');
-    for (const heading of await headings.all()) {
-      const expanded = (await heading.getAttribute('aria-expanded')) === 'true';
-      const isEndpoints = (await heading.textContent())?.trim() === 'Endpoints';
-      if (expanded !== isEndpoints) {
-        await heading.click();
-      }
-    }
+    await this.sidebar.onlySection('Endpoints');
   }
 
   /**
