@@ -50,3 +50,23 @@ def ok(result: subprocess.CompletedProcess[str]) -> Any:
     """The JSON a command printed (None for no output); it must have exited 0."""
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout) if result.stdout.strip() else None
+
+
+def run_group(
+    root: Path, env: dict[str, str], group: str, *commands: tuple[str, ...]
+) -> list[subprocess.CompletedProcess[str]]:
+    """Several ``jupyter mlx GROUP VERB --root-dir=ROOT ARGS...`` at once, each a process (the
+    CLI's start dominates)."""
+    children = [
+        launch(root, [group, args[0], f"--root-dir={root}", *args[1:]], env) for args in commands
+    ]
+    return [finish(child) for child in children]
+
+
+def error_line(result: subprocess.CompletedProcess[str], status: int) -> str:
+    """The one ``error:`` line of a command that exited ``status``, without its prefix."""
+    assert result.returncode == status, (result.stdout, result.stderr)
+    lines = result.stderr.splitlines()
+    assert lines and lines[-1].startswith("error: "), result.stderr
+    assert [line for line in lines if line.startswith("error: ")] == [lines[-1]]
+    return lines[-1].removeprefix("error: ")

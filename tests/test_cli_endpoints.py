@@ -16,7 +16,7 @@ import pytest
 import requests
 import servers
 import yaml
-from commands import clean_env, finish, launch, ok
+from commands import clean_env, error_line, finish, launch, ok, run_group
 from modelruns import log_model_run
 
 #: Seconds an endpoint whose process always crashes may take to be given up (five starts of a
@@ -49,25 +49,12 @@ def each(
     root: Path, env: dict[str, str], *commands: tuple[str, ...]
 ) -> list[subprocess.CompletedProcess[str]]:
     """Several ``jupyter mlx endpoints VERB --root-dir=ROOT ARGS...`` at once, each a process."""
-    children = [
-        launch(root, ["endpoints", args[0], f"--root-dir={root}", *args[1:]], env)
-        for args in commands
-    ]
-    return [finish(child) for child in children]
+    return run_group(root, env, "endpoints", *commands)
 
 
 def endpoints(root: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     [result] = each(root, env, args)
     return result
-
-
-def error_line(result: subprocess.CompletedProcess[str], status: int) -> str:
-    """The one ``error:`` line of a command that exited ``status``, without its prefix."""
-    assert result.returncode == status, (result.stdout, result.stderr)
-    lines = result.stderr.splitlines()
-    assert lines and lines[-1].startswith("error: "), result.stderr
-    assert [line for line in lines if line.startswith("error: ")] == [lines[-1]]
-    return lines[-1].removeprefix("error: ")
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import servers
 import yaml
-from commands import COMMAND_TIMEOUT_S, clean_env, finish, launch, ok
+from commands import COMMAND_TIMEOUT_S, clean_env, error_line, ok, run_group
 from condachannel import build_channel
 
 
@@ -39,31 +39,16 @@ def here(tmp_path: Path, channel: str) -> tuple[Path, dict[str, str]]:
     return root, env
 
 
-def start(root: Path, env: dict[str, str], *args: str) -> subprocess.Popen[str]:
-    """``jupyter mlx env VERB --root-dir=ROOT ARGS...`` typed in ``root``."""
-    return launch(root, ["env", args[0], f"--root-dir={root}", *args[1:]], env)
-
-
 def each(
     root: Path, env: dict[str, str], *commands: tuple[str, ...]
 ) -> list[subprocess.CompletedProcess[str]]:
-    """Several commands at once, each in its own process (the CLI's start dominates)."""
-    children = [start(root, env, *args) for args in commands]
-    return [finish(child) for child in children]
+    """Several ``jupyter mlx env VERB --root-dir=ROOT ARGS...`` at once, each a process."""
+    return run_group(root, env, "env", *commands)
 
 
 def env_mlx(root: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     [result] = each(root, env, args)
     return result
-
-
-def error_line(result: subprocess.CompletedProcess[str], status: int) -> str:
-    """The one ``error:`` line of a command that exited ``status``, without its prefix."""
-    assert result.returncode == status, (result.stdout, result.stderr)
-    lines = result.stderr.splitlines()
-    assert lines and lines[-1].startswith("error: "), result.stderr
-    assert [line for line in lines if line.startswith("error: ")] == [lines[-1]]
-    return lines[-1].removeprefix("error: ")
 
 
 @pytest.mark.slow

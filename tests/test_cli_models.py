@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import servers
-from commands import clean_env, finish, launch, ok
+from commands import clean_env, error_line, ok, run_group
 from modelruns import log_model_run
 
 
@@ -42,24 +42,12 @@ def each(
     root: Path, env: dict[str, str], *commands: tuple[str, ...]
 ) -> list[subprocess.CompletedProcess[str]]:
     """Several ``jupyter mlx models VERB --root-dir=ROOT ARGS...`` at once, each a process."""
-    children = [
-        launch(root, ["models", args[0], f"--root-dir={root}", *args[1:]], env) for args in commands
-    ]
-    return [finish(child) for child in children]
+    return run_group(root, env, "models", *commands)
 
 
 def models(root: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     [result] = each(root, env, args)
     return result
-
-
-def error_line(result: subprocess.CompletedProcess[str], status: int) -> str:
-    """The one ``error:`` line of a command that exited ``status``, without its prefix."""
-    assert result.returncode == status, (result.stdout, result.stderr)
-    lines = result.stderr.splitlines()
-    assert lines and lines[-1].startswith("error: "), result.stderr
-    assert [line for line in lines if line.startswith("error: ")] == [lines[-1]]
-    return lines[-1].removeprefix("error: ")
 
 
 @pytest.mark.slow
