@@ -5,8 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from IPython.core.interactiveshell import InteractiveShell
 
 pytest_plugins = ["pytest_jupyter.jupyter_server"]
 
@@ -76,3 +80,17 @@ def mlflow_state() -> Iterator[None]:
             os.environ.pop(name, None)
         else:
             os.environ[name] = value
+
+
+@pytest.fixture
+def shell() -> Iterator[InteractiveShell]:
+    """IPython's shell with the jupyter-mlx magics, removed again after the test."""
+    from IPython.testing import globalipapp
+
+    from jupyter_mlx.magics import register_magics, unregister_magics
+
+    globalipapp.start_ipython()
+    ipython = globalipapp.get_ipython()
+    register_magics(ipython)
+    yield ipython
+    unregister_magics(ipython)

@@ -6,7 +6,6 @@ the kernel."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,6 @@ import servers
 from condachannel import build_channel
 from IPython.core.error import UsageError
 from IPython.core.interactiveshell import InteractiveShell
-from IPython.testing import globalipapp
 
 from jupyter_mlx.config import Settings
 from jupyter_mlx.environments.schemas import CreateEnvironmentRequest, Environment
@@ -22,8 +20,6 @@ from jupyter_mlx.environments.service import EnvironmentConfig
 from jupyter_mlx.magics import (
     EnvironmentsView,
     KernelEnvironment,
-    register_magics,
-    unregister_magics,
 )
 from jupyter_mlx.services import Services
 
@@ -43,15 +39,6 @@ def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "no-servers"))
     monkeypatch.setenv("MLX_ROOT_DIR", str(folder))
     return folder
-
-
-@pytest.fixture
-def shell() -> Iterator[InteractiveShell]:
-    globalipapp.start_ipython()
-    ipython = globalipapp.get_ipython()
-    register_magics(ipython)
-    yield ipython
-    unregister_magics(ipython)
 
 
 def installed(root: Path, channel: str, name: str = "demo") -> Environment:

@@ -11,10 +11,8 @@ import nbformat
 import pytest
 from IPython.core.error import UsageError
 from IPython.core.interactiveshell import InteractiveShell
-from IPython.testing import globalipapp
 from modelruns import log_model_run
 
-from jupyter_mlx.magics import register_magics, unregister_magics
 from jupyter_mlx.models.widget import ModelsView, ModelView, PromotionView
 
 #: Variables that would make the shell a job's or a notebook's kernel.
@@ -39,15 +37,6 @@ def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mlflow_state: None) ->
     yield folder
     while kernel_session().run is not None:
         kernel_session().stop()
-
-
-@pytest.fixture
-def shell() -> Iterator[InteractiveShell]:
-    globalipapp.start_ipython()
-    ipython = globalipapp.get_ipython()
-    register_magics(ipython)
-    yield ipython
-    unregister_magics(ipython)
 
 
 def uri(root: Path) -> str:

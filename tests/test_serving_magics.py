@@ -14,10 +14,7 @@ import pytest
 import servers
 from IPython.core.error import UsageError
 from IPython.core.interactiveshell import InteractiveShell
-from IPython.testing import globalipapp
 from modelruns import FRAME_COLUMNS, log_model_run
-
-from jupyter_mlx.magics import register_magics, unregister_magics
 
 ROWS = [[0.9, 0.1, 0.1], [0.1, 0.5, 0.5]]
 
@@ -51,15 +48,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, ser
     running = servers.start_server(home, root, f"--MLXApp.workspace_dir={root / '.mlx'}")
     yield root, running
     running.stop()
-
-
-@pytest.fixture
-def shell() -> Iterator[InteractiveShell]:
-    globalipapp.start_ipython()
-    ipython = globalipapp.get_ipython()
-    register_magics(ipython)
-    yield ipython
-    unregister_magics(ipython)
 
 
 @pytest.fixture
